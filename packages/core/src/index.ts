@@ -1,1 +1,29 @@
-export {};
+export type { BatchNorm, Conv, Floats, Geometry, Padding4, Pair, Tensor } from './types.js';
+export { NotEquivalentError, ShapeError } from './errors.js';
+export { geometry, outputLength, type GeometryOptions } from './geometry.js';
+export { inChannels, makeConv, toFloat32, type ConvInit } from './conv.js';
+export { maxAbs, maxAbsDiff, randomTensor, seededRandom, tensor } from './tensor.js';
+export {
+  avgPool,
+  batchNorm,
+  concat,
+  conv,
+  identity,
+  pad,
+  scale,
+  sequence,
+  sum,
+  type AvgPoolOptions,
+  type Expr,
+} from './expr.js';
+export { conv2dReference } from './conv2d-reference.js';
+export { evaluate } from './evaluate.js';
+export { collapse, inputChannels, type CollapseOptions } from './collapse.js';
+export { addConvs } from './rules/add-convs.js';
+export { avgPoolAsConv } from './rules/avg-pool-conv.js';
+export { composeConvs, type ComposeOptions } from './rules/compose-convs.js';
+export { concatConvs } from './rules/concat-convs.js';
+export { embedKernel } from './rules/embed-kernel.js';
+export { batchNormAsConv, foldBatchNorm } from './rules/fuse-batch-norm.js';
+export { identityConv } from './rules/identity-conv.js';
+export { scaleConv } from './rules/scale-conv.js';

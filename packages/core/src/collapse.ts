@@ -1,0 +1,122 @@
+import { validateConv } from './conv.js';
+import { NotEquivalentError, ShapeError } from './errors.js';
+import type { Expr } from './expr.js';
+import { composeFillConvs } from './_internal/compose.js';
+import { describeFill, sameValues } from './_internal/fill.js';
+import { type FillConv, padsInput, toFillConv } from './_internal/fill-conv.js';
+import { concatFillConvs, sumFillConvs, withNonNegativePadding } from './_internal/sum.js';
+import { avgPoolAsConv } from './rules/avg-pool-conv.js';
+import { batchNormAsConv } from './rules/fuse-batch-norm.js';
+import { identityConv } from './rules/identity-conv.js';
+import type { Conv } from './types.js';
+
+/** Options of {@link collapse}. */
+export interface CollapseOptions {
+  /** Number format of the returned weights; composition always accumulates in float64. */
+  precision?: 'float32' | 'float64';
+}
+
+/**
+ * Collapses a linear block into the one convolution that computes the same function, by the
+ * rules of the algebra: batch-norm folding (I), branch addition (II), sequential composition
+ * (III), depth concatenation (IV), average pooling as a conv (V), kernel embedding and identity
+ * (VI), and homogeneity. The result has non-negative padding (crops become zero taps).
+ * Throws {@link NotEquivalentError} naming the rule and the values when no single conv is exact.
+ */
+export function collapse(expr: Expr, options: CollapseOptions = {}): Conv {
+  const channels = inputChannels(expr);
+  if (channels === undefined) {
+    throw new ShapeError('collapse: the expression does not say how many channels it reads (only zero padding); add a node with channels');
+  }
+  const result = withNonNegativePadding(collapseNode(expr, channels), 'collapse');
+  if (padsInput(result) && !sameValues(result.fill, undefined, channels)) {
+    throw new NotEquivalentError(
+      'collapse',
+      `the block pads its input with ${describeFill(result.fill)}, a convolution pads with zeros; put the pad-with-values stage after a 1x1 stage whose bias it repeats`,
+    );
+  }
+  const { fill: _fill, ...conv } = result;
+  if (options.precision === 'float64') return conv;
+  return { ...conv, weight: Float32Array.from(conv.weight), bias: Float32Array.from(conv.bias) };
+}
+
+function depthwise(channels: number, weight: ArrayLike<number>, padding: readonly [number, number, number, number] = [0, 0, 0, 0], fill?: Float64Array): FillConv {
+  return {
+    shape: [channels, 1, 1, 1],
+    weight: Float64Array.from(weight),
+    bias: new Float64Array(channels),
+    fill,
+    geometry: { stride: [1, 1], padding, dilation: [1, 1], groups: channels },
+  };
+}
+
+function collapseNode(expr: Expr, channels: number): FillConv {
+  const expectChannels = (c: number, what: string) => {
+    if (c !== channels) throw new ShapeError(`collapse: ${what} has ${c} channels, its input has ${channels}`);
+  };
+  switch (expr.kind) {
+    case 'conv': {
+      validateConv(expr.conv, 'collapse');
+      expectChannels(expr.conv.shape[1] * expr.conv.geometry.groups, 'a conv');
+      return toFillConv(expr.conv);
+    }
+    case 'batchNorm':
+      expectChannels(expr.batchNorm.gamma.length, 'a batch-norm');
+      return batchNormAsConv(expr.batchNorm);
+    case 'identity':
+      expectChannels(expr.channels, 'an identity');
+      return identityConv(channels, 1, channels);
+    case 'scale':
+      expectChannels(expr.factors.length, 'a scale');
+      return depthwise(channels, expr.factors);
+    case 'avgPool':
+      expectChannels(expr.channels, 'an avgPool');
+      return avgPoolAsConv(expr);
+    case 'pad': {
+      if (expr.fill !== 'zero') expectChannels(expr.fill.length, 'a pad fill');
+      const fill = expr.fill === 'zero' ? undefined : Float64Array.from(expr.fill);
+      return depthwise(channels, new Float64Array(channels).fill(1), expr.padding, fill);
+    }
+    case 'sum':
+      return sumFillConvs(expr.terms.map((t) => collapseNode(t, channels)), 'collapse(sum)');
+    case 'concat':
+      return concatFillConvs(expr.parts.map((p) => collapseNode(p, channels)), 'collapse(concat)');
+    case 'sequence': {
+      let acc = collapseNode(expr.stages[0], channels);
+      for (const stage of expr.stages.slice(1)) {
+        acc = composeFillConvs(acc, collapseNode(stage, acc.shape[0]), 'collapse(sequence)');
+      }
+      return acc;
+    }
+  }
+}
+
+/** How many channels an expression reads, if it says (zero padding alone does not). */
+export function inputChannels(expr: Expr): number | undefined {
+  switch (expr.kind) {
+    case 'conv':
+      return expr.conv.shape[1] * expr.conv.geometry.groups;
+    case 'batchNorm':
+      return expr.batchNorm.gamma.length;
+    case 'identity':
+    case 'avgPool':
+      return expr.channels;
+    case 'scale':
+      return expr.factors.length;
+    case 'pad':
+      return expr.fill === 'zero' ? undefined : expr.fill.length;
+    case 'sum':
+      return firstDefined(expr.terms.map(inputChannels));
+    case 'concat':
+      return firstDefined(expr.parts.map(inputChannels));
+    case 'sequence':
+      for (const stage of expr.stages) {
+        const c = inputChannels(stage);
+        if (c !== undefined) return c;
+        if (stage.kind !== 'pad') return undefined;
+      }
+      return undefined;
+  }
+}
+
+const firstDefined = (values: (number | undefined)[]): number | undefined => values.find((v) => v !== undefined);
