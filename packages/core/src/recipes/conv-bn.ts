@@ -1,0 +1,49 @@
+import { makeConv } from '../conv.js';
+import { ShapeError } from '../errors.js';
+import { batchNorm, conv, sequence, type Expr } from '../expr.js';
+import type { GeometryOptions } from '../geometry.js';
+import type { BatchNorm, Floats } from '../types.js';
+
+/** Named weights of one branch: an OIHW conv weight, an optional conv bias, an optional batch-norm after it. */
+export interface ConvBnWeights {
+  weight: Floats;
+  bias?: Floats;
+  batchNorm?: BatchNorm;
+}
+
+/** `conv` then `batchNorm` (if given) as an {@link Expr}; `fn` names the recipe in errors. */
+export function convBn(
+  fn: string,
+  branch: string,
+  w: ConvBnWeights,
+  shape: readonly [number, number, number, number],
+  g: GeometryOptions,
+): Expr {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (w.weight.length !== size) {
+    throw new ShapeError(`${fn}: ${branch} weight has ${w.weight.length} entries, expected [${shape.join(', ')}] = ${size}`);
+  }
+  const c = conv(makeConv({ ...g, shape, weight: w.weight, bias: w.bias }));
+  return w.batchNorm ? sequence(c, batchNorm(w.batchNorm)) : c;
+}
+
+/**
+ * What a conv + batch-norm stage outputs where its input is zero: `BN(bias)` per channel, the
+ * value DBB's pad-with-bias layer fills the border with.
+ */
+export function outputOfZero(w: ConvBnWeights, channels: number): Float64Array {
+  const bias = Float64Array.from({ length: channels }, (_, i) => w.bias?.[i] ?? 0);
+  const bn = w.batchNorm;
+  if (!bn) return bias;
+  return bias.map((b, i) => ((b - bn.mean[i]) * bn.gamma[i]) / Math.sqrt(bn.variance[i] + bn.epsilon) + bn.beta[i]);
+}
+
+/** Checks channel counts shared by every recipe. */
+export function checkChannels(fn: string, inChannels: number, outChannels: number, groups: number): void {
+  for (const [name, v] of [['inChannels', inChannels], ['outChannels', outChannels], ['groups', groups]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new ShapeError(`${fn}: ${name} ${v} must be a positive integer`);
+  }
+  if (inChannels % groups !== 0 || outChannels % groups !== 0) {
+    throw new ShapeError(`${fn}: groups ${groups} must divide inChannels ${inChannels} and outChannels ${outChannels}`);
+  }
+}
