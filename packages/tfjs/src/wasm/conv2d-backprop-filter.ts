@@ -1,0 +1,77 @@
+import { getKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { convInfo, readFloats, type GradAttrs } from './conv-info.js';
+
+/** Largest im2col chunk, in floats (16 MB), so big batches never need a huge temporary. */
+const CHUNK_FLOATS = 1 << 22;
+
+/**
+ * Weight gradient of a 2-D convolution for the tfjs wasm backend (which ships none):
+ * `dW[kh, kw, ci, co] = sum_{n, oh, ow} x[n, oh*sh + kh*dh - top, ow*sw + kw*dw - left, ci] * dy[n, oh, ow, co]`.
+ *
+ * Written as a transposed im2col in JS, `P[(kh, kw, ci), (n, oh, ow)]`, times `dy` reshaped to
+ * `[n*oh*ow, co]`, using the wasm backend's own matrix product; the result is already HWIO. Any
+ * stride, padding (`valid`, `same`, explicit), dilation and rounding mode; batches are chunked.
+ */
+export const conv2dBackpropFilterWasm: KernelFunc = ({ inputs, backend, attrs }) => {
+  const fn = 'Conv2DBackpropFilter(wasm)';
+  const b = backend as BackendWasm;
+  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+  const a = attrs as unknown as GradAttrs & { filterShape: [number, number, number, number] };
+  const info = convInfo(fn, x.shape, a.filterShape, a, false);
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: ho, outWidth: wo, outChannels: co } = info;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  const { top, left } = info.padInfo;
+  const xs = readFloats(fn, b, x);
+  const dys = readFloats(fn, b, dy);
+  const k = kh * kw * ci;
+  const per = ho * wo;
+  const nb = Math.max(1, Math.min(n, Math.floor(CHUNK_FLOATS / Math.max(1, k * per))));
+  const matMul = getKernel('BatchMatMul', 'wasm');
+  if (matMul === undefined) throw new Error(`${fn}: the wasm backend has no BatchMatMul kernel`);
+  const acc = new Float32Array(k * co);
+  for (let n0 = 0; n0 < n; n0 += nb) {
+    const nc = Math.min(nb, n - n0);
+    const m = nc * per;
+    const p = new Float32Array(k * m);
+    for (let y = 0; y < kh; y++) {
+      for (let xk = 0; xk < kw; xk++) {
+        for (let bi = 0; bi < nc; bi++) {
+          const xb = (n0 + bi) * h * w * ci;
+          for (let oy = 0; oy < ho; oy++) {
+            const iy = oy * sh + y * dh - top;
+            if (iy < 0 || iy >= h) continue;
+            for (let ox = 0; ox < wo; ox++) {
+              const ix = ox * sw + xk * dw - left;
+              if (ix < 0 || ix >= w) continue;
+              const src = xb + (iy * w + ix) * ci;
+              const col = bi * per + oy * wo + ox;
+              let row = (y * kw + xk) * ci;
+              for (let c = 0; c < ci; c++, row++) p[row * m + col] = xs[src + c];
+            }
+          }
+        }
+      }
+    }
+    const pt = b.makeOutput([k, m], 'float32', undefined, p);
+    const dyc = b.makeOutput([m, co], 'float32', undefined, dys.subarray(n0 * per * co, (n0 + nc) * per * co));
+    const out = matMul.kernelFunc({
+      inputs: { a: pt, b: dyc },
+      backend: b,
+      attrs: { transposeA: false, transposeB: false },
+    }) as TensorInfo;
+    const r = b.readSync(out.dataId) as Float32Array;
+    for (let i = 0; i < acc.length; i++) acc[i] += r[i];
+    b.disposeData(pt.dataId);
+    b.disposeData(dyc.dataId);
+    b.disposeData(out.dataId);
+  }
+  return b.makeOutput([kh, kw, ci, co], 'float32', undefined, acc);
+};
+
+/** Kernel registration record for {@link conv2dBackpropFilterWasm}. */
+export const conv2dBackpropFilterWasmConfig: KernelConfig = {
+  kernelName: 'Conv2DBackpropFilter',
+  backendName: 'wasm',
+  kernelFunc: conv2dBackpropFilterWasm,
+};

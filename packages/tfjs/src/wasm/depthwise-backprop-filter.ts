@@ -1,0 +1,52 @@
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { convInfo, readFloats, type GradAttrs } from './conv-info.js';
+
+/**
+ * Filter gradient of a depthwise convolution for the tfjs wasm backend:
+ * `dW[kh, kw, c, j] = sum_{n, oh, ow} x[n, oh*sh + kh*dh - top, ow*sw + kw*dw - left, c] * dy[n, oh, ow, c*M + j]`
+ * (tfjs's channel-multiplier layout). A direct loop in JS; any stride, padding and dilation.
+ */
+export const depthwiseBackpropFilterWasm: KernelFunc = ({ inputs, backend, attrs }) => {
+  const fn = 'DepthwiseConv2dNativeBackpropFilter(wasm)';
+  const b = backend as BackendWasm;
+  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+  const a = attrs as unknown as GradAttrs & { filterShape: [number, number, number, number] };
+  const info = convInfo(fn, x.shape, a.filterShape, a, true);
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: ho, outWidth: wo, outChannels: co } = info;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  const { top, left } = info.padInfo;
+  const mult = co / c;
+  const xs = readFloats(fn, b, x);
+  const dys = readFloats(fn, b, dy);
+  const out = new Float32Array(kh * kw * co);
+  for (let bi = 0; bi < n; bi++) {
+    for (let oy = 0; oy < ho; oy++) {
+      for (let ox = 0; ox < wo; ox++) {
+        const d0 = ((bi * ho + oy) * wo + ox) * co;
+        for (let y = 0; y < kh; y++) {
+          const iy = oy * sh + y * dh - top;
+          if (iy < 0 || iy >= h) continue;
+          for (let xk = 0; xk < kw; xk++) {
+            const ix = ox * sw + xk * dw - left;
+            if (ix < 0 || ix >= w) continue;
+            const x0 = ((bi * h + iy) * w + ix) * c;
+            const w0 = (y * kw + xk) * co;
+            for (let ch = 0; ch < c; ch++) {
+              const xv = xs[x0 + ch];
+              for (let j = 0; j < mult; j++) out[w0 + ch * mult + j] += xv * dys[d0 + ch * mult + j];
+            }
+          }
+        }
+      }
+    }
+  }
+  return b.makeOutput([kh, kw, c, mult], 'float32', undefined, out);
+};
+
+/** Kernel registration record for {@link depthwiseBackpropFilterWasm}. */
+export const depthwiseBackpropFilterWasmConfig: KernelConfig = {
+  kernelName: 'DepthwiseConv2dNativeBackpropFilter',
+  backendName: 'wasm',
+  kernelFunc: depthwiseBackpropFilterWasm,
+};

@@ -1,0 +1,53 @@
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { convInfo, readFloats, type GradAttrs } from './conv-info.js';
+
+/**
+ * Input gradient of a depthwise convolution for the tfjs wasm backend:
+ * `dx[n, iy, ix, c] = sum dy[n, oy, ox, c*M + j] * W[kh, kw, c, j]` over the taps with
+ * `iy = oy*sh + kh*dh - top`, `ix = ox*sw + kw*dw - left`. A direct scatter loop in JS.
+ */
+export const depthwiseBackpropInputWasm: KernelFunc = ({ inputs, backend, attrs }) => {
+  const fn = 'DepthwiseConv2dNativeBackpropInput(wasm)';
+  const b = backend as BackendWasm;
+  const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
+  const a = attrs as unknown as GradAttrs & { inputShape: [number, number, number, number] };
+  const info = convInfo(fn, a.inputShape, filter.shape, a, true);
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: ho, outWidth: wo, outChannels: co } = info;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  const { top, left } = info.padInfo;
+  const mult = co / c;
+  const dys = readFloats(fn, b, dy);
+  const ws = readFloats(fn, b, filter);
+  const dx = new Float32Array(n * h * w * c);
+  for (let bi = 0; bi < n; bi++) {
+    for (let oy = 0; oy < ho; oy++) {
+      for (let ox = 0; ox < wo; ox++) {
+        const d0 = ((bi * ho + oy) * wo + ox) * co;
+        for (let y = 0; y < kh; y++) {
+          const iy = oy * sh + y * dh - top;
+          if (iy < 0 || iy >= h) continue;
+          for (let xk = 0; xk < kw; xk++) {
+            const ix = ox * sw + xk * dw - left;
+            if (ix < 0 || ix >= w) continue;
+            const x0 = ((bi * h + iy) * w + ix) * c;
+            const w0 = (y * kw + xk) * co;
+            for (let ch = 0; ch < c; ch++) {
+              let s = 0;
+              for (let j = 0; j < mult; j++) s += dys[d0 + ch * mult + j] * ws[w0 + ch * mult + j];
+              dx[x0 + ch] += s;
+            }
+          }
+        }
+      }
+    }
+  }
+  return b.makeOutput([n, h, w, c], 'float32', undefined, dx);
+};
+
+/** Kernel registration record for {@link depthwiseBackpropInputWasm}. */
+export const depthwiseBackpropInputWasmConfig: KernelConfig = {
+  kernelName: 'DepthwiseConv2dNativeBackpropInput',
+  backendName: 'wasm',
+  kernelFunc: depthwiseBackpropInputWasm,
+};
