@@ -1,1 +1,9 @@
-export {};
+export { WasmLoadError } from './errors.js';
+export type { WasmSource } from './_internal/load.js';
+export type { ConvDims } from './_internal/geometry.js';
+export {
+  WasmConvRuntime,
+  type ConvAlgorithm,
+  type PrepareOptions,
+  type PreparedConv,
+} from './conv-runtime.js';

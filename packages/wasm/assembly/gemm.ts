@@ -1,0 +1,121 @@
+// SIMD128 GEMM on packed panels: Y[m, n] = bias[m] + sum_k A[m, k] * B[k, n], optional ReLU.
+//
+// Packed A ("weights"): [ceil(M / 4)][K][4] — 4 rows interleaved per k, zero rows past M.
+// Packed B ("columns"): [ceil(N / 8)][K][8] — 8 columns interleaved per k, zero columns past N.
+// The micro-kernel keeps a 4 x 8 block of Y in 8 f32x4 accumulators; per k it loads two B
+// vectors and splats four A scalars (v128.load32_splat), i.e. 8 multiplies + 8 adds per 6 loads.
+
+function relu4(v: v128, relu: bool): v128 {
+  return relu ? f32x4.max(v, f32x4.splat(0)) : v;
+}
+
+function storeRow(y: usize, lo: v128, hi: v128, cols: i32): void {
+  if (cols == 8) {
+    v128.store(y, lo);
+    v128.store(y, hi, 16);
+    return;
+  }
+  // Tail panel: write only the columns that exist (never past the row).
+  if (cols > 0) store<f32>(y, f32x4.extract_lane(lo, 0));
+  if (cols > 1) store<f32>(y, f32x4.extract_lane(lo, 1), 4);
+  if (cols > 2) store<f32>(y, f32x4.extract_lane(lo, 2), 8);
+  if (cols > 3) store<f32>(y, f32x4.extract_lane(lo, 3), 12);
+  if (cols > 4) store<f32>(y, f32x4.extract_lane(hi, 0), 16);
+  if (cols > 5) store<f32>(y, f32x4.extract_lane(hi, 1), 20);
+  if (cols > 6) store<f32>(y, f32x4.extract_lane(hi, 2), 24);
+}
+
+function biasAt(bias: usize, m: i32, rows: i32): v128 {
+  if (bias == 0 || m >= rows) return f32x4.splat(0);
+  return v128.load32_splat(bias + ((<usize>m) << 2));
+}
+
+/** One 4 x 8 block: `rows` (1..4) valid rows and `cols` (1..8) valid columns of Y. */
+function micro4x8(
+  a: usize,
+  b: usize,
+  K: i32,
+  y: usize,
+  ldy: i32,
+  rows: i32,
+  cols: i32,
+  bias: usize,
+  relu: bool,
+): void {
+  let c00 = biasAt(bias, 0, rows),
+    c10 = biasAt(bias, 1, rows);
+  let c20 = biasAt(bias, 2, rows),
+    c30 = biasAt(bias, 3, rows);
+  let c01 = c00,
+    c11 = c10,
+    c21 = c20,
+    c31 = c30;
+  for (let k = 0; k < K; k++) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    let s = v128.load32_splat(a);
+    c00 = f32x4.add(c00, f32x4.mul(s, b0));
+    c01 = f32x4.add(c01, f32x4.mul(s, b1));
+    s = v128.load32_splat(a, 4);
+    c10 = f32x4.add(c10, f32x4.mul(s, b0));
+    c11 = f32x4.add(c11, f32x4.mul(s, b1));
+    s = v128.load32_splat(a, 8);
+    c20 = f32x4.add(c20, f32x4.mul(s, b0));
+    c21 = f32x4.add(c21, f32x4.mul(s, b1));
+    s = v128.load32_splat(a, 12);
+    c30 = f32x4.add(c30, f32x4.mul(s, b0));
+    c31 = f32x4.add(c31, f32x4.mul(s, b1));
+    a += 16;
+    b += 32;
+  }
+  const row = (<usize>ldy) << 2;
+  storeRow(y, relu4(c00, relu), relu4(c01, relu), cols);
+  if (rows > 1) storeRow(y + row, relu4(c10, relu), relu4(c11, relu), cols);
+  if (rows > 2) storeRow(y + 2 * row, relu4(c20, relu), relu4(c21, relu), cols);
+  if (rows > 3) storeRow(y + 3 * row, relu4(c30, relu), relu4(c31, relu), cols);
+}
+
+/**
+ * Y[m, n] for all m < M and the column panels p0 <= p < p1 (columns 8 p .. 8 p + 7, < N).
+ * `y` is row-major with leading dimension `ldy`; `bias` is 0 or a pointer to M floats.
+ * Loop order: blocks of 32 column panels (B block <= K * 1 KiB, kept in L2), then row panels
+ * (one A panel, K * 16 bytes, kept in L1 while it sweeps the block).
+ */
+export function gemm(
+  ap: usize,
+  bp: usize,
+  M: i32,
+  K: i32,
+  N: i32,
+  y: usize,
+  ldy: i32,
+  bias: usize,
+  relu: i32,
+  p0: i32,
+  p1: i32,
+): void {
+  const panelA = (<usize>K) << 4;
+  const panelB = (<usize>K) << 5;
+  for (let q0 = p0; q0 < p1; q0 += 32) {
+    const q1 = min(q0 + 32, p1);
+    for (let m0 = 0; m0 < M; m0 += 4) {
+      const a = ap + <usize>(m0 >> 2) * panelA;
+      const rows = min(4, M - m0);
+      const biasRow: usize = bias == 0 ? <usize>0 : bias + ((<usize>m0) << 2);
+      for (let p = q0; p < q1; p++) {
+        const n0 = p << 3;
+        micro4x8(
+          a,
+          bp + <usize>p * panelB,
+          K,
+          y + ((<usize>m0 * ldy + n0) << 2),
+          ldy,
+          rows,
+          min(8, N - n0),
+          biasRow,
+          relu != 0,
+        );
+      }
+    }
+  }
+}

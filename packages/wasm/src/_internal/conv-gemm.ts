@@ -1,0 +1,82 @@
+import type { Conv } from '@reparam/core';
+import type { ConvDims } from './geometry.js';
+import type { Heap } from './heap.js';
+import { packRows, packedRowsSize } from './pack.js';
+
+/** General conv as per-group im2col + GEMM (any kernel, stride, dilation, padding, groups). */
+export class GemmConv {
+  private readonly weights: number;
+  private readonly bias: number;
+  private readonly groupSize: number;
+
+  constructor(
+    private readonly heap: Heap,
+    private readonly conv: Conv,
+    private readonly relu: boolean,
+  ) {
+    const [o, ig, kh, kw] = conv.shape;
+    const groups = conv.geometry.groups;
+    const og = o / groups;
+    const k = ig * kh * kw;
+    this.groupSize = packedRowsSize(og, k);
+    this.weights = heap.alloc(this.groupSize * groups);
+    const packed = new Float32Array(this.groupSize * groups);
+    for (let g = 0; g < groups; g++) {
+      packRows(conv.weight, g * og * k, og, k, packed.subarray(g * this.groupSize));
+    }
+    heap.write(this.weights, packed);
+    this.bias = heap.alloc(o);
+    heap.write(this.bias, conv.bias);
+  }
+
+  /** y (n x o x ho x wo) = conv(x (n x c x h x w)); pointers into the heap. */
+  run(x: number, y: number, d: ConvDims): void {
+    const { kernels } = this.heap;
+    const [, ig, kh, kw] = this.conv.shape;
+    const { stride, dilation, padding, groups } = this.conv.geometry;
+    const og = d.o / groups;
+    const k = ig * kh * kw;
+    const npix = d.ho * d.wo;
+    const panels = Math.ceil(npix / 8);
+    const mark = this.heap.mark();
+    const cols = this.heap.alloc(panels * 8 * k);
+    for (let b = 0; b < d.n; b++) {
+      for (let g = 0; g < groups; g++) {
+        const xg = x + (b * d.c + g * ig) * d.h * d.w * 4;
+        kernels.im2col(
+          xg,
+          ig,
+          d.h,
+          d.w,
+          kh,
+          kw,
+          stride[0],
+          stride[1],
+          dilation[0],
+          dilation[1],
+          padding[0],
+          padding[1],
+          d.ho,
+          d.wo,
+          cols,
+          0,
+          panels,
+        );
+        kernels.gemm(
+          this.weights + g * this.groupSize * 4,
+          cols,
+          og,
+          k,
+          npix,
+          y + (b * d.o + g * og) * npix * 4,
+          npix,
+          this.bias + g * og * 4,
+          this.relu ? 1 : 0,
+          0,
+          panels,
+        );
+      }
+    }
+    this.heap.release(mark);
+  }
+}

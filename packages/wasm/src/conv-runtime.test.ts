@@ -1,0 +1,67 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import fc from 'fast-check';
+import { makeConv, randomTensor, ShapeError } from '@reparam/core';
+import { WasmConvRuntime } from './conv-runtime.js';
+import { convCase } from './test-helpers/arbitraries.js';
+import { referenceOutput, relativeError } from './test-helpers/oracle.js';
+
+let rt: WasmConvRuntime;
+beforeAll(async () => {
+  rt = await WasmConvRuntime.create();
+});
+
+describe('WasmConvRuntime.conv2d', () => {
+  it('gemm path equals the float64 reference (within 1e-5 x max|y|) for any geometry', () => {
+    fc.assert(
+      fc.property(convCase(), ({ conv, input, relu }) => {
+        const got = rt.conv2d(input.data, input.shape, conv, { relu, algorithm: 'gemm' });
+        expect(relativeError(got.data, referenceOutput(input, conv, relu))).toBeLessThan(1e-5);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('winograd F(2x2,3x3) equals the reference within 1e-4 x max|y| for 3x3 stride 1', () => {
+    fc.assert(
+      fc.property(convCase({ square3x3Stride1: true }), ({ conv, input, relu }) => {
+        const got = rt.conv2d(input.data, input.shape, conv, { relu, algorithm: 'winograd2' });
+        expect(relativeError(got.data, referenceOutput(input, conv, relu))).toBeLessThan(1e-4);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('auto picks winograd2 for a wide 3x3 stride-1 conv and gemm otherwise', () => {
+    const conv = (k: number, stride: number) =>
+      makeConv({ shape: [16, 16, k, k], weight: new Float32Array(256 * k * k), stride });
+    expect(rt.prepare(conv(3, 1)).algorithm).toBe('winograd2');
+    expect(rt.prepare(conv(3, 2)).algorithm).toBe('gemm');
+    expect(rt.prepare(conv(1, 1)).algorithm).toBe('gemm');
+  });
+
+  it('runs a prepared conv on several input sizes', () => {
+    const conv = makeConv({
+      shape: [12, 10, 3, 3],
+      weight: Float32Array.from(randomTensor([12, 10, 3, 3], 5).data),
+      padding: 1,
+    });
+    const prepared = rt.prepare(conv, { relu: true });
+    for (const size of [4, 9, 30]) {
+      const input = randomTensor([1, 10, size, size + 3], size);
+      const got = rt.conv2d(input.data, input.shape, prepared);
+      expect(got.shape).toEqual([1, 12, size, size + 3]);
+      expect(relativeError(got.data, referenceOutput(input, conv, true))).toBeLessThan(1e-4);
+    }
+  });
+
+  it('rejects inputs that do not fit, naming the values', () => {
+    const conv = makeConv({ shape: [4, 3, 3, 3], weight: new Float32Array(108) });
+    expect(() => rt.conv2d(new Float32Array(50), [1, 2, 5, 5], conv)).toThrow(ShapeError);
+    expect(() => rt.conv2d(new Float32Array(50), [1, 2, 5, 5], conv)).toThrow(/2 channels/);
+    expect(() => rt.conv2d(new Float32Array(10), [1, 3, 5, 5], conv)).toThrow(/10 values/);
+    expect(() => rt.conv2d(new Float32Array(6), [1, 3, 1, 2], conv)).toThrow(/output/);
+    expect(() => rt.prepare(conv, { algorithm: 'winograd2' })).not.toThrow();
+    const strided = makeConv({ shape: [4, 3, 3, 3], weight: new Float32Array(108), stride: 2 });
+    expect(() => rt.prepare(strided, { algorithm: 'winograd2' })).toThrow(/stride \[2, 2\]/);
+  });
+});
