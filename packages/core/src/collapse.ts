@@ -14,6 +14,8 @@ import type { Conv } from './types.js';
 export interface CollapseOptions {
   /** Number format of the returned weights; composition always accumulates in float64. */
   precision?: 'float32' | 'float64';
+  /** Input channels, needed only when the expression does not say (a lone zero pad). */
+  inChannels?: number;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface CollapseOptions {
  * Throws {@link NotEquivalentError} naming the rule and the values when no single conv is exact.
  */
 export function collapse(expr: Expr, options: CollapseOptions = {}): Conv {
-  const channels = inputChannels(expr);
+  const channels = options.inChannels ?? inputChannels(expr);
   if (channels === undefined) {
     throw new ShapeError('collapse: the expression does not say how many channels it reads (only zero padding); add a node with channels');
   }
