@@ -1,1 +1,2 @@
-export {};
+export { conformanceCases, type ConformanceCase } from './cases.js';
+export { describeRuntime, type ConvRuntime } from './describe-runtime.js';
