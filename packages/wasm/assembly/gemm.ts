@@ -119,3 +119,40 @@ export function gemm(
     }
   }
 }
+
+/**
+ * Batched gemm for the Winograd products: for x0 <= xi < x1, Y_xi = A_xi B_xi with
+ * A_xi = ap + xi * aStride, B_xi = bp + xi * bStride, Y_xi = y + xi * yStride (strides in floats),
+ * no bias, no ReLU, all column panels. Splitting over xi shares work between threads evenly.
+ */
+export function gemmBatched(
+  ap: usize,
+  aStride: i32,
+  bp: usize,
+  bStride: i32,
+  M: i32,
+  K: i32,
+  N: i32,
+  y: usize,
+  yStride: i32,
+  ldy: i32,
+  x0: i32,
+  x1: i32,
+): void {
+  const panels = (N + 7) >> 3;
+  for (let xi = x0; xi < x1; xi++) {
+    gemm(
+      ap + ((<usize>xi * aStride) << 2),
+      bp + ((<usize>xi * bStride) << 2),
+      M,
+      K,
+      N,
+      y + ((<usize>xi * yStride) << 2),
+      ldy,
+      0,
+      0,
+      0,
+      panels,
+    );
+  }
+}

@@ -1,12 +1,23 @@
 // im2col into the packed-B layout of gemm.ts: [ceil(N / 8)][K][8], K = C * kh * kw ordered as
 // OIHW's (c, i, j), N = Ho * Wo ordered as (oy, ox). Out-of-image taps (padding) read as 0.
 
-/** Scratch for the 8 lanes of one panel: input row / column of tap (0, 0), -2^30 when n >= N. */
-const LANES: usize = memory.data(64);
+/** Input value at (iy, ix) of one plane, 0 outside (the padding). */
+function tap(xc: usize, iy: i32, ix: i32, H: i32, W: i32): f32 {
+  if (iy < 0 || iy >= H || ix < 0 || ix >= W) return 0;
+  return load<f32>(xc + ((<usize>(iy * W + ix)) << 2));
+}
+
+/** (row, column) of tap (0, 0) for output n, or far outside the image when n >= N. */
+function origin(n: i32, N: i32, Wo: i32, sh: i32, sw: i32, pt: i32, pl: i32): i64 {
+  if (n >= N) return ((<i64>-(1 << 30)) << 32) | (<i64>(<u32>-(1 << 30)));
+  const oy = n / Wo;
+  return ((<i64>(oy * sh - pt)) << 32) | (<i64>(<u32>((n - oy * Wo) * sw - pl)));
+}
 
 /**
  * Fills column panels p0 <= p < p1 from one group's input planes `x` (C planes of H x W).
  * Geometry: stride (sh, sw), dilation (dh, dw), top / left padding (pt, pl); Ho x Wo output.
+ * Thread-safe: no static scratch (lane origins live in locals).
  */
 export function im2col(
   x: usize,
@@ -37,24 +48,23 @@ export function im2col(
     const oy0 = n0 / Wo;
     const ox0 = n0 - oy0 * Wo;
     const contiguous = sw == 1 && n0 + 8 <= N && ox0 + 8 <= Wo;
-    for (let l = 0; l < 8; l++) {
-      const n = n0 + l;
-      if (n < N) {
-        const oy = n / Wo;
-        store<i32>(LANES + ((<usize>l) << 3), oy * sh - pt);
-        store<i32>(LANES + ((<usize>l) << 3), (n - oy * Wo) * sw - pl, 4);
-      } else {
-        store<i32>(LANES + ((<usize>l) << 3), -(1 << 30));
-        store<i32>(LANES + ((<usize>l) << 3), -(1 << 30), 4);
-      }
-    }
+    const q0 = origin(n0, N, Wo, sh, sw, pt, pl),
+      q1 = origin(n0 + 1, N, Wo, sh, sw, pt, pl);
+    const q2 = origin(n0 + 2, N, Wo, sh, sw, pt, pl),
+      q3 = origin(n0 + 3, N, Wo, sh, sw, pt, pl);
+    const q4 = origin(n0 + 4, N, Wo, sh, sw, pt, pl),
+      q5 = origin(n0 + 5, N, Wo, sh, sw, pt, pl);
+    const q6 = origin(n0 + 6, N, Wo, sh, sw, pt, pl),
+      q7 = origin(n0 + 7, N, Wo, sh, sw, pt, pl);
     for (let c = 0; c < C; c++) {
       const xc = x + <usize>c * plane;
       for (let i = 0; i < kh; i++) {
+        const di = i * dh;
         for (let j = 0; j < kw; j++) {
+          const dj = j * dw;
           if (contiguous) {
-            const iy = oy0 * sh - pt + i * dh;
-            const ix = ox0 - pl + j * dw;
+            const iy = oy0 * sh - pt + di;
+            const ix = ox0 - pl + dj;
             if (iy >= 0 && iy < H && ix >= 0 && ix + 8 <= W) {
               const src = xc + ((<usize>(iy * W + ix)) << 2);
               v128.store(out, v128.load(src));
@@ -63,14 +73,14 @@ export function im2col(
               continue;
             }
           }
-          for (let l = 0; l < 8; l++) {
-            const iy = load<i32>(LANES + ((<usize>l) << 3)) + i * dh;
-            const ix = load<i32>(LANES + ((<usize>l) << 3), 4) + j * dw;
-            let v: f32 = 0;
-            if (iy >= 0 && iy < H && ix >= 0 && ix < W)
-              v = load<f32>(xc + ((<usize>(iy * W + ix)) << 2));
-            store<f32>(out + ((<usize>l) << 2), v);
-          }
+          store<f32>(out, tap(xc, <i32>(q0 >> 32) + di, <i32>q0 + dj, H, W));
+          store<f32>(out, tap(xc, <i32>(q1 >> 32) + di, <i32>q1 + dj, H, W), 4);
+          store<f32>(out, tap(xc, <i32>(q2 >> 32) + di, <i32>q2 + dj, H, W), 8);
+          store<f32>(out, tap(xc, <i32>(q3 >> 32) + di, <i32>q3 + dj, H, W), 12);
+          store<f32>(out, tap(xc, <i32>(q4 >> 32) + di, <i32>q4 + dj, H, W), 16);
+          store<f32>(out, tap(xc, <i32>(q5 >> 32) + di, <i32>q5 + dj, H, W), 20);
+          store<f32>(out, tap(xc, <i32>(q6 >> 32) + di, <i32>q6 + dj, H, W), 24);
+          store<f32>(out, tap(xc, <i32>(q7 >> 32) + di, <i32>q7 + dj, H, W), 28);
           out += 32;
         }
       }

@@ -2,6 +2,8 @@ import type { Conv } from '@reparam/core';
 import { compileKernels, type WasmSource } from './_internal/load.js';
 import type { KernelExports } from './_internal/exports.js';
 import { Heap } from './_internal/heap.js';
+import { singleThread, type Executor } from './_internal/executor.js';
+import { threadPool, type Stoppable } from './_internal/pool.js';
 import { convDims, validateConv, type ConvDims } from './_internal/geometry.js';
 import { GemmConv } from './_internal/conv-gemm.js';
 import { Winograd2Conv, winograd2Applies } from './_internal/conv-winograd2.js';
@@ -42,24 +44,69 @@ function chooseAlgorithm(conv: Conv, requested: ConvAlgorithm): Exclude<ConvAlgo
   return winograd2Applies(conv) && og >= 8 && ig >= 8 ? 'winograd2' : 'gemm';
 }
 
+/** Options of {@link WasmConvRuntime.create}. */
+export interface RuntimeOptions {
+  /** Where to load the kernels from; default the package's build/reparam(-shared).wasm. */
+  readonly wasm?: WasmSource;
+  /**
+   * Threads to use (the caller plus workers over shared memory). Default 1. Falls back to 1
+   * where SharedArrayBuffer is unavailable (a page that is not cross-origin isolated).
+   */
+  readonly threads?: number;
+}
+
+/** True where shared WebAssembly memory can be used by workers. */
+export function sharedMemoryAvailable(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  return isolated !== false;
+}
+
 /**
- * Single-thread WebAssembly SIMD128 convolution runtime (NCHW float32). Create with
- * {@link WasmConvRuntime.create}; `conv2d` runs one `core` `Conv` (OIHW weights, any geometry).
+ * WebAssembly SIMD128 convolution runtime (NCHW float32). Create with
+ * {@link WasmConvRuntime.create}; `conv2d` runs one `core` `Conv` (OIHW weights, any geometry);
+ * `prepare` packs one for repeated runs. Call `dispose` to stop its worker threads.
  */
 export class WasmConvRuntime {
   /** The heap of this instance (internal; exposed for the network runner). */
   readonly heap: Heap;
+  /** Runs kernels on one thread or on a pool (internal). */
+  readonly exec: Executor;
+  private readonly stopper: Stoppable | undefined;
 
-  private constructor(heap: Heap) {
+  private constructor(heap: Heap, exec: Executor, stopper?: Stoppable) {
     this.heap = heap;
+    this.exec = exec;
+    this.stopper = stopper;
   }
 
-  /** Loads the kernels (default: the package's build/reparam.wasm) into a fresh memory. */
-  static async create(options: { wasm?: WasmSource } = {}): Promise<WasmConvRuntime> {
-    const module = await compileKernels(options.wasm, false);
-    const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536 });
+  /** Threads in use (1 when the shared-memory fallback applied). */
+  get threads(): number {
+    return this.exec.threads;
+  }
+
+  /** Loads the kernels into a fresh memory and starts `threads - 1` workers. */
+  static async create(options: RuntimeOptions = {}): Promise<WasmConvRuntime> {
+    const requested = options.threads ?? 1;
+    if (!Number.isInteger(requested) || requested < 1) {
+      throw new ShapeError(
+        `WasmConvRuntime.create: threads must be a positive integer, got ${requested}`,
+      );
+    }
+    const threads = sharedMemoryAvailable() ? requested : 1;
+    const shared = threads > 1;
+    const module = await compileKernels(options.wasm, shared);
+    const memory = new WebAssembly.Memory({ initial: 16, maximum: shared ? 16384 : 65536, shared });
     const instance = await WebAssembly.instantiate(module, { env: { memory } });
-    return new WasmConvRuntime(new Heap(memory, instance.exports as unknown as KernelExports));
+    const heap = new Heap(memory, instance.exports as unknown as KernelExports);
+    if (!shared) return new WasmConvRuntime(heap, singleThread(heap.kernels));
+    const pool = await threadPool(module, heap, threads);
+    return new WasmConvRuntime(heap, pool, pool);
+  }
+
+  /** Stops the worker threads (a one-thread runtime has none). The runtime must not be used after. */
+  dispose(): void {
+    this.stopper?.stop();
   }
 
   /** Packs `conv` into wasm memory. The memory stays until the runtime is dropped. */
@@ -75,7 +122,7 @@ export class WasmConvRuntime {
       conv,
       algorithm,
       dims: (shape) => convDims('conv2d', conv, shape),
-      runPointers: (x, y, dims) => impl.run(x, y, dims),
+      runPointers: (x, y, dims) => impl.run(this.exec, x, y, dims),
     };
   }
 

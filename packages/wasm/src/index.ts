@@ -3,6 +3,8 @@ export type { WasmSource } from './_internal/load.js';
 export type { ConvDims } from './_internal/geometry.js';
 export {
   WasmConvRuntime,
+  sharedMemoryAvailable,
+  type RuntimeOptions,
   type ConvAlgorithm,
   type PrepareOptions,
   type PreparedConv,

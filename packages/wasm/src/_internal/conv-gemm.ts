@@ -1,5 +1,6 @@
 import type { Conv } from '@reparam/core';
 import type { ConvDims } from './geometry.js';
+import type { Executor } from './executor.js';
 import type { Heap } from './heap.js';
 import { packRows, packedRowsSize } from './pack.js';
 
@@ -30,51 +31,25 @@ export class GemmConv {
   }
 
   /** y (n x o x ho x wo) = conv(x (n x c x h x w)); pointers into the heap. */
-  run(x: number, y: number, d: ConvDims): void {
-    const { kernels } = this.heap;
+  run(exec: Executor, x: number, y: number, d: ConvDims): void {
     const [, ig, kh, kw] = this.conv.shape;
-    const { stride, dilation, padding, groups } = this.conv.geometry;
+    const { stride: s, dilation: dl, padding: p, groups } = this.conv.geometry;
     const og = d.o / groups;
     const k = ig * kh * kw;
     const npix = d.ho * d.wo;
     const panels = Math.ceil(npix / 8);
     const mark = this.heap.mark();
     const cols = this.heap.alloc(panels * 8 * k);
+    const relu = this.relu ? 1 : 0;
     for (let b = 0; b < d.n; b++) {
       for (let g = 0; g < groups; g++) {
         const xg = x + (b * d.c + g * ig) * d.h * d.w * 4;
-        kernels.im2col(
-          xg,
-          ig,
-          d.h,
-          d.w,
-          kh,
-          kw,
-          stride[0],
-          stride[1],
-          dilation[0],
-          dilation[1],
-          padding[0],
-          padding[1],
-          d.ho,
-          d.wo,
-          cols,
-          0,
-          panels,
-        );
-        kernels.gemm(
-          this.weights + g * this.groupSize * 4,
-          cols,
-          og,
-          k,
-          npix,
-          y + (b * d.o + g * og) * npix * 4,
-          npix,
-          this.bias + g * og * 4,
-          this.relu ? 1 : 0,
-          0,
-          panels,
-        );
+        const geo = [kh, kw, s[0], s[1], dl[0], dl[1], p[0], p[1]] as const;
+        exec.run('im2col', [xg, ig, d.h, d.w, ...geo, d.ho, d.wo, cols], 0, panels);
+        const w = this.weights + g * this.groupSize * 4;
+        const yg = y + (b * d.o + g * og) * npix * 4;
+        const bias = this.bias + g * og * 4;
+        exec.run('gemm', [w, cols, og, k, npix, yg, npix, bias, relu], 0, panels);
       }
     }
     this.heap.release(mark);

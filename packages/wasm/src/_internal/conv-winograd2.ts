@@ -1,5 +1,6 @@
 import type { Conv } from '@reparam/core';
 import type { ConvDims } from './geometry.js';
+import type { Executor } from './executor.js';
 import type { Heap } from './heap.js';
 import { packWinograd2, packedRowsSize } from './pack.js';
 
@@ -44,8 +45,7 @@ export class Winograd2Conv {
     heap.write(this.bias, conv.bias);
   }
 
-  run(x: number, y: number, d: ConvDims): void {
-    const { kernels } = this.heap;
+  run(exec: Executor, x: number, y: number, d: ConvDims): void {
     const ig = this.conv.shape[1];
     const { padding, groups } = this.conv.geometry;
     const og = d.o / groups;
@@ -62,41 +62,19 @@ export class Winograd2Conv {
     const xp = this.heap.alloc(ig * hp * wp);
     const v = this.heap.alloc(16 * vStride);
     const m = this.heap.alloc(16 * mStride);
+    const relu = this.relu ? 1 : 0;
     for (let b = 0; b < d.n; b++) {
       for (let g = 0; g < groups; g++) {
         const xg = x + (b * d.c + g * ig) * d.h * d.w * 4;
-        kernels.padPlanes(xg, d.h, d.w, padding[0], padding[1], xp, hp, wp, 0, ig);
-        kernels.winograd2Input(xp, hp, wp, ig, th, tw, v, vStride, 0, ig);
+        exec.run('padPlanes', [xg, d.h, d.w, padding[0], padding[1], xp, hp, wp], 0, ig);
+        exec.run('winograd2Input', [xp, hp, wp, ig, th, tw, v, vStride], 0, ig);
         const w = this.weights + 16 * this.xiSize * g * 4;
-        for (let xi = 0; xi < 16; xi++) {
-          kernels.gemm(
-            w + xi * this.xiSize * 4,
-            v + xi * vStride * 4,
-            og,
-            ig,
-            tiles,
-            m + xi * mStride * 4,
-            ldm,
-            0,
-            0,
-            0,
-            tp,
-          );
-        }
-        kernels.winograd2Output(
-          m,
-          ldm,
-          mStride,
-          th,
-          tw,
-          y + (b * d.o + g * og) * d.ho * d.wo * 4,
-          d.ho,
-          d.wo,
-          this.bias + g * og * 4,
-          this.relu ? 1 : 0,
-          0,
-          og,
-        );
+        const gemm = [w, this.xiSize, v, vStride, og, ig, tiles, m, mStride, ldm] as const;
+        exec.run('gemmBatched', [...gemm], 0, 16);
+        const yg = y + (b * d.o + g * og) * d.ho * d.wo * 4;
+        const bias = this.bias + g * og * 4;
+        const out = [m, ldm, mStride, th, tw, yg, d.ho, d.wo, bias, relu] as const;
+        exec.run('winograd2Output', [...out], 0, og);
       }
     }
     this.heap.release(mark);

@@ -1,74 +1,110 @@
-/** Raw exports of build/reparam.wasm (assembly/index.ts). Pointers are byte offsets in memory. */
+/**
+ * Raw exports of build/reparam*.wasm (assembly/index.ts). Pointers are byte offsets in memory.
+ * Every kernel ends with a range `[lo, hi)` of independent work items, so that a thread pool can
+ * split one call between threads (see executor.ts).
+ */
 export interface KernelExports {
-  heapBase(): number;
-  gemm(
-    ap: number,
-    bp: number,
-    m: number,
-    k: number,
-    n: number,
-    y: number,
-    ldy: number,
-    bias: number,
-    relu: number,
-    p0: number,
-    p1: number,
-  ): void;
-  im2col(
-    x: number,
-    c: number,
-    h: number,
-    w: number,
-    kh: number,
-    kw: number,
-    sh: number,
-    sw: number,
-    dh: number,
-    dw: number,
-    pt: number,
-    pl: number,
-    ho: number,
-    wo: number,
-    dst: number,
-    p0: number,
-    p1: number,
-  ): void;
-  padPlanes(
-    src: number,
-    h: number,
-    w: number,
-    pt: number,
-    pl: number,
-    dst: number,
-    hp: number,
-    wp: number,
-    c0: number,
-    c1: number,
-  ): void;
-  winograd2Input(
-    xp: number,
-    hp: number,
-    wp: number,
-    c: number,
-    th: number,
-    tw: number,
-    v: number,
-    xiStride: number,
-    c0: number,
-    c1: number,
-  ): void;
-  winograd2Output(
-    m: number,
-    ldm: number,
-    xiStride: number,
-    th: number,
-    tw: number,
-    y: number,
-    ho: number,
-    wo: number,
-    bias: number,
-    relu: number,
-    o0: number,
-    o1: number,
-  ): void;
+  heapBase: () => number;
+  gemm: (...args: [...GemmArgs, p0: number, p1: number]) => void;
+  gemmBatched: (...args: [...GemmBatchedArgs, x0: number, x1: number]) => void;
+  im2col: (...args: [...Im2colArgs, p0: number, p1: number]) => void;
+  padPlanes: (...args: [...PadArgs, c0: number, c1: number]) => void;
+  winograd2Input: (...args: [...WinogradInputArgs, c0: number, c1: number]) => void;
+  winograd2Output: (...args: [...WinogradOutputArgs, o0: number, o1: number]) => void;
 }
+
+type GemmArgs = [
+  ap: number,
+  bp: number,
+  m: number,
+  k: number,
+  n: number,
+  y: number,
+  ldy: number,
+  bias: number,
+  relu: number,
+];
+type GemmBatchedArgs = [
+  ap: number,
+  aStride: number,
+  bp: number,
+  bStride: number,
+  m: number,
+  k: number,
+  n: number,
+  y: number,
+  yStride: number,
+  ldy: number,
+];
+type Im2colArgs = [
+  x: number,
+  c: number,
+  h: number,
+  w: number,
+  kh: number,
+  kw: number,
+  sh: number,
+  sw: number,
+  dh: number,
+  dw: number,
+  pt: number,
+  pl: number,
+  ho: number,
+  wo: number,
+  dst: number,
+];
+type PadArgs = [
+  src: number,
+  h: number,
+  w: number,
+  pt: number,
+  pl: number,
+  dst: number,
+  hp: number,
+  wp: number,
+];
+type WinogradInputArgs = [
+  xp: number,
+  hp: number,
+  wp: number,
+  c: number,
+  th: number,
+  tw: number,
+  v: number,
+  xiStride: number,
+];
+type WinogradOutputArgs = [
+  m: number,
+  ldm: number,
+  xiStride: number,
+  th: number,
+  tw: number,
+  y: number,
+  ho: number,
+  wo: number,
+  bias: number,
+  relu: number,
+];
+
+/** Arguments before the range, per kernel. */
+export interface KernelArgs {
+  gemm: GemmArgs;
+  gemmBatched: GemmBatchedArgs;
+  im2col: Im2colArgs;
+  padPlanes: PadArgs;
+  winograd2Input: WinogradInputArgs;
+  winograd2Output: WinogradOutputArgs;
+}
+
+/** Names of the range-split kernels. */
+export type KernelName = keyof KernelArgs;
+
+/** All kernel names, in a fixed order (their index is the job code of the thread pool). */
+export const KERNEL_NAMES: readonly KernelName[] = [
+  'gemm',
+  'gemmBatched',
+  'im2col',
+  'padPlanes',
+  'winograd2Input',
+  'winograd2Output',
+];

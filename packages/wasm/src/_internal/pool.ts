@@ -1,0 +1,100 @@
+import { WasmLoadError } from '../errors.js';
+import { callKernel, type Executor } from './executor.js';
+import { KERNEL_NAMES, type KernelExports } from './exports.js';
+import type { Heap } from './heap.js';
+import { nodeWorkerSource, webWorkerSource, type WorkerInit } from './worker-source.js';
+
+/** Something that can be stopped: the workers of a pool. */
+export interface Stoppable {
+  stop(): void;
+}
+
+interface AnyWorker {
+  postMessage(message: WorkerInit): void;
+  terminate(): unknown;
+}
+
+const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+async function spawn(): Promise<{ worker: AnyWorker; ready: Promise<void> }> {
+  if (isNode) {
+    const { Worker } = await import('node:worker_threads');
+    const worker = new Worker(nodeWorkerSource(), { eval: true });
+    worker.unref();
+    const ready = new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+    });
+    return { worker, ready };
+  }
+  const url = URL.createObjectURL(new Blob([webWorkerSource()], { type: 'text/javascript' }));
+  const worker = new Worker(url);
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.onmessage = () => resolve();
+    worker.onerror = (e) => reject(new Error(e.message));
+  });
+  return { worker, ready };
+}
+
+/**
+ * A pool of `threads - 1` workers sharing `heap`'s memory; the calling thread is thread 0.
+ * Each `run` publishes one job in a control block, does its own slice, then waits (Atomics.wait
+ * in Node; a spin in browsers, whose main thread may not block) for the others' slices.
+ */
+export async function threadPool(
+  module: WebAssembly.Module,
+  heap: Heap,
+  threads: number,
+): Promise<Executor & Stoppable> {
+  const control = heap.alloc(64);
+  const ctl = new Int32Array(heap.memory.buffer, control, 64);
+  const names = [...KERNEL_NAMES];
+  const workers: AnyWorker[] = [];
+  try {
+    for (let index = 1; index < threads; index++) {
+      const { worker, ready } = await spawn();
+      workers.push(worker);
+      worker.postMessage({ module, memory: heap.memory, control, index, names });
+      await ready;
+    }
+  } catch (cause) {
+    for (const w of workers) void w.terminate();
+    throw new WasmLoadError(
+      `threadPool: could not start ${threads - 1} workers (${String(cause)})`,
+      { cause },
+    );
+  }
+  const kernels: KernelExports = heap.kernels;
+  const blockingWait = isNode;
+  return {
+    threads,
+    run(name, args, lo, hi) {
+      const kernel = names.indexOf(name);
+      ctl[2] = kernel;
+      ctl[3] = args.length;
+      for (let i = 0; i < args.length; i++) ctl[8 + i] = args[i];
+      ctl[4] = lo;
+      ctl[5] = hi;
+      ctl[6] = threads;
+      Atomics.store(ctl, 1, 0);
+      Atomics.add(ctl, 0, 1);
+      Atomics.notify(ctl, 0);
+      const mine = lo + Math.floor((hi - lo) / threads);
+      if (mine > lo) callKernel(kernels, name, args, lo, mine);
+      for (let done = Atomics.load(ctl, 1); done < threads - 1; done = Atomics.load(ctl, 1)) {
+        if (blockingWait) Atomics.wait(ctl, 1, done, 1000);
+      }
+      if (Atomics.exchange(ctl, 7, 0) !== 0) {
+        throw new Error(
+          `threadPool: a worker trapped in ${name}(${args.join(', ')}, ${lo}, ${hi})`,
+        );
+      }
+    },
+    stop() {
+      ctl[2] = -1;
+      Atomics.add(ctl, 0, 1);
+      Atomics.notify(ctl, 0);
+      for (const w of workers) void w.terminate();
+    },
+  };
+}
