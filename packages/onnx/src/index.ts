@@ -1,1 +1,33 @@
-export {};
+export { OnnxFormatError, UsageError, VerificationError } from './errors.js';
+export {
+  decodeModel,
+  encodeModel,
+  type AttributeProto,
+  type Dimension,
+  type GraphProto,
+  type ModelProto,
+  type NodeProto,
+  type OpsetId,
+  type StringStringEntry,
+  type TensorProto,
+  type TypeProto,
+  type ValueInfoProto,
+} from './proto.js';
+export { checkModel, parseModel, readModel, serializeModel, writeModel, MAX_MODEL_BYTES, type ParseOptions, type WriteOptions } from './model-io.js';
+export { resolveExternalData } from './external-data.js';
+export { DataType, MAX_ELEMENTS, elementCount, floatTensor, int64Tensor, rawTensor, tensorValues } from './tensor.js';
+export { ModelBuilder, attribute, float, floats, valueInfo, type AttributeValue } from './builder.js';
+export { indexGraph, nodeLabel, type GraphIndex } from './graph.js';
+export { runModel, type DenseTensor, type RunOptions } from './ort-run.js';
+export { inputDims, probeModel, randomFeeds, MAX_INPUT_ELEMENTS, type InputShapes } from './probe.js';
+export { verifyModels, type VerifyOptions, type VerifyResult } from './verify.js';
+export { difference, type Difference } from './compare.js';
+export {
+  analyzeModel,
+  convertModel,
+  SUPPORTED_OPSETS,
+  type ConversionReport,
+  type ConvertOptions,
+  type Excluded,
+} from './convert.js';
+export type { RegionReport, SegmentReport, Size } from './plan.js';

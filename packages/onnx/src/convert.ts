@@ -1,0 +1,113 @@
+import { classifyTensors } from './classify.js';
+import type { PassContext } from './context.js';
+import { OnnxFormatError, VerificationError } from './errors.js';
+import { indexGraph, nodeLabel } from './graph.js';
+import { checkModel } from './model-io.js';
+import { planRegions, type RegionReport } from './plan.js';
+import { inputDims, probeModel, randomFeeds, type InputShapes } from './probe.js';
+import type { ModelProto } from './proto.js';
+import { findRegions } from './regions.js';
+import { rewriteGraph } from './rewrite.js';
+import type { RunOptions } from './ort-run.js';
+import { verifyModels, type VerifyResult } from './verify.js';
+
+/** Opsets of the default domain that the pass reads (ONNX 13 to 21). */
+export const SUPPORTED_OPSETS = [13, 21] as const;
+
+/** Options of {@link convertModel} and {@link analyzeModel}. */
+export interface ConvertOptions extends RunOptions {
+  /** Shapes for dynamic input dims, e.g. `{ x: [1, 3, 224, 224] }`. */
+  shapes?: InputShapes;
+  /** Verify the result with onnxruntime-web (default true). */
+  verify?: boolean;
+  /** Relative tolerance of the verification (default 1e-5). */
+  tolerance?: number;
+  /** Seed of the random inputs (default 1). */
+  seed?: number;
+  /** Called with a stage name and a fraction done, for progress bars. */
+  onProgress?: (stage: string, fraction: number) => void;
+}
+
+/** A node of a linear op type that stays because of `reason`. */
+export interface Excluded {
+  readonly node: string;
+  readonly reason: string;
+}
+
+/** What {@link convertModel} did. */
+export interface ConversionReport {
+  readonly regions: readonly RegionReport[];
+  readonly excluded: readonly Excluded[];
+  readonly nodesBefore: number;
+  readonly nodesAfter: number;
+  readonly opsBefore: Readonly<Record<string, number>>;
+  readonly opsAfter: Readonly<Record<string, number>>;
+  /** Absent with `verify: false`. */
+  readonly verification?: VerifyResult;
+}
+
+/** The probe context and regions of a model: what {@link convertModel} and `inspect` share. */
+export async function analyzeModel(model: ModelProto, options: ConvertOptions = {}): Promise<{ ctx: PassContext; feeds: ReturnType<typeof randomFeeds>; scan: ReturnType<typeof findRegions> }> {
+  checkModel(model);
+  const opset = model.opsetImport.find((o) => (o.domain ?? '') === '' || o.domain === 'ai.onnx')?.version ?? 0;
+  if (opset < SUPPORTED_OPSETS[0] || opset > SUPPORTED_OPSETS[1]) {
+    throw new OnnxFormatError(`analyzeModel: opset ${opset} of the default domain is outside ${SUPPORTED_OPSETS[0]}-${SUPPORTED_OPSETS[1]}; re-export with opset_version=17`);
+  }
+  const index = indexGraph(model.graph!);
+  const feeds = randomFeeds(inputDims(model, options.shapes), options.seed ?? 1);
+  options.onProgress?.('probe', 0);
+  const values = await probeModel(model, feeds, options);
+  const ctx: PassContext = { index, kinds: classifyTensors(index), values };
+  options.onProgress?.('regions', 0.3);
+  return { ctx, feeds, scan: findRegions(ctx) };
+}
+
+/**
+ * Collapses every maximal linear region of a training-form model into one Conv with bias,
+ * using `core` for all the algebra, and verifies the result against the original on seeded
+ * random inputs with onnxruntime-web. Throws {@link VerificationError} (naming the worst
+ * output and region) when the outputs differ by more than the tolerance.
+ */
+export async function convertModel(model: ModelProto, options: ConvertOptions = {}): Promise<{ model: ModelProto; report: ConversionReport }> {
+  const { ctx, scan } = await analyzeModel(model, options);
+  const { rewrites, reports } = planRegions(ctx, scan.regions);
+  options.onProgress?.('rewrite', 0.5);
+  const graph = rewriteGraph(ctx, rewrites);
+  const converted: ModelProto = { ...model, graph };
+  checkModel(converted);
+  const base = {
+    regions: reports,
+    excluded: scan.excluded.map((e) => ({ node: nodeLabel(ctx.index.graph.node[e.node], e.node), reason: e.reason })),
+    nodesBefore: model.graph!.node.length,
+    nodesAfter: graph.node.length,
+    opsBefore: countOps(model),
+    opsAfter: countOps(converted),
+  };
+  if (options.verify === false) return { model: converted, report: base };
+  options.onProgress?.('verify', 0.6);
+  const outputs = rewrites.map((r) => r.to);
+  const verification = await verifyModels(model, converted, {
+    ...options, intermediates: outputs, referenceFirst: ctx.values, seed: options.seed ?? 1,
+  });
+  options.onProgress?.('verify', 1);
+  const report = { ...base, verification };
+  if (!verification.ok) {
+    const bad = verification.intermediates.reduce<(typeof verification.intermediates)[number] | undefined>((a, d) => (a === undefined || d.relative > a.relative ? d : a), undefined);
+    const region = bad === undefined ? undefined : reports.find((r) => r.segments.some((s) => s.collapsed && s.to === bad.name));
+    const where = region === undefined ? '' : `; worst region ${region.id} (${region.kind}, ${region.input} -> ${region.output}) off by ${bad!.relative.toExponential(2)}`;
+    throw Object.assign(
+      new VerificationError(
+        `convertModel: output '${verification.worst.name}' differs by ${verification.worst.relative.toExponential(2)} x max|y| (tolerance ${verification.tolerance})${where}`,
+        verification.worst.name, region === undefined ? undefined : `${region.id}`, verification.worst.relative,
+      ),
+      { report },
+    );
+  }
+  return { model: converted, report };
+}
+
+function countOps(model: ModelProto): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const n of model.graph!.node) out[n.opType ?? ''] = (out[n.opType ?? ''] ?? 0) + 1;
+  return out;
+}

@@ -1,0 +1,30 @@
+/**
+ * The bytes, graph or tensors given to `@reparam/onnx` do not form a usable ONNX model
+ * (truncated or random bytes, a cycle, a missing initializer, impossible sizes, external data
+ * outside the model's folder...). The message names the function and the offending values.
+ */
+export class OnnxFormatError extends Error {
+  override readonly name = 'OnnxFormatError';
+}
+
+/**
+ * The converted model does not compute the same outputs as the original within the tolerance.
+ * Nothing was written. `worstOutput` and `worstRegion` name where the difference is largest.
+ */
+export class VerificationError extends Error {
+  override readonly name = 'VerificationError';
+  constructor(
+    message: string,
+    readonly worstOutput: string,
+    readonly worstRegion: string | undefined,
+    readonly relativeError: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** The caller asked for something the options or the model's inputs cannot give (e.g. a dynamic dim without `--shape`). */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}

@@ -1,0 +1,80 @@
+import { closeSync, openSync, readSync, realpathSync, fstatSync } from 'node:fs';
+import { isAbsolute, resolve, sep } from 'node:path';
+import { OnnxFormatError } from './errors.js';
+import type { GraphProto, ModelProto, TensorProto } from './proto.js';
+import { bytesPerElement, elementCount } from './tensor.js';
+
+/** Every tensor stored in a graph: initializers and tensors in node attributes, subgraphs included. */
+export function* graphTensors(graph: GraphProto): Generator<TensorProto> {
+  yield* graph.initializer;
+  for (const node of graph.node) {
+    for (const a of node.attribute) {
+      if (a.t !== undefined) yield a.t;
+      yield* a.tensors;
+      if (a.g !== undefined) yield* graphTensors(a.g);
+      for (const g of a.graphs) yield* graphTensors(g);
+    }
+  }
+}
+
+/**
+ * Loads every tensor whose data lives in an external file (`data_location = EXTERNAL`) into
+ * `rawData`, reading only files inside `baseDir` (the model's own folder; symbolic links are
+ * resolved before the check). Throws {@link OnnxFormatError} for paths outside the folder,
+ * missing files, or ranges that do not match the tensor's size.
+ */
+export function resolveExternalData(model: ModelProto, baseDir: string | undefined): void {
+  if (model.graph === undefined) return;
+  for (const t of graphTensors(model.graph)) {
+    if (t.dataLocation !== 1) continue;
+    const where = `resolveExternalData: tensor '${t.name ?? ''}'`;
+    if (baseDir === undefined) throw new OnnxFormatError(`${where} has external data but the model was not read from a file`);
+    const entries = new Map(t.externalData.map((e) => [e.key ?? '', e.value ?? '']));
+    const location = entries.get('location') ?? '';
+    const offset = Number(entries.get('offset') ?? '0');
+    const size = bytesPerElement(t.dataType ?? 0);
+    if (size === undefined) throw new OnnxFormatError(`${where}: external data of type ${t.dataType ?? 0} is not supported`);
+    const expected = elementCount(t.dims, where) * size;
+    const length = entries.has('length') ? Number(entries.get('length')) : expected;
+    if (location === '' || isAbsolute(location) || location.includes('\0')) {
+      throw new OnnxFormatError(`${where}: external location '${location}' must be a relative path inside the model's folder`);
+    }
+    if (!Number.isSafeInteger(offset) || offset < 0 || length !== expected) {
+      throw new OnnxFormatError(`${where}: external range offset ${offset} length ${length} does not match the ${expected} bytes its dims need`);
+    }
+    t.rawData = readInside(baseDir, location, offset, length, where);
+    t.dataLocation = 0;
+    t.externalData = [];
+  }
+}
+
+function readInside(baseDir: string, location: string, offset: number, length: number, where: string): Uint8Array {
+  let root: string;
+  let file: string;
+  try {
+    root = realpathSync(baseDir);
+    file = realpathSync(resolve(baseDir, location));
+  } catch (e) {
+    throw new OnnxFormatError(`${where}: external file '${location}' cannot be opened (${(e as Error).message})`, { cause: e });
+  }
+  if (!file.startsWith(root + sep)) {
+    throw new OnnxFormatError(`${where}: external file '${location}' resolves outside the model's folder ${root}`);
+  }
+  const fd = openSync(file, 'r');
+  try {
+    const fileSize = fstatSync(fd).size;
+    if (offset + length > fileSize) {
+      throw new OnnxFormatError(`${where}: external range ${offset}+${length} exceeds '${location}' (${fileSize} bytes)`);
+    }
+    const out = new Uint8Array(length);
+    let read = 0;
+    while (read < length) {
+      const n = readSync(fd, out, read, length - read, offset + read);
+      if (n === 0) break;
+      read += n;
+    }
+    return out;
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,62 @@
+import * as ort from 'onnxruntime-web';
+import { OnnxFormatError } from './errors.js';
+
+/** A dense tensor exchanged with onnxruntime: dims and values (float32, int64 or others). */
+export interface DenseTensor {
+  readonly dims: readonly number[];
+  readonly data: Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array | Int8Array | Uint32Array | BigUint64Array | Uint16Array | Int16Array;
+  /** onnxruntime's type name ('float32', 'int64', ...). */
+  readonly type: string;
+}
+
+/** Options of {@link runModel}. */
+export interface RunOptions {
+  /** WebAssembly threads for onnxruntime-web (default 1; the machines are shared). */
+  threads?: number;
+}
+
+/**
+ * Runs a serialized model once with onnxruntime-web (wasm backend) and returns the requested
+ * outputs (all graph outputs by default). Session or run failures throw
+ * {@link OnnxFormatError} naming onnxruntime's message.
+ */
+export async function runModel(
+  bytes: Uint8Array,
+  feeds: Readonly<Record<string, DenseTensor>>,
+  outputNames?: readonly string[],
+  options: RunOptions = {},
+): Promise<Map<string, DenseTensor>> {
+  ort.env.wasm.numThreads = options.threads ?? 1;
+  ort.env.logLevel = 'error';
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'basic' });
+  } catch (e) {
+    throw new OnnxFormatError(`runModel: onnxruntime-web cannot load the model (${oneLine(e)})`, { cause: e });
+  }
+  try {
+    const input: Record<string, ort.Tensor> = {};
+    for (const [name, t] of Object.entries(feeds)) input[name] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, [...t.dims]);
+    const names = outputNames ?? session.outputNames;
+    let result: ort.InferenceSession.ReturnType;
+    try {
+      result = await session.run(input, [...names]);
+    } catch (e) {
+      throw new OnnxFormatError(`runModel: onnxruntime-web cannot run the model (${oneLine(e)})`, { cause: e });
+    }
+    const out = new Map<string, DenseTensor>();
+    for (const name of names) {
+      const t = result[name];
+      out.set(name, { dims: [...t.dims], data: t.data as DenseTensor['data'], type: t.type });
+    }
+    return out;
+  } finally {
+    await session.release();
+  }
+}
+
+/** The first line of an error's message. */
+export function oneLine(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.split('\n')[0].slice(0, 300);
+}

@@ -1,0 +1,138 @@
+import { collapse, costOf, type Conv, type Expr } from '@reparam/core';
+import { dimsOf, type PassContext } from './context.js';
+import { nodeLabel } from './graph.js';
+import type { Region } from './regions.js';
+import { cutSegments, segmentExpr, type Segment } from './segments.js';
+import { blockKind } from './block-kind.js';
+
+/** One collapsed run of a region: the nodes it replaces and the conv that replaces them. */
+export interface Rewrite {
+  readonly from: string;
+  readonly to: string;
+  readonly conv: Conv;
+  /** Node indices replaced, absorbed nodes included. */
+  readonly nodes: readonly number[];
+  /** Name of the last replaced node, reused for the new Conv. */
+  readonly name: string;
+}
+
+/** Parameters and multiply-adds (at the probe shape). */
+export interface Size {
+  readonly params: number;
+  readonly macs: number;
+}
+
+/** What happened to one part of a region. */
+export interface SegmentReport {
+  readonly from: string;
+  readonly to: string;
+  readonly nodes: readonly string[];
+  readonly collapsed: boolean;
+  /** Why it was left as is. */
+  readonly reason?: string;
+  readonly before?: Size;
+  readonly after?: Size;
+  /** `[out, in/groups, kh, kw]` of the conv that replaced it. */
+  readonly kernel?: readonly number[];
+}
+
+/** What happened to one linear region. */
+export interface RegionReport {
+  readonly id: number;
+  /** The block the region looks like: 'RepVGG', 'ACB', 'DBB', 'Conv+BN', 'linear'. */
+  readonly kind: string;
+  readonly input: string;
+  readonly output: string;
+  readonly nodes: readonly string[];
+  readonly status: 'collapsed' | 'partly collapsed' | 'kept';
+  readonly segments: readonly SegmentReport[];
+  /** True when a parameter (pad indices, slice ends) was computed from input shapes. */
+  readonly shapeDependent: boolean;
+}
+
+const MAX_SPAN = 8;
+
+/**
+ * Collapses each region with `core`: the whole region when one exact conv exists and costs no
+ * more multiply-adds than the original; otherwise the longest runs of its segments that do.
+ * Runs without a Conv, or that are already a single Conv, are left alone.
+ */
+export function planRegions(ctx: PassContext, regions: readonly Region[]): { rewrites: Rewrite[]; reports: RegionReport[] } {
+  const rewrites: Rewrite[] = [];
+  const reports: RegionReport[] = [];
+  regions.forEach((region, id) => {
+    const segs = cutSegments(ctx, region);
+    const parts: SegmentReport[] = [];
+    let i = 0;
+    while (i < segs.length) {
+      let done = false;
+      let firstReason = '';
+      for (let j = Math.min(segs.length - 1, i + MAX_SPAN - 1); j >= i; j--) {
+        const run: Segment = { from: segs[i].from, to: segs[j].to, ops: segs.slice(i, j + 1).flatMap((s) => s.ops) };
+        const attempt = tryCollapse(ctx, run);
+        if ('conv' in attempt) {
+          const nodes = run.ops.flatMap((op) => [...op.absorbs, op.node]);
+          const last = run.ops[run.ops.length - 1].node;
+          rewrites.push({ from: run.from, to: run.to, conv: attempt.conv, nodes, name: nodeLabel(ctx.index.graph.node[last], last) });
+          parts.push({ ...describe(ctx, run), collapsed: true, before: attempt.before, after: attempt.after, kernel: [...attempt.conv.shape] });
+          i = j + 1;
+          done = true;
+          break;
+        }
+        if (j === i) firstReason = attempt.reason;
+      }
+      if (!done) {
+        parts.push({ ...describe(ctx, segs[i]), collapsed: false, reason: firstReason });
+        i++;
+      }
+    }
+    const collapsedCount = parts.filter((p) => p.collapsed).length;
+    reports.push({
+      id,
+      kind: blockKind(ctx, region),
+      input: region.input,
+      output: region.output,
+      nodes: region.ops.flatMap((op) => [...op.absorbs, op.node]).map((k) => nodeLabel(ctx.index.graph.node[k], k)),
+      status: collapsedCount === parts.length ? 'collapsed' : collapsedCount > 0 ? 'partly collapsed' : 'kept',
+      segments: parts,
+      shapeDependent: region.ops.some((op) => op.shapeDependent),
+    });
+  });
+  return { rewrites, reports };
+}
+
+function describe(ctx: PassContext, s: Segment): { from: string; to: string; nodes: string[] } {
+  const nodes = s.ops.flatMap((op) => [...op.absorbs, op.node]).map((k) => nodeLabel(ctx.index.graph.node[k], k));
+  return { from: s.from, to: s.to, nodes };
+}
+
+type Attempt = { conv: Conv; before: Size; after: Size } | { reason: string };
+
+function tryCollapse(ctx: PassContext, s: Segment): Attempt {
+  const ops = s.ops.map((op) => ctx.index.graph.node[op.node].opType);
+  if (!ops.includes('Conv')) return { reason: 'no convolution in it; left as is' };
+  if (s.ops.length === 1 && ops[0] === 'Conv') return { reason: 'already a single convolution' };
+  let expr: Expr | null;
+  try {
+    expr = segmentExpr(ctx, s.from, s.to, s.ops);
+  } catch (e) {
+    return { reason: (e as Error).message };
+  }
+  if (expr === null) return { reason: 'it is the identity' };
+  const d = dimsOf(ctx, s.from)!;
+  try {
+    const cost = costOf(expr, [d[0], d[1], d[2], d[3]]);
+    const out = dimsOf(ctx, s.to)!;
+    if (cost.outputShape.join('x') !== out.join('x')) {
+      return { reason: `its expression gives ${cost.outputShape.join('x')}, the graph ${out.join('x')}` };
+    }
+    const before = { params: cost.training.params, macs: cost.training.macs };
+    const after = { params: cost.collapsed.params, macs: cost.collapsed.macs };
+    if (after.macs > before.macs) {
+      return { reason: `one conv would cost ${after.macs} multiply-adds instead of ${before.macs}` };
+    }
+    return { conv: collapse(expr), before, after };
+  } catch (e) {
+    return { reason: (e as Error).message };
+  }
+}

@@ -1,0 +1,78 @@
+import { seededRandom } from '@reparam/core';
+import { UsageError } from './errors.js';
+import { runModel, type DenseTensor, type RunOptions } from './ort-run.js';
+import type { ModelProto, ValueInfoProto } from './proto.js';
+import { encodeModel } from './proto.js';
+import { elementCount, tensorValues } from './tensor.js';
+
+/** Fixed input shapes by input name (for dynamic dimensions), e.g. `{ x: [1, 3, 224, 224] }`. */
+export type InputShapes = Readonly<Record<string, readonly number[]>>;
+
+/** Most input elements a verification sample may have (2^26). */
+export const MAX_INPUT_ELEMENTS = 2 ** 26;
+
+/**
+ * The concrete dims of each graph input that has no initializer: the declared dims, with
+ * `shapes` overriding. Throws {@link UsageError} for a dynamic dim without a given shape.
+ */
+export function inputDims(model: ModelProto, shapes: InputShapes = {}): Map<string, number[]> {
+  const graph = model.graph!;
+  const inits = new Set(graph.initializer.map((t) => t.name));
+  const out = new Map<string, number[]>();
+  for (const info of graph.input) {
+    const name = info.name ?? '';
+    if (inits.has(name)) continue;
+    const given = shapes[name];
+    const declared = info.type?.tensorType?.shape?.dim;
+    let dims: number[];
+    if (given !== undefined) dims = [...given];
+    else if (declared === undefined) throw new UsageError(`inputDims: input '${name}' has no declared shape; pass --shape ${name}=1x3x224x224`);
+    else {
+      dims = declared.map((d, k) => {
+        if (d.dimValue !== undefined && d.dimValue > 0) return d.dimValue;
+        throw new UsageError(`inputDims: input '${name}' dim ${k} is dynamic ('${d.dimParam ?? '?'}'); pass --shape ${name}=${declared.map((e) => e.dimValue || 1).join('x')}`);
+      });
+    }
+    if (elementCount(dims, `inputDims: input '${name}'`) > MAX_INPUT_ELEMENTS) {
+      throw new UsageError(`inputDims: input '${name}' [${dims.join(', ')}] has more than ${MAX_INPUT_ELEMENTS} elements; pass a smaller --shape`);
+    }
+    const type = info.type?.tensorType?.elemType ?? 1;
+    if (type !== 1) throw new UsageError(`inputDims: input '${name}' has element type ${type}; only float32 inputs are supported`);
+    out.set(name, dims);
+  }
+  return out;
+}
+
+/** Seeded uniform [-1, 1) float32 inputs for every graph input. */
+export function randomFeeds(dims: ReadonlyMap<string, readonly number[]>, seed: number): Record<string, DenseTensor> {
+  const next = seededRandom(seed);
+  const feeds: Record<string, DenseTensor> = {};
+  for (const [name, d] of dims) {
+    const data = new Float32Array(d.reduce((a, b) => a * b, 1));
+    for (let i = 0; i < data.length; i++) data[i] = next() * 2 - 1;
+    feeds[name] = { dims: d, data, type: 'float32' };
+  }
+  return feeds;
+}
+
+/**
+ * Runs the model once with every top-level node output exposed as a graph output, and returns
+ * the value of every tensor: inputs, initializers and node outputs (the probe).
+ */
+export async function probeModel(model: ModelProto, feeds: Record<string, DenseTensor>, options: RunOptions = {}): Promise<Map<string, DenseTensor>> {
+  const graph = model.graph!;
+  const declared = new Set(graph.output.map((o) => o.name));
+  const extra: ValueInfoProto[] = [];
+  for (const node of graph.node) for (const o of node.output) if (o !== '' && !declared.has(o)) extra.push({ name: o });
+  const probe: ModelProto = { ...model, graph: { ...graph, output: [...graph.output, ...extra] } };
+  const names = [...graph.output.map((o) => o.name ?? ''), ...extra.map((o) => o.name ?? '')];
+  const values = await runModel(encodeModel(probe), feeds, names, options);
+  for (const [name, t] of Object.entries(feeds)) values.set(name, t);
+  for (const t of graph.initializer) {
+    const name = t.name ?? '';
+    if (values.has(name) || t.dataType === 8) continue;
+    const v = tensorValues(t);
+    values.set(name, { dims: t.dims, data: v, type: t.dataType === 7 ? 'int64' : 'float32' });
+  }
+  return values;
+}

@@ -1,0 +1,140 @@
+import protobuf from 'protobufjs';
+import { onnxSchema } from './_internal/onnx-schema.js';
+import { OnnxFormatError } from './errors.js';
+
+/** `key -> value` metadata entry (`StringStringEntryProto`). */
+export interface StringStringEntry {
+  key?: string;
+  value?: string;
+}
+
+/** `TensorProto`, as decoded with int64 values as numbers (values beyond 2^53 are rounded; INT64 min/max survive). */
+export interface TensorProto {
+  name?: string;
+  dims: number[];
+  dataType?: number;
+  rawData?: Uint8Array;
+  floatData: number[];
+  int32Data: number[];
+  int64Data: number[];
+  doubleData: number[];
+  uint64Data: number[];
+  stringData: Uint8Array[];
+  externalData: StringStringEntry[];
+  dataLocation?: number;
+  docString?: string;
+}
+
+/** `AttributeProto`. `type` follows `AttributeProto.AttributeType` (1 float, 2 int, 3 string, 4 tensor, 7 ints...). */
+export interface AttributeProto {
+  name?: string;
+  type?: number;
+  f?: number;
+  i?: number;
+  s?: Uint8Array;
+  t?: TensorProto;
+  g?: GraphProto;
+  floats: number[];
+  ints: number[];
+  strings: Uint8Array[];
+  tensors: TensorProto[];
+  graphs: GraphProto[];
+}
+
+/** `NodeProto`. */
+export interface NodeProto {
+  input: string[];
+  output: string[];
+  name?: string;
+  opType?: string;
+  domain?: string;
+  attribute: AttributeProto[];
+  docString?: string;
+}
+
+/** One dimension of a `TensorShapeProto`: a number, a symbolic name, or unknown. */
+export interface Dimension {
+  dimValue?: number;
+  dimParam?: string;
+}
+
+/** `TypeProto` (tensor types only are interpreted). */
+export interface TypeProto {
+  tensorType?: { elemType?: number; shape?: { dim: Dimension[] } };
+}
+
+/** `ValueInfoProto`. */
+export interface ValueInfoProto {
+  name?: string;
+  type?: TypeProto;
+  docString?: string;
+}
+
+/** `GraphProto`. */
+export interface GraphProto {
+  name?: string;
+  node: NodeProto[];
+  initializer: TensorProto[];
+  input: ValueInfoProto[];
+  output: ValueInfoProto[];
+  valueInfo: ValueInfoProto[];
+  docString?: string;
+}
+
+/** `OperatorSetIdProto`. */
+export interface OpsetId {
+  domain?: string;
+  version?: number;
+}
+
+/** `ModelProto`: the root of an `.onnx` file. */
+export interface ModelProto {
+  irVersion?: number;
+  opsetImport: OpsetId[];
+  producerName?: string;
+  producerVersion?: string;
+  domain?: string;
+  modelVersion?: number;
+  docString?: string;
+  graph?: GraphProto;
+  metadataProps: StringStringEntry[];
+}
+
+let modelType: protobuf.Type | undefined;
+
+/** The `onnx.ModelProto` protobufjs type, built once from the official schema. */
+function modelProtoType(): protobuf.Type {
+  modelType ??= protobuf.Root.fromJSON(onnxSchema).lookupType('onnx.ModelProto');
+  return modelType;
+}
+
+/**
+ * Decodes the bytes of an `.onnx` file. Fields follow the official `onnx.proto` in camelCase;
+ * repeated fields are always present. Throws {@link OnnxFormatError} on malformed protobuf.
+ */
+export function decodeModel(bytes: Uint8Array): ModelProto {
+  const type = modelProtoType();
+  let message: protobuf.Message;
+  try {
+    message = type.decode(bytes);
+  } catch (e) {
+    throw new OnnxFormatError(`decodeModel: ${bytes.length} bytes are not an ONNX ModelProto (${(e as Error).message})`, {
+      cause: e,
+    });
+  }
+  const model = type.toObject(message, { longs: Number, enums: Number, arrays: true }) as ModelProto;
+  if (model.graph === undefined) {
+    throw new OnnxFormatError(`decodeModel: ${bytes.length} bytes decode to a ModelProto without a graph`);
+  }
+  return model;
+}
+
+/** Encodes a model back to `.onnx` bytes with the official schema. */
+export function encodeModel(model: ModelProto): Uint8Array {
+  const type = modelProtoType();
+  try {
+    return type.encode(type.fromObject(model)).finish();
+  } catch (e) {
+    throw new OnnxFormatError(`encodeModel: the model cannot be encoded (${(e as Error).message})`, { cause: e });
+  }
+}

@@ -1,0 +1,72 @@
+import type { ModelProto } from './proto.js';
+import { encodeModel } from './proto.js';
+import { difference, type Difference } from './compare.js';
+import { runModel, type DenseTensor, type RunOptions } from './ort-run.js';
+import { inputDims, randomFeeds, type InputShapes } from './probe.js';
+
+/** Options of {@link verifyModels}. */
+export interface VerifyOptions extends RunOptions {
+  /** Relative tolerance: max |a - b| <= tolerance * max |a| per output (default 1e-5). */
+  tolerance?: number;
+  /** Shapes for dynamic input dims. */
+  shapes?: InputShapes;
+  /** Seed of the first random sample (default 1). */
+  seed?: number;
+  /** Number of random samples (default 2). */
+  samples?: number;
+  /** Extra tensors, present in both models, to compare as well (e.g. region outputs). */
+  intermediates?: readonly string[];
+  /** Values of the reference model on the first sample, when already computed. */
+  referenceFirst?: ReadonlyMap<string, DenseTensor>;
+}
+
+/** Result of {@link verifyModels}: the worst output over all samples. */
+export interface VerifyResult {
+  readonly ok: boolean;
+  readonly tolerance: number;
+  /** Worst difference per graph output. */
+  readonly outputs: readonly Difference[];
+  /** Worst difference per requested intermediate tensor. */
+  readonly intermediates: readonly Difference[];
+  readonly worst: Difference;
+}
+
+/**
+ * Runs `reference` and `candidate` in onnxruntime-web on the same seeded random inputs and
+ * compares every graph output of `reference` (the candidate must have the same names).
+ */
+export async function verifyModels(reference: ModelProto, candidate: ModelProto, options: VerifyOptions = {}): Promise<VerifyResult> {
+  const tolerance = options.tolerance ?? 1e-5;
+  const dims = inputDims(reference, options.shapes);
+  const outputs = reference.graph!.output.map((o) => o.name ?? '');
+  const names = [...outputs, ...(options.intermediates ?? [])];
+  const refBytes = encodeModel(withOutputs(reference, names));
+  const candBytes = encodeModel(withOutputs(candidate, names));
+  const worst = new Map<string, Difference>();
+  for (let s = 0; s < (options.samples ?? 2); s++) {
+    const feeds = randomFeeds(dims, (options.seed ?? 1) + s);
+    const ref = s === 0 && options.referenceFirst !== undefined ? options.referenceFirst : await runModel(refBytes, feeds, names, options);
+    const got = await runModel(candBytes, feeds, names, options);
+    for (const name of names) {
+      const d = difference(name, ref.get(name)!, got.get(name)!);
+      const prev = worst.get(name);
+      if (prev === undefined || !(d.relative <= prev.relative)) worst.set(name, d);
+    }
+  }
+  const outs = outputs.map((n) => worst.get(n)!);
+  const top = outs.reduce((a, b) => (b.relative > a.relative || Number.isNaN(b.relative) ? b : a));
+  return {
+    ok: outs.every((d) => d.relative <= tolerance),
+    tolerance,
+    outputs: outs,
+    intermediates: (options.intermediates ?? []).map((n) => worst.get(n)!),
+    worst: top,
+  };
+}
+
+function withOutputs(model: ModelProto, names: readonly string[]): ModelProto {
+  const graph = model.graph!;
+  const have = new Set(graph.output.map((o) => o.name));
+  const extra = names.filter((n) => !have.has(n)).map((name) => ({ name }));
+  return extra.length === 0 ? model : { ...model, graph: { ...graph, output: [...graph.output, ...extra] } };
+}
