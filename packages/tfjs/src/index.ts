@@ -11,3 +11,20 @@ export { registerWasmTrainingKernels, wasmTrainingKernels } from './wasm/registe
 export { conv2dBackpropFilterWasm } from './wasm/conv2d-backprop-filter.js';
 export { depthwiseBackpropFilterWasm } from './wasm/depthwise-backprop-filter.js';
 export { depthwiseBackpropInputWasm } from './wasm/depthwise-backprop-input.js';
+export { ReparamLayer, type ReparamLayerArgs, type BaseLayerArgs, type Initializer } from './layers/reparam-layer.js';
+export { activationNames, type ActivationName } from './layers/_internal/activation.js';
+export { RepVGGBlock, type RepVGGBlockArgs } from './layers/repvgg-block.js';
+export { ACBlock } from './layers/ac-block.js';
+export { DiverseBranchBlock, type DiverseBranchBlockArgs } from './layers/diverse-branch-block.js';
+export { MobileOneBlock, type MobileOneBlockArgs } from './layers/mobileone-block.js';
+export { RefConv2D, type RefConv2DArgs } from './layers/ref-conv2d.js';
+export {
+  CenteredWeightNormConv2D,
+  NormalizedConv2D,
+  WeightNormConv2D,
+  type WeightNormConv2DArgs,
+} from './layers/weight-norm-conv2d.js';
+export {
+  OrthogonalWeightNormConv2D,
+  type OrthogonalWeightNormConv2DArgs,
+} from './layers/orthogonal-weight-norm-conv2d.js';

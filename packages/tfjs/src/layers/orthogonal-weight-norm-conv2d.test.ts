@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { ShapeError } from '@reparam/core';
+import { OrthogonalWeightNormConv2D } from './orthogonal-weight-norm-conv2d.js';
+import { layerLaws } from '../test-helpers/layer-laws.js';
+import { useBackend } from '../test-helpers/backends.js';
+import { randomizeWeights } from '../test-helpers/layers.js';
+
+describe('OrthogonalWeightNormConv2D', () => {
+  layerLaws('OrthogonalWeightNormConv2D', (p) => ({
+    // filters <= 9 * c rows, all well inside kh * kw * in.
+    layer: new OrthogonalWeightNormConv2D({ filters: p.grow ? 2 * p.c : p.c, kernelSize: 3, strides: p.stride }),
+    shape: [2, p.h, p.w, p.c],
+  }));
+
+  it('the training-form kernel has orthogonal rows scaled by g', async () => {
+    await useBackend('cpu');
+    const layer = new OrthogonalWeightNormConv2D({ filters: 6, kernelSize: 3 });
+    layer.build([null, 4, 4, 2]);
+    randomizeWeights(layer, 9);
+    const k = layer.kernel();
+    const rows = tf.transpose(tf.reshape(k, [18, 6]));
+    const gram = tf.matMul(rows, rows, false, true).arraySync() as number[][];
+    const g = layer.weights.find((w) => w.originalName === 'g')!.read().dataSync();
+    gram.forEach((r, i) => r.forEach((v, j) => expect(v).toBeCloseTo(i === j ? g[i] * g[i] : 0, 4)));
+  });
+
+  it('refuses more filters than kernel dimensions', () => {
+    const layer = new OrthogonalWeightNormConv2D({ filters: 10, kernelSize: 1 });
+    expect(() => layer.build([null, 4, 4, 3])).toThrow(ShapeError);
+  });
+});

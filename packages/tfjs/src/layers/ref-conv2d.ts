@@ -1,0 +1,103 @@
+import * as tf from '@tensorflow/tfjs';
+import { conv, makeConv, refocus, ShapeError, type Expr } from '@reparam/core';
+import { ReparamLayer, type ReparamLayerArgs } from './reparam-layer.js';
+import { convOp, kernelOihw } from './_internal/conv-op.js';
+import { depthwiseToOihw, hwioToOihw, type Shape4 } from '../layout.js';
+
+/** Arguments of {@link RefConv2D}. */
+export interface RefConv2DArgs extends ReparamLayerArgs {
+  /** Odd size of the refocusing kernel W_r (default 3). */
+  mapKernelSize?: number;
+  /** Adds a learnable bias (default false: RefConv replaces a conv followed by BN). */
+  useBias?: boolean;
+}
+
+/**
+ * RefConv (Cai et al., 2023): a conv whose kernel is `W_t = W_b + W_b * W_r`, with the base
+ * kernel W_b frozen (a pretrained conv's weights, see {@link RefConv2D.setBaseKernel}) and the
+ * refocusing kernel W_r learned (zero at start, so training starts from the pretrained conv).
+ * Dense convs refocus each 2-D kernel on its own (W_r `[m, m, o*i, 1]`); depthwise convs
+ * (multiplier 1) mix all channels' kernels (W_r `[m, m, c, c]`). Deploys as one conv with
+ * kernel W_t computed by core's `refocus`.
+ */
+export class RefConv2D extends ReparamLayer {
+  static readonly className = 'RefConv2D';
+  readonly mapKernelSize: number;
+  readonly useBias: boolean;
+  private base!: tf.LayerVariable;
+  private refocusKernel!: tf.LayerVariable;
+  private bias: tf.LayerVariable | undefined;
+
+  constructor(args: RefConv2DArgs) {
+    super(args, { kernelSize: 3, activation: 'linear' });
+    this.mapKernelSize = args.mapKernelSize ?? 3;
+    this.useBias = args.useBias ?? false;
+    const m = this.mapKernelSize;
+    if (!Number.isInteger(m) || m < 1 || m % 2 === 0) throw new ShapeError(`RefConv2D: mapKernelSize ${m} must be an odd positive integer`);
+  }
+
+  protected createWeights(): void {
+    const k = this.kernelSize;
+    const m = this.mapKernelSize;
+    if (this.depthwise && this.outChannels !== this.inChannels) {
+      throw new ShapeError(`RefConv2D: depthwise refocusing needs a channel multiplier of 1, got ${this.inChannels} -> ${this.outChannels}`);
+    }
+    this.base = this.addKernel('base_kernel', k, k, undefined, false);
+    const maps = this.depthwise ? this.inChannels : this.inChannels * this.outChannels;
+    const shape = this.depthwise ? [m, m, maps, maps] : [m, m, maps, 1];
+    this.refocusKernel = this.addWeight('refocus_kernel', shape, 'float32', tf.initializers.zeros());
+    this.bias = this.useBias ? this.addWeight('bias', [this.outChannels], 'float32', tf.initializers.zeros()) : undefined;
+  }
+
+  /** Sets the frozen base kernel W_b: HWIO `[k, k, in, out]`, or `[k, k, c, 1]` when depthwise. */
+  setBaseKernel(kernel: tf.Tensor): void {
+    const want = this.base.shape.join(', ');
+    if (kernel.shape.join(', ') !== want) {
+      throw new ShapeError(`RefConv2D.setBaseKernel: kernel shape [${kernel.shape.join(', ')}] must be [${want}]`);
+    }
+    this.base.write(kernel);
+  }
+
+  /** The transformed kernel W_t in tfjs layout, differentiable in W_r. */
+  transformedKernel(): tf.Tensor4D {
+    return tf.tidy(() => {
+      const b = this.base.read();
+      const [k, , ci, co] = b.shape as Shape4;
+      if (this.depthwise) {
+        const img = tf.reshape<tf.Rank.R4>(b, [1, k, k, ci]);
+        const r = tf.conv2d(img, this.refocusKernel.read() as tf.Tensor4D, 1, 'same');
+        return tf.reshape(tf.add(img, r), [k, k, ci, 1]);
+      }
+      const img = tf.reshape<tf.Rank.R4>(tf.transpose(b, [0, 1, 3, 2]), [1, k, k, co * ci]);
+      const r = tf.depthwiseConv2d(img, this.refocusKernel.read() as tf.Tensor4D, 1, 'same');
+      return tf.transpose(tf.reshape(tf.add(img, r), [k, k, co, ci]), [0, 1, 3, 2]);
+    });
+  }
+
+  protected forward(x: tf.Tensor4D, _training: boolean): tf.Tensor4D {
+    const p = this.padding;
+    const y = convOp(x, this.transformedKernel(), this.strides, [p, p, p, p], this.depthwise);
+    return this.bias ? tf.add<tf.Tensor4D>(y, this.bias.read()) : y;
+  }
+
+  protected expr(): Expr {
+    const k = this.kernelSize;
+    const r = this.refocusKernel.read();
+    const rShape = r.shape as Shape4;
+    const shape: Shape4 = [this.outChannels, this.depthwise ? 1 : this.inChannels, k, k];
+    const weight = refocus({
+      base: kernelOihw(this.base, this.depthwise),
+      shape,
+      groups: this.groups,
+      refocus: this.depthwise ? hwioToOihw(r.dataSync(), rShape).weight : depthwiseToOihw(r.dataSync(), rShape).weight,
+      mapKernelSize: this.mapKernelSize,
+    });
+    const bias = this.bias ? Float64Array.from(this.bias.read().dataSync()) : undefined;
+    return conv(makeConv({ shape, weight, bias, stride: this.strides, padding: this.padding, groups: this.groups }));
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), mapKernelSize: this.mapKernelSize, useBias: this.useBias };
+  }
+}
+tf.serialization.registerClass(RefConv2D);

@@ -1,0 +1,80 @@
+/** Test-only helpers for the layers: non-identity weights and the float64 oracle. */
+import * as tf from '@tensorflow/tfjs';
+import { evaluate } from '@reparam/core';
+import { nchwToNhwc, nhwcToNchw, type Shape4 } from '../layout.js';
+import type { ReparamLayer } from '../layers/reparam-layer.js';
+import { randomFloats, relErr } from './backends.js';
+
+/**
+ * Replaces every weight of `layer` by seeded random values: running variances in [0.5, 2],
+ * gammas in [0.5, 1.5], everything else in [-1, 1] (non-identity batch-norms, as the papers test).
+ */
+export function randomizeWeights(layer: tf.layers.Layer, seed: number): void {
+  const values = layer.weights.map((w, i) => {
+    const r = randomFloats(w.shape.reduce((a: number, b) => a * (b ?? 1), 1), seed * 97 + i);
+    const name = w.originalName;
+    const mapped = name.endsWith('moving_variance')
+      ? r.map((v) => 1.25 + 0.75 * v)
+      : name.endsWith('gamma')
+        ? r.map((v) => 1 + 0.5 * v)
+        : r;
+    return tf.tensor(mapped, w.shape as number[]);
+  });
+  layer.setWeights(values);
+  tf.dispose(values);
+}
+
+/** A seeded NHWC input. */
+export function randomInput(shape: Shape4, seed: number): tf.Tensor4D {
+  return tf.tensor4d(randomFloats(shape[0] * shape[1] * shape[2] * shape[3], seed), [...shape]);
+}
+
+/**
+ * Relative deviation (vs max |y|) between the layer's training form in inference mode on the
+ * active backend and core's float64 `evaluate` of `layer.toExpr()`. Use a linear activation.
+ */
+export function deviationFromCore(layer: ReparamLayer, shape: Shape4, seed: number): number {
+  const x = randomInput(shape, seed);
+  const y = layer.apply(x, { training: false }) as tf.Tensor;
+  const got = y.dataSync();
+  const want = nchwToNhwc(evaluate(layer.toExpr(), nhwcToNchw(x.dataSync(), shape)));
+  expectShape(y.shape, want.shape);
+  tf.dispose([x, y]);
+  return relErr(got, want.data);
+}
+
+function expectShape(a: readonly number[], b: readonly number[]): void {
+  if (a.join() !== b.join()) throw new Error(`shape mismatch: layer gives [${a.join(', ')}], core gives [${b.join(', ')}]`);
+}
+
+/** A layer under test and the NHWC input shape it is built for. */
+export interface LayerCase {
+  layer: ReparamLayer;
+  shape: Shape4;
+}
+
+/**
+ * Saves a one-layer model to memory and loads it back (tfjs `model.save` / `tf.loadLayersModel`),
+ * returning the relative deviation between the two models' predictions and the loaded layer's class.
+ */
+export async function saveLoadDeviation(c: LayerCase, seed: number): Promise<{ deviation: number; className: string }> {
+  const input = tf.input({ shape: c.shape.slice(1) });
+  const model = tf.model({ inputs: input, outputs: c.layer.apply(input) as tf.SymbolicTensor });
+  randomizeWeights(c.layer, seed);
+  let saved: tf.io.ModelArtifacts | undefined;
+  await model.save(tf.io.withSaveHandler((a) => {
+    saved = a;
+    return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
+  }));
+  if (saved === undefined) throw new Error('saveLoadDeviation: nothing was saved');
+  const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved));
+  const x = randomInput(c.shape, seed + 1);
+  const a = model.predict(x) as tf.Tensor;
+  const b = loaded.predict(x) as tf.Tensor;
+  const deviation = relErr(b.dataSync(), a.dataSync());
+  const className = loaded.layers[1].getClassName();
+  tf.dispose([x, a, b]);
+  model.dispose();
+  loaded.dispose();
+  return { deviation, className };
+}
