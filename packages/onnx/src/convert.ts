@@ -7,7 +7,7 @@ import { planRegions, type RegionReport } from './plan.js';
 import { inputDims, probeModel, randomFeeds, type InputShapes } from './probe.js';
 import type { ModelProto } from './proto.js';
 import { findRegions } from './regions.js';
-import { rewriteGraph } from './rewrite.js';
+import { applyRewrites } from './apply.js';
 import type { RunOptions } from './ort-run.js';
 import { verifyModels, type VerifyResult } from './verify.js';
 
@@ -70,9 +70,10 @@ export async function analyzeModel(model: ModelProto, options: ConvertOptions = 
  */
 export async function convertModel(model: ModelProto, options: ConvertOptions = {}): Promise<{ model: ModelProto; report: ConversionReport }> {
   const { ctx, scan } = await analyzeModel(model, options);
-  const { rewrites, reports } = planRegions(ctx, scan.regions);
+  const plan = planRegions(ctx, scan.regions);
   options.onProgress?.('rewrite', 0.5);
-  const graph = rewriteGraph(ctx, rewrites);
+  const { graph, reports } = applyRewrites(ctx, plan.rewrites, plan.reports);
+  const rewrites = plan.rewrites.filter((r) => reports.find((rep) => rep.id === r.region)?.segments[r.segment]?.collapsed === true);
   const converted: ModelProto = { ...model, graph };
   checkModel(converted);
   const base = {

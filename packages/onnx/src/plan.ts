@@ -14,6 +14,9 @@ export interface Rewrite {
   readonly nodes: readonly number[];
   /** Name of the last replaced node, reused for the new Conv. */
   readonly name: string;
+  /** Index of the region report and of the segment report this rewrite belongs to. */
+  readonly region: number;
+  readonly segment: number;
 }
 
 /** Parameters and multiply-adds (at the probe shape). */
@@ -73,7 +76,7 @@ export function planRegions(ctx: PassContext, regions: readonly Region[]): { rew
         if ('conv' in attempt) {
           const nodes = run.ops.flatMap((op) => [...op.absorbs, op.node]);
           const last = run.ops[run.ops.length - 1].node;
-          rewrites.push({ from: run.from, to: run.to, conv: attempt.conv, nodes, name: nodeLabel(ctx.index.graph.node[last], last) });
+          rewrites.push({ from: run.from, to: run.to, conv: attempt.conv, nodes, name: nodeLabel(ctx.index.graph.node[last], last), region: id, segment: parts.length });
           parts.push({ ...describe(ctx, run), collapsed: true, before: attempt.before, after: attempt.after, kernel: [...attempt.conv.shape] });
           i = j + 1;
           done = true;
@@ -86,19 +89,24 @@ export function planRegions(ctx: PassContext, regions: readonly Region[]): { rew
         i++;
       }
     }
-    const collapsedCount = parts.filter((p) => p.collapsed).length;
     reports.push({
       id,
       kind: blockKind(ctx, region),
       input: region.input,
       output: region.output,
       nodes: region.ops.flatMap((op) => [...op.absorbs, op.node]).map((k) => nodeLabel(ctx.index.graph.node[k], k)),
-      status: collapsedCount === parts.length ? 'collapsed' : collapsedCount > 0 ? 'partly collapsed' : 'kept',
+      status: statusOf(parts),
       segments: parts,
       shapeDependent: region.ops.some((op) => op.shapeDependent),
     });
   });
   return { rewrites, reports };
+}
+
+/** 'collapsed' when every segment is, 'kept' when none is. */
+export function statusOf(parts: readonly SegmentReport[]): RegionReport['status'] {
+  const n = parts.filter((p) => p.collapsed).length;
+  return n === parts.length ? 'collapsed' : n > 0 ? 'partly collapsed' : 'kept';
 }
 
 function describe(ctx: PassContext, s: Segment): { from: string; to: string; nodes: string[] } {

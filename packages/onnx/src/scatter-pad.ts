@@ -18,7 +18,9 @@ export function scatterPadOp(ctx: PassContext, last: NodeProto, i: number, shape
     const p = ctx.index.producer.get(data);
     if (p === undefined) return fail('the scattered tensor is not a padded one');
     const node = ctx.index.graph.node[p];
-    if ((ctx.index.consumers.get(data) ?? []).length !== 1 || ctx.index.outputs.has(data)) return fail(`'${data}' is read elsewhere`);
+    // PyTorch reads the intermediate tensors again (Slice -> Shape) to build the next indices; the
+    // rewrite checks that no such reader survives once the chain is gone.
+    if (ctx.index.outputs.has(data)) return fail(`'${data}' is a graph output`);
     if (node.opType === 'ScatterND') {
       chain.unshift(p);
       data = node.input[0];

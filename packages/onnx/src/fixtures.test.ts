@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { convertModel } from './convert.js';
+import { UsageError } from './errors.js';
+import { parseModel, readModel, serializeModel } from './model-io.js';
+import type { ModelProto } from './proto.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}.onnx`, import.meta.url));
+const count = (m: ModelProto, op: string) => m.graph!.node.filter((n) => n.opType === op).length;
+
+/** PyTorch exports (fixtures/generate.py): name, Convs expected after conversion, ops that must be gone. */
+const cases: [string, number, string[]][] = [
+  ['repvgg_fused', 4, ['BatchNormalization', 'Add']],
+  ['repvgg_bn', 4, ['BatchNormalization', 'Add']],
+  ['acb_crop_bn', 3, ['BatchNormalization', 'Add', 'Slice']],
+  ['dbb_bn', 3, ['BatchNormalization', 'Add', 'ScatterND', 'Pad', 'AveragePool']],
+  ['dbb_fused', 2, ['BatchNormalization', 'Add', 'ScatterND', 'Pad', 'AveragePool']],
+  ['refconv_bn', 2, ['BatchNormalization', 'Reshape', 'Add']],
+  ['padpool_bn', 3, ['BatchNormalization', 'Add', 'Pad', 'AveragePool']],
+];
+
+describe('PyTorch training-form exports', () => {
+  for (const [name, convs, gone] of cases) {
+    it(`${name}: collapses to ${convs} Convs (${gone.join(', ')} gone) and matches onnxruntime on the original`, async () => {
+      const model = readModel(fixture(name));
+      const { model: out, report } = await convertModel(model);
+      expect(report.verification!.ok).toBe(true);
+      expect(count(out, 'Conv')).toBe(convs);
+      for (const op of gone) expect(count(out, op), op).toBe(0);
+      expect(out.graph!.input).toEqual(model.graph!.input);
+      expect(out.graph!.output).toEqual(model.graph!.output);
+      expect(out.opsetImport).toEqual(model.opsetImport);
+      expect(out.producerName).toBe(model.producerName);
+    });
+  }
+
+  it('not_exact_bn: an average pool that excludes padding keeps its region and says why', async () => {
+    const { model: out, report } = await convertModel(readModel(fixture('not_exact_bn')));
+    const kept = report.regions.filter((r) => r.status === 'kept');
+    expect(kept).toHaveLength(1);
+    expect(kept[0].segments[0].reason).toMatch(/countIncludePad|padding/);
+    expect(count(out, 'AveragePool')).toBe(1);
+    expect(report.verification!.ok).toBe(true);
+  });
+
+  it('repvgg_dynamic_batch: needs --shape for the dynamic batch, then converts', async () => {
+    const model = readModel(fixture('repvgg_dynamic_batch'));
+    await expect(convertModel(model)).rejects.toThrow(UsageError);
+    const { model: out, report } = await convertModel(model, { shapes: { input: [2, 3, 12, 12] } });
+    expect(report.verification!.ok).toBe(true);
+    expect(count(out, 'Conv')).toBe(2);
+    expect(out.graph!.input[0].type!.tensorType!.shape!.dim[0].dimParam).toBe('batch');
+  });
+
+  it('every fixture survives read -> write -> read unchanged', () => {
+    for (const [name] of [...cases, ['not_exact_bn'], ['repvgg_dynamic_batch']]) {
+      const bytes = readFileSync(fixture(name));
+      const once = parseModel(bytes);
+      const again = parseModel(serializeModel(once));
+      expect(again).toEqual(once);
+      expect(serializeModel(again)).toEqual(serializeModel(once));
+    }
+  });
+});
