@@ -28,3 +28,10 @@ export {
   OrthogonalWeightNormConv2D,
   type OrthogonalWeightNormConv2DArgs,
 } from './layers/orthogonal-weight-norm-conv2d.js';
+export {
+  reparameterize,
+  type BlockReport,
+  type ReparameterizeOptions,
+  type ReparameterizeReport,
+} from './reparameterize.js';
+export { deployLayers } from './deploy-conv.js';

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { ACBlock } from './ac-block.js';
+import { DiverseBranchBlock } from './diverse-branch-block.js';
+import { MobileOneBlock } from './mobileone-block.js';
+import { RefConv2D } from './ref-conv2d.js';
+import { RepVGGBlock } from './repvgg-block.js';
+import { OrthogonalWeightNormConv2D } from './orthogonal-weight-norm-conv2d.js';
+import { reparameterize } from '../reparameterize.js';
+import { randomFloats, useBackend } from '../test-helpers/backends.js';
+
+describe('training blocks on the wasm backend', () => {
+  it('fit steps lower the loss, move the running statistics, and the trained net still re-parameterizes exactly', async () => {
+    await useBackend('wasm');
+    const model = tf.sequential({
+      layers: [
+        new RepVGGBlock({ inputShape: [8, 8, 2], filters: 4 }),
+        new ACBlock({ filters: 4, strides: 2, activation: 'relu' }),
+        new DiverseBranchBlock({ depthwise: true, activation: 'relu' }),
+        new MobileOneBlock({ filters: 6, branches: 2 }),
+        new RefConv2D({ depthwise: true }),
+        new OrthogonalWeightNormConv2D({ filters: 4, activation: 'relu' }),
+        tf.layers.globalAveragePooling2d({}),
+        tf.layers.dense({ units: 3, activation: 'softmax' }),
+      ],
+    });
+    model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
+    const x = tf.tensor4d(randomFloats(16 * 8 * 8 * 2, 5), [16, 8, 8, 2]);
+    const y = tf.oneHot(tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 3), 'int32'), 3);
+    const loss = (): number => (model.evaluate(x, y) as tf.Scalar).dataSync()[0];
+    const mean = (): number[] => Array.from(model.layers[0].weights.find((w) => w.originalName.endsWith('dense_bn_moving_mean'))!.read().dataSync());
+    const before = loss();
+    const meanBefore = mean();
+    await model.fit(x, y, { batchSize: 8, epochs: 3, verbose: 0 });
+    expect(loss()).toBeLessThan(before);
+    expect(mean()).not.toEqual(meanBefore);
+    const { report } = reparameterize(model);
+    expect(report.output.relativeDeviation).toBeLessThan(1e-5);
+    for (const b of report.blocks) expect(b.relativeDeviation).toBeLessThan(1e-4);
+  });
+});
