@@ -1,1 +1,3 @@
-export {};
+export { parseArgs, parseShape, type CliArgs } from './args.js';
+export { ExitCode, HELP, runCli } from './main.js';
+export type { CliIO } from './progress.js';

@@ -24,6 +24,8 @@ export interface ConvertOptions extends RunOptions {
   tolerance?: number;
   /** Seed of the random inputs (default 1). */
   seed?: number;
+  /** Random input samples compared by the verification (default 2). */
+  samples?: number;
   /** Called with a stage name and a fraction done, for progress bars. */
   onProgress?: (stage: string, fraction: number) => void;
 }

@@ -15,10 +15,54 @@ export interface RunOptions {
   threads?: number;
 }
 
+/** An open onnxruntime-web session: run it many times, then release it. */
+export interface ModelSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Readonly<Record<string, DenseTensor>>, outputNames?: readonly string[]): Promise<Map<string, DenseTensor>>;
+  release(): Promise<void>;
+}
+
 /**
- * Runs a serialized model once with onnxruntime-web (wasm backend) and returns the requested
- * outputs (all graph outputs by default). Session or run failures throw
- * {@link OnnxFormatError} naming onnxruntime's message.
+ * Opens a serialized model in onnxruntime-web (wasm backend). Load failures throw
+ * {@link OnnxFormatError} with onnxruntime's message; so do run failures.
+ */
+export async function openSession(bytes: Uint8Array, options: RunOptions = {}): Promise<ModelSession> {
+  ort.env.wasm.numThreads = options.threads ?? 1;
+  ort.env.logLevel = 'error';
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(exclusive(bytes), { executionProviders: ['wasm'], graphOptimizationLevel: 'basic' });
+  } catch (e) {
+    throw new OnnxFormatError(`runModel: onnxruntime-web cannot load the model (${oneLine(e)})`, { cause: e });
+  }
+  return {
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    async run(feeds, outputNames) {
+      const input: Record<string, ort.Tensor> = {};
+      for (const [name, t] of Object.entries(feeds)) input[name] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, [...t.dims]);
+      const names = outputNames ?? session.outputNames;
+      let result: ort.InferenceSession.ReturnType;
+      try {
+        result = await session.run(input, [...names]);
+      } catch (e) {
+        throw new OnnxFormatError(`runModel: onnxruntime-web cannot run the model (${oneLine(e)})`, { cause: e });
+      }
+      const out = new Map<string, DenseTensor>();
+      for (const name of names) {
+        const t = result[name];
+        out.set(name, { dims: [...t.dims], data: t.data as DenseTensor['data'], type: t.type });
+      }
+      return out;
+    },
+    release: () => session.release(),
+  };
+}
+
+/**
+ * Runs a serialized model once with onnxruntime-web and returns the requested outputs (all
+ * graph outputs by default). Failures throw {@link OnnxFormatError} naming onnxruntime's message.
  */
 export async function runModel(
   bytes: Uint8Array,
@@ -26,30 +70,9 @@ export async function runModel(
   outputNames?: readonly string[],
   options: RunOptions = {},
 ): Promise<Map<string, DenseTensor>> {
-  ort.env.wasm.numThreads = options.threads ?? 1;
-  ort.env.logLevel = 'error';
-  let session: ort.InferenceSession;
+  const session = await openSession(bytes, options);
   try {
-    session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'basic' });
-  } catch (e) {
-    throw new OnnxFormatError(`runModel: onnxruntime-web cannot load the model (${oneLine(e)})`, { cause: e });
-  }
-  try {
-    const input: Record<string, ort.Tensor> = {};
-    for (const [name, t] of Object.entries(feeds)) input[name] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, [...t.dims]);
-    const names = outputNames ?? session.outputNames;
-    let result: ort.InferenceSession.ReturnType;
-    try {
-      result = await session.run(input, [...names]);
-    } catch (e) {
-      throw new OnnxFormatError(`runModel: onnxruntime-web cannot run the model (${oneLine(e)})`, { cause: e });
-    }
-    const out = new Map<string, DenseTensor>();
-    for (const name of names) {
-      const t = result[name];
-      out.set(name, { dims: [...t.dims], data: t.data as DenseTensor['data'], type: t.type });
-    }
-    return out;
+    return await session.run(feeds, outputNames);
   } finally {
     await session.release();
   }
@@ -59,4 +82,9 @@ export async function runModel(
 export function oneLine(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
   return text.split('\n')[0].slice(0, 300);
+}
+
+/** A copy when `bytes` is a view into a larger buffer (Node's pooled Buffers): onnxruntime-web reads the whole ArrayBuffer. */
+function exclusive(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
 }

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ModelBuilder } from './builder.js';
+import { convertModel } from './convert.js';
+import { VerificationError } from './errors.js';
+import type { ModelProto } from './proto.js';
+import { floatTensor, tensorValues } from './tensor.js';
+import { repvggBlock, Rng } from './test-helpers/blocks.js';
+import { verifyModels } from './verify.js';
+
+function twoBlocks(): ModelProto {
+  const b = new ModelBuilder(17);
+  const rng = new Rng(3);
+  let x = b.input('x', [1, 4, 6, 6]);
+  x = repvggBlock(b, rng, x, 4, 4);
+  x = repvggBlock(b, rng, x, 4, 4);
+  b.output(x, [1, 4, 6, 6]);
+  return b.build();
+}
+
+describe('verifyModels', () => {
+  it('accepts a model against itself with zero difference', async () => {
+    const m = twoBlocks();
+    const r = await verifyModels(m, m, { tolerance: 0 });
+    expect(r.ok).toBe(true);
+    expect(r.worst.maxAbsDiff).toBe(0);
+  });
+
+  it('detects converted weights scaled by 1 + 1e-3', async () => {
+    const model = twoBlocks();
+    const { model: out } = await convertModel(model);
+    const graph = out.graph!;
+    const k = graph.initializer.findIndex((t) => (t.name ?? '').endsWith('.reparam.weight'));
+    const w = tensorValues(graph.initializer[k]).map((v) => v * (1 + 1e-3));
+    const broken: ModelProto = { ...out, graph: { ...graph, initializer: graph.initializer.map((t, i) => (i === k ? floatTensor(t.name ?? '', t.dims, w) : t)) } };
+    const r = await verifyModels(model, broken);
+    expect(r.ok).toBe(false);
+    expect(r.worst.name).toBe(model.graph!.output[0].name);
+    expect(r.worst.relative).toBeGreaterThan(1e-5);
+  });
+});
+
+describe('convertModel refuses to return an unverified model', () => {
+  it('throws VerificationError naming the worst output and region when the tolerance is below float32 rounding', async () => {
+    const model = twoBlocks();
+    const err = await convertModel(model, { tolerance: 1e-12 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VerificationError);
+    const v = err as VerificationError;
+    expect(v.worstOutput).toBe(model.graph!.output[0].name);
+    expect(v.worstRegion).toBeDefined();
+    expect(v.message).toMatch(/worst region \d+ \(RepVGG/);
+  });
+});
