@@ -34,7 +34,10 @@ export function rewriteModel(model: tf.LayersModel, replace: (layer: tf.layers.L
     const shape = model.inputs[0].shape;
     const seq = tf.sequential({ name: `${model.name}_deploy` });
     seq.add(tf.layers.inputLayer({ batchInputShape: shape, dtype: model.inputs[0].dtype }));
-    for (const l of model.layers) for (const r of chainOf(l)) seq.add(r);
+    for (const l of model.layers) {
+      if (l.getClassName() === 'InputLayer') continue;
+      for (const r of chainOf(l)) seq.add(r);
+    }
     return seq;
   }
   const map = new Map<number, tf.SymbolicTensor>();

@@ -15,6 +15,7 @@ describe('RefConv2D', () => {
       depthwise: p.depthwise,
       mapKernelSize: p.h % 2 === 0 ? 1 : 3,
       useBias: p.grow,
+      useBatchNorm: p.w % 2 === 0,
     }),
     shape: [2, p.h, p.w, p.c],
   }));

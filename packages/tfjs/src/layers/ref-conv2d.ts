@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { conv, makeConv, refocus, ShapeError, type Expr } from '@reparam/core';
+import { batchNorm, conv, makeConv, refocus, sequence, ShapeError, type Expr } from '@reparam/core';
+import type { BatchNormVars } from './_internal/batch-norm-vars.js';
 import { ReparamLayer, type ReparamLayerArgs } from './reparam-layer.js';
 import { convOp, kernelOihw } from './_internal/conv-op.js';
 import { depthwiseToOihw, hwioToOihw, type Shape4 } from '../layout.js';
@@ -10,6 +11,8 @@ export interface RefConv2DArgs extends ReparamLayerArgs {
   mapKernelSize?: number;
   /** Adds a learnable bias (default false: RefConv replaces a conv followed by BN). */
   useBias?: boolean;
+  /** Applies a batch-norm after the conv, folded into the deploy conv (default false). */
+  useBatchNorm?: boolean;
 }
 
 /**
@@ -24,6 +27,8 @@ export class RefConv2D extends ReparamLayer {
   static readonly className = 'RefConv2D';
   readonly mapKernelSize: number;
   readonly useBias: boolean;
+  readonly useBatchNorm: boolean;
+  private bn: BatchNormVars | undefined;
   private base!: tf.LayerVariable;
   private refocusKernel!: tf.LayerVariable;
   private bias: tf.LayerVariable | undefined;
@@ -32,6 +37,7 @@ export class RefConv2D extends ReparamLayer {
     super(args, { kernelSize: 3, activation: 'linear' });
     this.mapKernelSize = args.mapKernelSize ?? 3;
     this.useBias = args.useBias ?? false;
+    this.useBatchNorm = args.useBatchNorm ?? false;
     const m = this.mapKernelSize;
     if (!Number.isInteger(m) || m < 1 || m % 2 === 0) throw new ShapeError(`RefConv2D: mapKernelSize ${m} must be an odd positive integer`);
   }
@@ -47,6 +53,7 @@ export class RefConv2D extends ReparamLayer {
     const shape = this.depthwise ? [m, m, maps, maps] : [m, m, maps, 1];
     this.refocusKernel = this.addWeight('refocus_kernel', shape, 'float32', tf.initializers.zeros());
     this.bias = this.useBias ? this.addWeight('bias', [this.outChannels], 'float32', tf.initializers.zeros()) : undefined;
+    this.bn = this.useBatchNorm ? this.addBatchNorm('bn', this.outChannels) : undefined;
   }
 
   /** Sets the frozen base kernel W_b: HWIO `[k, k, in, out]`, or `[k, k, c, 1]` when depthwise. */
@@ -74,10 +81,11 @@ export class RefConv2D extends ReparamLayer {
     });
   }
 
-  protected forward(x: tf.Tensor4D, _training: boolean): tf.Tensor4D {
+  protected forward(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
     const p = this.padding;
-    const y = convOp(x, this.transformedKernel(), this.strides, [p, p, p, p], this.depthwise);
-    return this.bias ? tf.add<tf.Tensor4D>(y, this.bias.read()) : y;
+    const c = convOp(x, this.transformedKernel(), this.strides, [p, p, p, p], this.depthwise);
+    const y = this.bias ? tf.add<tf.Tensor4D>(c, this.bias.read()) : c;
+    return this.bn ? this.bn.apply(y, training, this.momentum, this.epsilon) : y;
   }
 
   protected expr(): Expr {
@@ -93,11 +101,12 @@ export class RefConv2D extends ReparamLayer {
       mapKernelSize: this.mapKernelSize,
     });
     const bias = this.bias ? Float64Array.from(this.bias.read().dataSync()) : undefined;
-    return conv(makeConv({ shape, weight, bias, stride: this.strides, padding: this.padding, groups: this.groups }));
+    const c = conv(makeConv({ shape, weight, bias, stride: this.strides, padding: this.padding, groups: this.groups }));
+    return this.bn ? sequence(c, batchNorm(this.bn.toBatchNorm(this.epsilon))) : c;
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), mapKernelSize: this.mapKernelSize, useBias: this.useBias };
+    return { ...super.getConfig(), mapKernelSize: this.mapKernelSize, useBias: this.useBias, useBatchNorm: this.useBatchNorm };
   }
 }
 tf.serialization.registerClass(RefConv2D);

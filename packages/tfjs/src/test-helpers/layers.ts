@@ -8,11 +8,17 @@ import { randomFloats, relErr } from './backends.js';
 /**
  * Replaces every weight of `layer` by seeded random values: running variances in [0.5, 2],
  * gammas in [0.5, 1.5], everything else in [-1, 1] (non-identity batch-norms, as the papers test).
+ * With `kernels: 'keep'` only batch-norms change (and refocus kernels get small random values).
  */
-export function randomizeWeights(layer: tf.layers.Layer, seed: number): void {
+export function randomizeWeights(layer: tf.layers.Layer, seed: number, kernels: 'random' | 'keep' = 'random'): void {
   const values = layer.weights.map((w, i) => {
     const r = randomFloats(w.shape.reduce((a: number, b) => a * (b ?? 1), 1), seed * 97 + i);
     const name = w.originalName;
+    const isBn = /(gamma|beta|moving_mean|moving_variance)$/.test(name);
+    if (kernels === 'keep' && !isBn) {
+      // Keep the initializer's scale (deep nets stay well-conditioned); refocus kernels start at 0, so perturb them.
+      return name.endsWith('refocus_kernel') ? tf.tensor(r.map((v) => 0.1 * v), w.shape as number[]) : w.read().clone();
+    }
     const mapped = name.endsWith('moving_variance')
       ? r.map((v) => 1.25 + 0.75 * v)
       : name.endsWith('gamma')

@@ -1,0 +1,53 @@
+import * as tf from '@tensorflow/tfjs';
+import { checkBlockKind, makeBlock, type BlockKind } from './block.js';
+
+/** Options of {@link mobilenetV2}. */
+export interface MobileNetV2Options {
+  block?: BlockKind;
+  inputShape?: [number, number, number];
+  classes?: number;
+  /** Width multiplier (default 1); channels are rounded to multiples of 8 as in the paper's code. */
+  alpha?: number;
+}
+
+const settings: ReadonlyArray<readonly [number, number, number, number]> = [
+  [1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 4, 2], [6, 96, 3, 1], [6, 160, 3, 2], [6, 320, 1, 1],
+];
+
+const divisible = (v: number): number => {
+  const r = Math.max(8, Math.floor((v + 4) / 8) * 8);
+  return r < 0.9 * v ? r + 8 : r;
+};
+
+/**
+ * MobileNetV2 (Sandler et al., 2018) with the 3x3 stem and every 3x3 depthwise conv + BN built as
+ * `block` (1x1 expansions and projections stay conv + BN): inverted residuals (t, c, n, s) as in
+ * the paper, ReLU6, a 1280-channel head, global average pool, softmax classifier.
+ */
+export function mobilenetV2(options: MobileNetV2Options = {}): tf.LayersModel {
+  const kind = checkBlockKind('mobilenetV2', options.block ?? 'conv');
+  const alpha = options.alpha ?? 1;
+  const input = tf.input({ shape: options.inputShape ?? [224, 224, 3] });
+  const apply = (l: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]): tf.SymbolicTensor => l.apply(x) as tf.SymbolicTensor;
+  let channels = divisible(32 * alpha);
+  let y = apply(makeBlock(kind, { filters: channels, kernelSize: 3, strides: 2, activation: 'relu6', name: 'stem' }), input);
+  let index = 0;
+  for (const [t, c, n, s] of settings) {
+    const out = divisible(c * alpha);
+    for (let i = 0; i < n; i++, index++) {
+      const strides = i === 0 ? s : 1;
+      const name = `block${index + 1}`;
+      let h = y;
+      if (t !== 1) h = apply(makeBlock('conv', { filters: channels * t, kernelSize: 1, activation: 'relu6', name: `${name}_expand` }), h);
+      h = apply(makeBlock(kind, { depthwise: true, kernelSize: 3, strides, activation: 'relu6', name: `${name}_depthwise` }), h);
+      h = apply(makeBlock('conv', { filters: out, kernelSize: 1, name: `${name}_project` }), h);
+      y = strides === 1 && channels === out ? apply(tf.layers.add(), [y, h]) : h;
+      channels = out;
+    }
+  }
+  const head = alpha > 1 ? divisible(1280 * alpha) : 1280;
+  y = apply(makeBlock('conv', { filters: head, kernelSize: 1, activation: 'relu6', name: 'head' }), y);
+  y = apply(tf.layers.globalAveragePooling2d({}), y);
+  y = apply(tf.layers.dense({ units: options.classes ?? 1000, activation: 'softmax', name: 'classifier' }), y);
+  return tf.model({ inputs: input, outputs: y, name: `mobilenet_v2_${kind}` });
+}

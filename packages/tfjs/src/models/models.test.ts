@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type * as tf from '@tensorflow/tfjs';
+import { mobilenetV2 } from './mobilenet-v2.js';
+import { repvggNet } from './repvgg.js';
+import { resnet18 } from './resnet18.js';
+import { blockKinds } from './block.js';
+import { reparameterize } from '../reparameterize.js';
+import { useBackend } from '../test-helpers/backends.js';
+import { randomizeWeights } from '../test-helpers/layers.js';
+
+/** Builds (symbolically, no forward pass), counts all weights (running statistics included), frees. */
+function params(make: () => tf.LayersModel): number {
+  const m = make();
+  const n = m.countParams();
+  m.dispose();
+  return n;
+}
+
+describe('model builders', () => {
+  it('reproduce RefConv\'s parameter table at 224x224 with 1000 classes within 1%', async () => {
+    await useBackend('cpu');
+    const table = [
+      ['resnet18 conv', () => resnet18({ block: 'conv' }), 11.72e6],
+      ['resnet18 refconv', () => resnet18({ block: 'refconv' }), 22.74e6],
+      ['mobilenetV2 conv', () => mobilenetV2({ block: 'conv' }), 3.56e6],
+      ['mobilenetV2 refconv', () => mobilenetV2({ block: 'refconv' }), 44.11e6],
+    ] as const;
+    for (const [name, make, want] of table) {
+      const got = params(make);
+      expect(Math.abs(got - want) / want, `${name}: ${got}`).toBeLessThan(0.01);
+    }
+  });
+
+  it('every block choice deploys to the same architecture (same deploy parameter count)', async () => {
+    await useBackend('cpu');
+    const counts = blockKinds.map((block) => {
+      const m = resnet18({ block, width: 4, inputShape: [16, 16, 3], classes: 3 });
+      const { model } = reparameterize(m);
+      const n = model.countParams();
+      m.dispose();
+      model.dispose();
+      return n;
+    });
+    expect(new Set(counts).size).toBe(1);
+  });
+
+  for (const block of blockKinds) {
+    it(`small ${block} nets re-parameterize exactly (resnet18, mobilenetV2, RepVGG)`, async () => {
+      await useBackend('cpu');
+      const models = [
+        resnet18({ block, width: 4, inputShape: [20, 20, 3], classes: 3 }),
+        mobilenetV2({ block, alpha: 0.25, inputShape: [24, 24, 3], classes: 3 }),
+        repvggNet({ block, depths: [1, 2], widths: [4, 8], inputShape: [12, 12, 2], classes: 3 }),
+      ];
+      for (const m of models) {
+        m.layers.forEach((l, i) => randomizeWeights(l, i + 1, 'keep'));
+        const { model, report } = reparameterize(m);
+        expect(report.output.relativeDeviation, m.name).toBeLessThan(1e-5);
+        for (const b of report.blocks) expect(b.relativeDeviation, `${m.name} ${b.name}`).toBeLessThan(1e-5);
+        m.dispose();
+        model.dispose();
+      }
+    });
+  }
+});
