@@ -31,3 +31,5 @@ export {
   type Excluded,
 } from './convert.js';
 export type { RegionReport, SegmentReport, Size } from './plan.js';
+export { exportTfjsModel, type ExportOptions } from './export-tfjs.js';
+export { depthwiseToOihw, hwioToOihw, oihwToHwio } from './layout.js';

@@ -13,6 +13,8 @@ export interface DenseTensor {
 export interface RunOptions {
   /** WebAssembly threads for onnxruntime-web (default 1; the machines are shared). */
   threads?: number;
+  /** onnxruntime graph optimizations (default 'basic'; 'all' for deployment-like timing). */
+  optimization?: 'disabled' | 'basic' | 'extended' | 'all';
 }
 
 /** An open onnxruntime-web session: run it many times, then release it. */
@@ -32,7 +34,7 @@ export async function openSession(bytes: Uint8Array, options: RunOptions = {}): 
   ort.env.logLevel = 'error';
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(exclusive(bytes), { executionProviders: ['wasm'], graphOptimizationLevel: 'basic' });
+    session = await ort.InferenceSession.create(exclusive(bytes), { executionProviders: ['wasm'], graphOptimizationLevel: options.optimization ?? 'basic' });
   } catch (e) {
     throw new OnnxFormatError(`runModel: onnxruntime-web cannot load the model (${oneLine(e)})`, { cause: e });
   }
