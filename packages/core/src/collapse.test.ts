@@ -39,15 +39,19 @@ describe('collapse', () => {
 
   it('refuses a block that pads its input with non-zero values, which no plain conv does', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 2 ** 30 }), (c, seed) => {
-        const fill = values(c, seed, 0.1, 1);
-        const e = sequence(pad(1, fill), batchNorm(randomBatchNorm(c, seed)));
-        expect(() => collapse(e)).toThrow(NotEquivalentError);
-        // Warranted: the border of the real output is not what a zero-padded conv gives.
-        const x = randomTensor([1, c, 5, 5], seed);
-        const zeroPadded = sequence(pad(1), batchNorm(randomBatchNorm(c, seed)));
-        expect(evaluate(e, x).data).not.toEqual(evaluate(zeroPadded, x).data);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        (c, seed) => {
+          const fill = values(c, seed, 0.1, 1);
+          const e = sequence(pad(1, fill), batchNorm(randomBatchNorm(c, seed)));
+          expect(() => collapse(e)).toThrow(NotEquivalentError);
+          // Warranted: the border of the real output is not what a zero-padded conv gives.
+          const x = randomTensor([1, c, 5, 5], seed);
+          const zeroPadded = sequence(pad(1), batchNorm(randomBatchNorm(c, seed)));
+          expect(evaluate(e, x).data).not.toEqual(evaluate(zeroPadded, x).data);
+        },
+      ),
       { seed: 7, numRuns: 30 },
     );
   });

@@ -3,7 +3,7 @@ import { NotEquivalentError, ShapeError } from './errors.js';
 import type { Expr } from './expr.js';
 import { composeFillConvs } from './_internal/compose.js';
 import { describeFill, sameValues } from './_internal/fill.js';
-import { type FillConv, padsInput, toFillConv } from './_internal/fill-conv.js';
+import { type FillConv, padsInput, toFillConv, withoutFill } from './_internal/fill-conv.js';
 import { concatFillConvs, sumFillConvs, withNonNegativePadding } from './_internal/sum.js';
 import { avgPoolAsConv } from './rules/avg-pool-conv.js';
 import { batchNormAsConv } from './rules/fuse-batch-norm.js';
@@ -28,7 +28,9 @@ export interface CollapseOptions {
 export function collapse(expr: Expr, options: CollapseOptions = {}): Conv {
   const channels = options.inChannels ?? inputChannels(expr);
   if (channels === undefined) {
-    throw new ShapeError('collapse: the expression does not say how many channels it reads (only zero padding); add a node with channels');
+    throw new ShapeError(
+      'collapse: the expression does not say how many channels it reads (only zero padding); add a node with channels',
+    );
   }
   const result = withNonNegativePadding(collapseNode(expr, channels), 'collapse');
   if (padsInput(result) && !sameValues(result.fill, undefined, channels)) {
@@ -37,12 +39,17 @@ export function collapse(expr: Expr, options: CollapseOptions = {}): Conv {
       `the block pads its input with ${describeFill(result.fill)}, a convolution pads with zeros; put the pad-with-values stage after a 1x1 stage whose bias it repeats`,
     );
   }
-  const { fill: _fill, ...conv } = result;
+  const conv = withoutFill(result);
   if (options.precision === 'float64') return conv;
-  return { ...conv, weight: Float32Array.from(conv.weight), bias: Float32Array.from(conv.bias) };
+  return { ...conv, weight: new Float32Array(conv.weight), bias: new Float32Array(conv.bias) };
 }
 
-function depthwise(channels: number, weight: ArrayLike<number>, padding: readonly [number, number, number, number] = [0, 0, 0, 0], fill?: Float64Array): FillConv {
+function depthwise(
+  channels: number,
+  weight: ArrayLike<number>,
+  padding: readonly [number, number, number, number] = [0, 0, 0, 0],
+  fill?: Float64Array,
+): FillConv {
   return {
     shape: [channels, 1, 1, 1],
     weight: Float64Array.from(weight),
@@ -54,7 +61,8 @@ function depthwise(channels: number, weight: ArrayLike<number>, padding: readonl
 
 function collapseNode(expr: Expr, channels: number): FillConv {
   const expectChannels = (c: number, what: string) => {
-    if (c !== channels) throw new ShapeError(`collapse: ${what} has ${c} channels, its input has ${channels}`);
+    if (c !== channels)
+      throw new ShapeError(`collapse: ${what} has ${c} channels, its input has ${channels}`);
   };
   switch (expr.kind) {
     case 'conv': {
@@ -80,9 +88,15 @@ function collapseNode(expr: Expr, channels: number): FillConv {
       return depthwise(channels, new Float64Array(channels).fill(1), expr.padding, fill);
     }
     case 'sum':
-      return sumFillConvs(expr.terms.map((t) => collapseNode(t, channels)), 'collapse(sum)');
+      return sumFillConvs(
+        expr.terms.map((t) => collapseNode(t, channels)),
+        'collapse(sum)',
+      );
     case 'concat':
-      return concatFillConvs(expr.parts.map((p) => collapseNode(p, channels)), 'collapse(concat)');
+      return concatFillConvs(
+        expr.parts.map((p) => collapseNode(p, channels)),
+        'collapse(concat)',
+      );
     case 'sequence': {
       let acc = collapseNode(expr.stages[0], channels);
       for (const stage of expr.stages.slice(1)) {
@@ -121,4 +135,5 @@ export function inputChannels(expr: Expr): number | undefined {
   }
 }
 
-const firstDefined = (values: (number | undefined)[]): number | undefined => values.find((v) => v !== undefined);
+const firstDefined = (values: (number | undefined)[]): number | undefined =>
+  values.find((v) => v !== undefined);

@@ -1,5 +1,10 @@
 import { ShapeError } from './errors.js';
-import { fmt, geometry as makeGeometry, validateGeometry, type GeometryOptions } from './geometry.js';
+import {
+  fmt,
+  geometry as makeGeometry,
+  validateGeometry,
+  type GeometryOptions,
+} from './geometry.js';
 import type { Conv, Floats, Geometry } from './types.js';
 
 /** Options for {@link makeConv}: the weight in OIHW, an optional bias, and the geometry. */
@@ -13,15 +18,17 @@ export interface ConvInit extends GeometryOptions {
 /** Builds a validated {@link Conv}; a missing bias is zero. Arrays are used as given, not copied. */
 export function makeConv(init: ConvInit): Conv {
   const g = makeGeometry(init);
-  const weight = init.weight instanceof Float32Array || init.weight instanceof Float64Array
-    ? init.weight
-    : Float64Array.from(init.weight);
+  const weight =
+    init.weight instanceof Float32Array || init.weight instanceof Float64Array
+      ? init.weight
+      : Float64Array.from(init.weight);
   const out = init.shape[0];
-  const bias = init.bias === undefined
-    ? new Float64Array(out)
-    : init.bias instanceof Float32Array || init.bias instanceof Float64Array
-      ? init.bias
-      : Float64Array.from(init.bias);
+  const bias =
+    init.bias === undefined
+      ? new Float64Array(out)
+      : init.bias instanceof Float32Array || init.bias instanceof Float64Array
+        ? init.bias
+        : Float64Array.from(init.bias);
   const conv: Conv = { shape: [...init.shape], weight, bias, geometry: g };
   validateConv(conv, 'makeConv');
   return conv;
@@ -34,7 +41,9 @@ export const inChannels = (conv: Conv): number => conv.shape[1] * conv.geometry.
 export function validateConv(conv: Conv, fn: string): void {
   const [o, i, kh, kw] = conv.shape;
   if (![o, i, kh, kw].every((v) => Number.isInteger(v) && v >= 1)) {
-    throw new ShapeError(`${fn}: weight shape ${fmt(conv.shape)} must be four positive integers (OIHW)`);
+    throw new ShapeError(
+      `${fn}: weight shape ${fmt(conv.shape)} must be four positive integers (OIHW)`,
+    );
   }
   validateGeometry(conv.geometry, fn);
   if (conv.weight.length !== o * i * kh * kw) {
@@ -43,7 +52,9 @@ export function validateConv(conv: Conv, fn: string): void {
     );
   }
   if (conv.bias.length !== o) {
-    throw new ShapeError(`${fn}: bias has ${conv.bias.length} entries, the conv has ${o} output channels`);
+    throw new ShapeError(
+      `${fn}: bias has ${conv.bias.length} entries, the conv has ${o} output channels`,
+    );
   }
   if (o % conv.geometry.groups !== 0) {
     throw new ShapeError(
@@ -54,7 +65,7 @@ export function validateConv(conv: Conv, fn: string): void {
 
 /** The same conv with float32 weight and bias (a copy unless already float32). */
 export function toFloat32(conv: Conv): Conv {
-  return { ...conv, weight: Float32Array.from(conv.weight), bias: Float32Array.from(conv.bias) };
+  return { ...conv, weight: new Float32Array(conv.weight), bias: new Float32Array(conv.bias) };
 }
 
 /** The same geometry, validated, for callers that build a conv by hand. */

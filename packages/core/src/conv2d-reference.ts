@@ -31,7 +31,9 @@ export function conv2dWithFill(input: Tensor, conv: Conv, fill: Floats | undefin
   const ho = outputLength(h, kh, stride[0], top, bottom, dilation[0]);
   const wo = outputLength(w, kw, stride[1], left, right, dilation[1]);
   if (ho < 1 || wo < 1) {
-    throw new ShapeError(`conv2dReference: input ${h}x${w} is too small for the conv (output ${ho}x${wo})`);
+    throw new ShapeError(
+      `conv2dReference: input ${h}x${w} is too small for the conv (output ${ho}x${wo})`,
+    );
   }
   const out = new Float64Array(n * outC * ho * wo);
   const x = input.data;

@@ -21,7 +21,10 @@ export interface Cost {
  * node evaluated separately) and in its collapsed form (one conv): the columns of the RefConv
  * paper's comparison table. `input` is NCHW.
  */
-export function costOf(expr: Expr, input: Shape): { training: Cost; collapsed: Cost; outputShape: Shape } {
+export function costOf(
+  expr: Expr,
+  input: Shape,
+): { training: Cost; collapsed: Cost; outputShape: Shape } {
   const training: Cost = { params: 0, macs: 0, activations: 0 };
   const outputShape = walk(expr, input, training);
   const collapsed: Cost = { params: 0, macs: 0, activations: 0 };
@@ -35,7 +38,8 @@ function convCost(c: Conv, x: Shape, cost: Cost): Shape {
   const { stride, padding, dilation } = c.geometry;
   const ho = outputLength(h, kh, stride[0], padding[0], padding[2], dilation[0]);
   const wo = outputLength(w, kw, stride[1], padding[1], padding[3], dilation[1]);
-  if (ho < 1 || wo < 1) throw new ShapeError(`costOf: input ${h}x${w} is too small for a ${kh}x${kw} conv`);
+  if (ho < 1 || wo < 1)
+    throw new ShapeError(`costOf: input ${h}x${w} is too small for a ${kh}x${kw} conv`);
   cost.params += c.weight.length + (c.bias.some((b) => b !== 0) ? o : 0);
   cost.macs += n * o * ho * wo * ipg * kh * kw;
   return [n, o, ho, wo];

@@ -15,8 +15,11 @@ export function evaluate(expr: Expr, input: Tensor): Tensor {
       return conv2dReference(input, expr.conv);
     case 'batchNorm': {
       const { gamma, beta, mean, variance, epsilon } = expr.batchNorm;
-      return perChannel(input, gamma.length, 'batchNorm', (c, v) =>
-        ((v - mean[c]) / Math.sqrt(variance[c] + epsilon)) * gamma[c] + beta[c],
+      return perChannel(
+        input,
+        gamma.length,
+        'batchNorm',
+        (c, v) => ((v - mean[c]) / Math.sqrt(variance[c] + epsilon)) * gamma[c] + beta[c],
       );
     }
     case 'identity':
@@ -32,7 +35,9 @@ export function evaluate(expr: Expr, input: Tensor): Tensor {
       const data = new Float64Array(outs[0].data.length);
       for (const o of outs) {
         if (fmt(o.shape) !== fmt(outs[0].shape)) {
-          throw new ShapeError(`evaluate: sum terms have shapes ${fmt(outs[0].shape)} and ${fmt(o.shape)}`);
+          throw new ShapeError(
+            `evaluate: sum terms have shapes ${fmt(outs[0].shape)} and ${fmt(o.shape)}`,
+          );
         }
         for (let i = 0; i < data.length; i++) data[i] += o.data[i];
       }
@@ -45,9 +50,15 @@ export function evaluate(expr: Expr, input: Tensor): Tensor {
   }
 }
 
-function perChannel(input: Tensor, channels: number, fn: string, f: (c: number, v: number) => number): Tensor {
+function perChannel(
+  input: Tensor,
+  channels: number,
+  fn: string,
+  f: (c: number, v: number) => number,
+): Tensor {
   const [n, c, h, w] = input.shape;
-  if (c !== channels) throw new ShapeError(`evaluate: ${fn} has ${channels} channels, its input has ${c}`);
+  if (c !== channels)
+    throw new ShapeError(`evaluate: ${fn} has ${channels} channels, its input has ${c}`);
   const data = new Float64Array(input.data.length);
   for (let b = 0; b < n; b++) {
     for (let ch = 0; ch < c; ch++) {
@@ -60,7 +71,8 @@ function perChannel(input: Tensor, channels: number, fn: string, f: (c: number, 
 
 function averagePool(e: Extract<Expr, { kind: 'avgPool' }>, input: Tensor): Tensor {
   const [n, c, h, w] = input.shape;
-  if (c !== e.channels) throw new ShapeError(`evaluate: avgPool has ${e.channels} channels, its input has ${c}`);
+  if (c !== e.channels)
+    throw new ShapeError(`evaluate: avgPool has ${e.channels} channels, its input has ${c}`);
   const [top, left, bottom, right] = e.padding;
   const ho = outputLength(h, e.kernel[0], e.stride[0], top, bottom, 1);
   const wo = outputLength(w, e.kernel[1], e.stride[1], left, right, 1);
@@ -89,12 +101,17 @@ function averagePool(e: Extract<Expr, { kind: 'avgPool' }>, input: Tensor): Tens
   return { shape: [n, c, ho, wo], data };
 }
 
-function padTensor(input: Tensor, padding: readonly number[], fill: 'zero' | ArrayLike<number>): Tensor {
+function padTensor(
+  input: Tensor,
+  padding: readonly number[],
+  fill: 'zero' | ArrayLike<number>,
+): Tensor {
   const [n, c, h, w] = input.shape;
   const [top, left, bottom, right] = padding;
   const ho = h + top + bottom;
   const wo = w + left + right;
-  if (ho < 1 || wo < 1) throw new ShapeError(`evaluate: pad ${fmt(padding)} leaves nothing of a ${h}x${w} input`);
+  if (ho < 1 || wo < 1)
+    throw new ShapeError(`evaluate: pad ${fmt(padding)} leaves nothing of a ${h}x${w} input`);
   if (fill !== 'zero' && fill.length !== c) {
     throw new ShapeError(`evaluate: pad fill has ${fill.length} channels, its input has ${c}`);
   }
@@ -108,7 +125,9 @@ function padTensor(input: Tensor, padding: readonly number[], fill: 'zero' | Arr
           const y = p - top;
           const x = q - left;
           data[base + p * wo + q] =
-            y >= 0 && y < h && x >= 0 && x < w ? input.data[(b * c + ch) * h * w + y * w + x] : value;
+            y >= 0 && y < h && x >= 0 && x < w
+              ? input.data[(b * c + ch) * h * w + y * w + x]
+              : value;
         }
       }
     }
@@ -120,7 +139,9 @@ function concatChannels(parts: Tensor[]): Tensor {
   const [n, , h, w] = parts[0].shape;
   for (const p of parts) {
     if (p.shape[0] !== n || p.shape[2] !== h || p.shape[3] !== w) {
-      throw new ShapeError(`evaluate: concat parts have shapes ${fmt(parts[0].shape)} and ${fmt(p.shape)}`);
+      throw new ShapeError(
+        `evaluate: concat parts have shapes ${fmt(parts[0].shape)} and ${fmt(p.shape)}`,
+      );
     }
   }
   const c = parts.reduce((a, p) => a + p.shape[1], 0);

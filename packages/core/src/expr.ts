@@ -34,8 +34,13 @@ export function conv(c: Conv): Expr {
 /** An eval-mode batch-norm node over `gamma.length` channels. */
 export function batchNorm(bn: BatchNorm): Expr {
   const c = bn.gamma.length;
-  for (const [name, v] of [['beta', bn.beta], ['mean', bn.mean], ['variance', bn.variance]] as const) {
-    if (v.length !== c) throw new ShapeError(`batchNorm: ${name} has ${v.length} entries, gamma has ${c}`);
+  for (const [name, v] of [
+    ['beta', bn.beta],
+    ['mean', bn.mean],
+    ['variance', bn.variance],
+  ] as const) {
+    if (v.length !== c)
+      throw new ShapeError(`batchNorm: ${name} has ${v.length} entries, gamma has ${c}`);
   }
   if (!(bn.epsilon >= 0)) throw new ShapeError(`batchNorm: epsilon ${bn.epsilon} must be >= 0`);
   for (let i = 0; i < c; i++) {
@@ -75,7 +80,14 @@ export function avgPool(o: AvgPoolOptions): Expr {
   if (!padding.every((v) => Number.isInteger(v) && v >= 0)) {
     throw new ShapeError(`avgPool: padding ${fmt(padding)} must be non-negative integers`);
   }
-  return { kind: 'avgPool', channels: o.channels, kernel, stride, padding, countIncludePad: o.countIncludePad ?? true };
+  return {
+    kind: 'avgPool',
+    channels: o.channels,
+    kernel,
+    stride,
+    padding,
+    countIncludePad: o.countIncludePad ?? true,
+  };
 }
 
 /**
@@ -83,8 +95,12 @@ export function avgPool(o: AvgPoolOptions): Expr {
  * negative amounts crop.
  */
 export function pad(padding: number | Padding4, fill: 'zero' | Floats = 'zero'): Expr {
-  const p: Padding4 = typeof padding === 'number' ? [padding, padding, padding, padding] : [padding[0], padding[1], padding[2], padding[3]];
-  if (!p.every((v) => Number.isInteger(v))) throw new ShapeError(`pad: amounts ${fmt(p)} must be integers`);
+  const p: Padding4 =
+    typeof padding === 'number'
+      ? [padding, padding, padding, padding]
+      : [padding[0], padding[1], padding[2], padding[3]];
+  if (!p.every((v) => Number.isInteger(v)))
+    throw new ShapeError(`pad: amounts ${fmt(p)} must be integers`);
   if (fill !== 'zero' && fill.length === 0) throw new ShapeError('pad: fill has no channels');
   return { kind: 'pad', padding: p, fill };
 }
@@ -118,5 +134,6 @@ function toPair(v: number | Pair): Pair {
 }
 
 function positiveInt(v: number, fn: string, what: string): void {
-  if (!Number.isInteger(v) || v < 1) throw new ShapeError(`${fn}: ${what} ${v} must be a positive integer`);
+  if (!Number.isInteger(v) || v < 1)
+    throw new ShapeError(`${fn}: ${what} ${v} must be a positive integer`);
 }

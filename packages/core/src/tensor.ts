@@ -3,15 +3,23 @@ import { fmt } from './geometry.js';
 import type { Tensor } from './types.js';
 
 /** Builds an NCHW float64 {@link Tensor}; `data` defaults to zeros. */
-export function tensor(shape: readonly [number, number, number, number], data?: ArrayLike<number>): Tensor {
+export function tensor(
+  shape: readonly [number, number, number, number],
+  data?: ArrayLike<number>,
+): Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
   if (!shape.every((v) => Number.isInteger(v) && v >= 0)) {
     throw new ShapeError(`tensor: shape ${fmt(shape)} must be non-negative integers`);
   }
   if (data !== undefined && data.length !== size) {
-    throw new ShapeError(`tensor: data has ${data.length} entries, shape ${fmt(shape)} needs ${size}`);
+    throw new ShapeError(
+      `tensor: data has ${data.length} entries, shape ${fmt(shape)} needs ${size}`,
+    );
   }
-  return { shape: [...shape], data: data === undefined ? new Float64Array(size) : Float64Array.from(data) };
+  return {
+    shape: [...shape],
+    data: data === undefined ? new Float64Array(size) : Float64Array.from(data),
+  };
 }
 
 /**
@@ -46,7 +54,8 @@ export function maxAbs(values: ArrayLike<number>): number {
 
 /** Largest absolute difference between two arrays of the same length. */
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new ShapeError(`maxAbsDiff: lengths ${a.length} and ${b.length} differ`);
+  if (a.length !== b.length)
+    throw new ShapeError(`maxAbsDiff: lengths ${a.length} and ${b.length} differ`);
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;

@@ -18,12 +18,18 @@ export function composeFillConvs(first: FillConv, second: FillConv, rule: string
   const gA = first.geometry.groups;
   const gB = second.geometry.groups;
   if (inB * gB !== mid) {
-    throw new ShapeError(`${rule}: the second stage reads ${inB * gB} channels, the first stage makes ${mid}`);
+    throw new ShapeError(
+      `${rule}: the second stage reads ${inB * gB} channels, the first stage makes ${mid}`,
+    );
   }
   checkPaddedBorder(first, second, rule);
+  if (isChannelwise(second)) return scaleOutputs(first, second);
   const fill = padsInput(first) ? first.fill : undefined;
   if (fill !== undefined && padsInput(second)) {
-    throw new NotEquivalentError(rule, `both stages pad, and the first pads with ${describeFill(fill)}; pad once, or with zeros`);
+    throw new NotEquivalentError(
+      rule,
+      `both stages pad, and the first pads with ${describeFill(fill)}; pad once, or with zeros`,
+    );
   }
   const [sAh, sAw] = first.geometry.stride;
   const [sBh, sBw] = second.geometry.stride;
@@ -36,38 +42,7 @@ export function composeFillConvs(first: FillConv, second: FillConv, rule: string
   const groups = gcd(gA, gB);
   const cin = inA * gA;
   const inPerGroup = cin / groups;
-  const weight = new Float64Array(outC * inPerGroup * kh * kw);
-  const bias = Float64Array.from(second.bias);
-  const outPerGroupB = outC / gB;
-  const midPerGroupA = mid / gA;
-  const outPerGroup = outC / groups;
-  const a = first.weight;
-  const b = second.weight;
-  for (let o = 0; o < outC; o++) {
-    const firstMid = Math.floor(o / outPerGroupB) * inB;
-    const firstIn = Math.floor(o / outPerGroup) * inPerGroup;
-    for (let jl = 0; jl < inB; jl++) {
-      const j = firstMid + jl;
-      const inBaseA = Math.floor(j / midPerGroupA) * inA - firstIn;
-      for (let vh = 0; vh < khB; vh++) {
-        for (let vw = 0; vw < kwB; vw++) {
-          const coeff = b[((o * inB + jl) * khB + vh) * kwB + vw];
-          if (coeff === 0) continue;
-          bias[o] += coeff * first.bias[j];
-          for (let il = 0; il < inA; il++) {
-            const dst = (o * inPerGroup + inBaseA + il) * kh * kw;
-            const src = (j * inA + il) * khA * kwA;
-            for (let uh = 0; uh < khA; uh++) {
-              const row = dst + ((uh * dAh + vh * sAh * dBh) / dh) * kw;
-              for (let uw = 0; uw < kwA; uw++) {
-                weight[row + (uw * dAw + vw * sAw * dBw) / dw] += coeff * a[src + uh * kwA + uw];
-              }
-            }
-          }
-        }
-      }
-    }
-  }
+  const { weight, bias } = composeWeights(first, second, { kh, kw, dh, dw, groups });
   const pA = first.geometry.padding;
   const pB = second.geometry.padding;
   return {
@@ -100,7 +75,10 @@ function checkPaddedBorder(first: FillConv, second: FillConv, rule: string): voi
       );
     }
     if (pA[side] < 0 || (first.fill !== undefined && pA[side] > 0)) {
-      throw new NotEquivalentError(rule, `the second stage pads ${SIDES[side]} by ${p} after a first stage with padding ${fmt(pA)}${first.fill ? ' and a pad value' : ''}; the border values would differ`);
+      throw new NotEquivalentError(
+        rule,
+        `the second stage pads ${SIDES[side]} by ${p} after a first stage with padding ${fmt(pA)}${first.fill ? ' and a pad value' : ''}; the border values would differ`,
+      );
     }
   });
   const mid = first.shape[0];
@@ -110,4 +88,116 @@ function checkPaddedBorder(first: FillConv, second: FillConv, rule: string): voi
       `the intermediate is padded with ${describeFill(second.fill)} but the first stage outputs its bias ${describeFill(first.bias)} there; pad with the first stage's bias (DBB's pad-with-bias layer) or use a first stage without bias`,
     );
   }
+}
+
+interface CompositeLayout {
+  kh: number;
+  kw: number;
+  dh: number;
+  dw: number;
+  groups: number;
+}
+
+/**
+ * The composite's weight and bias: for each pair of taps (v of the second conv, u of the first),
+ * `W[o, i, pos(u, v)] += B[o, j, v] * A[j, i, u]`, a matrix product per tap pair. Taps go outermost
+ * so the inner loop runs over contiguous input channels (a tap-major scratch array).
+ */
+function composeWeights(
+  first: FillConv,
+  second: FillConv,
+  c: CompositeLayout,
+): { weight: Float64Array; bias: Float64Array } {
+  const [mid, inA, khA, kwA] = first.shape;
+  const [outC, inB, khB, kwB] = second.shape;
+  const tapsA = khA * kwA;
+  const tapsB = khB * kwB;
+  const taps = c.kh * c.kw;
+  const inPerGroup = (inA * first.geometry.groups) / c.groups;
+  const outPerGroupB = outC / second.geometry.groups;
+  const midPerGroupA = mid / first.geometry.groups;
+  const outPerGroup = outC / c.groups;
+  const [sAh, sAw] = first.geometry.stride;
+  const [dAh, dAw] = first.geometry.dilation;
+  const [dBh, dBw] = second.geometry.dilation;
+  // Tap-major copies: a[u][j][i] and scratch[pos][o][i].
+  const a = new Float64Array(first.weight.length);
+  for (let j = 0; j < mid; j++)
+    for (let i = 0; i < inA; i++)
+      for (let u = 0; u < tapsA; u++)
+        a[(u * mid + j) * inA + i] = first.weight[(j * inA + i) * tapsA + u];
+  const scratch = new Float64Array(outC * inPerGroup * taps);
+  const bias = new Float64Array(second.bias);
+  const b = second.weight;
+  for (let o = 0; o < outC; o++) {
+    const firstMid = Math.floor(o / outPerGroupB) * inB;
+    for (let jl = 0; jl < inB; jl++) {
+      let total = 0;
+      for (let v = 0; v < tapsB; v++) total += b[(o * inB + jl) * tapsB + v];
+      bias[o] += total * first.bias[firstMid + jl];
+    }
+  }
+  for (let vh = 0; vh < khB; vh++) {
+    for (let vw = 0; vw < kwB; vw++) {
+      for (let uh = 0; uh < khA; uh++) {
+        for (let uw = 0; uw < kwA; uw++) {
+          const pos =
+            ((uh * dAh + vh * sAh * dBh) / c.dh) * c.kw + (uw * dAw + vw * sAw * dBw) / c.dw;
+          const u = uh * kwA + uw;
+          const v = vh * kwB + vw;
+          for (let o = 0; o < outC; o++) {
+            const firstMid = Math.floor(o / outPerGroupB) * inB;
+            const firstIn = Math.floor(o / outPerGroup) * inPerGroup;
+            const dst = (pos * outC + o) * inPerGroup;
+            for (let jl = 0; jl < inB; jl++) {
+              const coeff = b[(o * inB + jl) * tapsB + v];
+              if (coeff === 0) continue;
+              const j = firstMid + jl;
+              const row = dst + Math.floor(j / midPerGroupA) * inA - firstIn;
+              const src = (u * mid + j) * inA;
+              for (let i = 0; i < inA; i++) scratch[row + i] += coeff * a[src + i];
+            }
+          }
+        }
+      }
+    }
+  }
+  const weight = new Float64Array(scratch.length);
+  for (let pos = 0; pos < taps; pos++) {
+    for (let o = 0; o < outC; o++) {
+      const src = (pos * outC + o) * inPerGroup;
+      for (let i = 0; i < inPerGroup; i++)
+        weight[(o * inPerGroup + i) * taps + pos] = scratch[src + i];
+    }
+  }
+  return { weight, bias };
+}
+
+/** A 1x1, stride-1, unpadded conv that multiplies each channel by a factor (a batch-norm or a scale). */
+function isChannelwise(c: FillConv): boolean {
+  const [out, inPerGroup, kh, kw] = c.shape;
+  const g = c.geometry;
+  return (
+    inPerGroup === 1 &&
+    kh === 1 &&
+    kw === 1 &&
+    g.groups === out &&
+    g.stride[0] === 1 &&
+    g.stride[1] === 1 &&
+    g.padding.every((p) => p === 0)
+  );
+}
+
+/** `channelwise(first(x))`: rows of the first conv scaled, its bias mapped (batch-norm folding, I). */
+function scaleOutputs(first: FillConv, second: FillConv): FillConv {
+  const out = first.shape[0];
+  const perOut = first.weight.length / out;
+  const weight = new Float64Array(first.weight.length);
+  const bias = new Float64Array(out);
+  for (let o = 0; o < out; o++) {
+    const f = second.weight[o];
+    for (let k = o * perOut; k < (o + 1) * perOut; k++) weight[k] = first.weight[k] * f;
+    bias[o] = first.bias[o] * f + second.bias[o];
+  }
+  return { ...first, weight, bias };
 }

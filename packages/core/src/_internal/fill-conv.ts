@@ -15,8 +15,20 @@ export interface FillConv extends Conv {
 export function windowsOf(c: Conv): [AxisWindow, AxisWindow] {
   const { stride, padding, dilation } = c.geometry;
   return [
-    { stride: stride[0], taps: c.shape[2], dilation: dilation[0], padBefore: padding[0], padAfter: padding[2] },
-    { stride: stride[1], taps: c.shape[3], dilation: dilation[1], padBefore: padding[1], padAfter: padding[3] },
+    {
+      stride: stride[0],
+      taps: c.shape[2],
+      dilation: dilation[0],
+      padBefore: padding[0],
+      padAfter: padding[2],
+    },
+    {
+      stride: stride[1],
+      taps: c.shape[3],
+      dilation: dilation[1],
+      padBefore: padding[1],
+      padAfter: padding[3],
+    },
   ];
 }
 
@@ -27,8 +39,13 @@ export function toFillConv(c: Conv, fill?: Float64Array): FillConv {
   return {
     shape: c.shape,
     geometry: c.geometry,
-    weight: c.weight instanceof Float64Array ? c.weight : Float64Array.from(c.weight),
-    bias: c.bias instanceof Float64Array ? c.bias : Float64Array.from(c.bias),
+    weight: c.weight instanceof Float64Array ? c.weight : new Float64Array(c.weight),
+    bias: c.bias instanceof Float64Array ? c.bias : new Float64Array(c.bias),
     fill,
   };
+}
+
+/** The plain conv, once the caller has checked that its pad value does not matter. */
+export function withoutFill(c: FillConv): Conv & { weight: Float64Array; bias: Float64Array } {
+  return { shape: c.shape, weight: c.weight, bias: c.bias, geometry: c.geometry };
 }

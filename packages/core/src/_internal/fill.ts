@@ -6,7 +6,11 @@ import { type FillConv, padsInput } from './fill-conv.js';
  * Two pad values are the same when they differ by no more than float32 rounding
  * (1e-6 relative): weights arrive in float32 while `collapse` works in float64.
  */
-export function sameValues(a: ArrayLike<number> | undefined, b: ArrayLike<number> | undefined, length: number): boolean {
+export function sameValues(
+  a: ArrayLike<number> | undefined,
+  b: ArrayLike<number> | undefined,
+  length: number,
+): boolean {
   for (let i = 0; i < length; i++) {
     const x = a?.[i] ?? 0;
     const y = b?.[i] ?? 0;
@@ -36,4 +40,10 @@ export function commonFill(convs: readonly FillConv[], rule: string): Float64Arr
 }
 
 export const describeFill = (fill: ArrayLike<number> | undefined): string =>
-  fill === undefined ? 'zeros' : `values ${fmt(Array.from(fill).slice(0, 4).map((v) => +v.toPrecision(4)))}${fill.length > 4 ? '...' : ''}`;
+  fill === undefined
+    ? 'zeros'
+    : `values ${fmt(
+        Array.from(fill)
+          .slice(0, 4)
+          .map((v) => +v.toPrecision(4)),
+      )}${fill.length > 4 ? '...' : ''}`;

@@ -14,17 +14,41 @@ export interface TapLayout {
  * before this conv's: each tap moves to the position it reads in the target window, each input
  * channel to its place in the coarser group (`target.groups` must divide the conv's groups).
  */
-export function accumulateRetapped(out: Float64Array, target: TapLayout, conv: Conv, outOffset = 0, factor = 1): void {
+export function accumulateRetapped(
+  out: Float64Array,
+  target: TapLayout,
+  conv: Conv,
+  outOffset = 0,
+  factor = 1,
+): void {
   const [outC, inPerGroup, kh, kw] = conv.shape;
   const { padding, dilation, groups } = conv.geometry;
   const outPerGroup = outC / groups;
-  const totalOut = out.length / ((target.inChannels / target.groups) * target.rows.taps * target.cols.taps);
+  const totalOut =
+    out.length / ((target.inChannels / target.groups) * target.rows.taps * target.cols.taps);
   const targetOutPerGroup = totalOut / target.groups;
   const targetInPerGroup = target.inChannels / target.groups;
-  const rowIndex = Int32Array.from({ length: kh }, (_, u) => (u * dilation[0] - padding[0] + target.rows.padBefore) / target.rows.dilation);
-  const colIndex = Int32Array.from({ length: kw }, (_, v) => (v * dilation[1] - padding[1] + target.cols.padBefore) / target.cols.dilation);
+  const rowIndex = Int32Array.from(
+    { length: kh },
+    (_, u) => (u * dilation[0] - padding[0] + target.rows.padBefore) / target.rows.dilation,
+  );
+  const colIndex = Int32Array.from(
+    { length: kw },
+    (_, v) => (v * dilation[1] - padding[1] + target.cols.padBefore) / target.cols.dilation,
+  );
   const tk = target.rows.taps * target.cols.taps;
   const w = conv.weight;
+  if (
+    groups === target.groups &&
+    kh * kw === tk &&
+    rowIndex.every((r, u) => r === u) &&
+    colIndex.every((c, v) => c === v)
+  ) {
+    // Same layout: the conv's block is contiguous in the target.
+    const start = outOffset * inPerGroup * tk;
+    for (let k = 0; k < w.length; k++) out[start + k] += factor * w[k];
+    return;
+  }
   for (let o = 0; o < outC; o++) {
     const firstIn = Math.floor(o / outPerGroup) * inPerGroup;
     const to = o + outOffset;

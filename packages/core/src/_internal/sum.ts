@@ -8,25 +8,47 @@ import { accumulateRetapped, type TapLayout } from './retap.js';
 import { commonWindow } from './window.js';
 
 /** Layout shared by parallel branches over the same input: common windows and coarsest groups. */
-export function sharedLayout(convs: readonly FillConv[], rule: string, groups: number, nonNegative = false): TapLayout {
+export function sharedLayout(
+  convs: readonly FillConv[],
+  rule: string,
+  groups: number,
+  nonNegative = false,
+): TapLayout {
   const inChannels = convs[0].shape[1] * convs[0].geometry.groups;
   convs.forEach((c, i) => {
     const cin = c.shape[1] * c.geometry.groups;
     if (cin !== inChannels) {
-      throw new ShapeError(`${rule}: branch ${i} reads ${cin} channels, branch 0 reads ${inChannels}`);
+      throw new ShapeError(
+        `${rule}: branch ${i} reads ${cin} channels, branch 0 reads ${inChannels}`,
+      );
     }
   });
   const windows = convs.map(windowsOf);
   return {
-    rows: commonWindow(windows.map((w) => w[0]), rule, 'vertical', nonNegative),
-    cols: commonWindow(windows.map((w) => w[1]), rule, 'horizontal', nonNegative),
+    rows: commonWindow(
+      windows.map((w) => w[0]),
+      rule,
+      'vertical',
+      nonNegative,
+    ),
+    cols: commonWindow(
+      windows.map((w) => w[1]),
+      rule,
+      'horizontal',
+      nonNegative,
+    ),
     groups,
     inChannels,
   };
 }
 
 /** Lays `convs` out in `layout` one after another along output channels (a sum when `stack` is false). */
-export function combine(convs: readonly FillConv[], layout: TapLayout, stack: boolean, rule: string): FillConv {
+export function combine(
+  convs: readonly FillConv[],
+  layout: TapLayout,
+  stack: boolean,
+  rule: string,
+): FillConv {
   const fill = commonFill(convs, rule);
   const outChannels = stack ? convs.reduce((a, c) => a + c.shape[0], 0) : convs[0].shape[0];
   const inPerGroup = layout.inChannels / layout.groups;
@@ -45,7 +67,12 @@ export function combine(convs: readonly FillConv[], layout: TapLayout, stack: bo
     fill,
     geometry: {
       stride: [layout.rows.stride, layout.cols.stride],
-      padding: [layout.rows.padBefore, layout.cols.padBefore, layout.rows.padAfter, layout.cols.padAfter],
+      padding: [
+        layout.rows.padBefore,
+        layout.cols.padBefore,
+        layout.rows.padAfter,
+        layout.cols.padAfter,
+      ],
       dilation: [layout.rows.dilation, layout.cols.dilation],
       groups: layout.groups,
     },
@@ -56,7 +83,10 @@ export function combine(convs: readonly FillConv[], layout: TapLayout, stack: bo
 export function sumFillConvs(convs: readonly FillConv[], rule: string): FillConv {
   const out = convs[0].shape[0];
   convs.forEach((c, i) => {
-    if (c.shape[0] !== out) throw new ShapeError(`${rule}: branch ${i} has ${c.shape[0]} output channels, branch 0 has ${out}`);
+    if (c.shape[0] !== out)
+      throw new ShapeError(
+        `${rule}: branch ${i} has ${c.shape[0]} output channels, branch 0 has ${out}`,
+      );
   });
   const groups = gcd(...convs.map((c) => c.geometry.groups));
   return combine(convs, sharedLayout(convs, rule, groups), false, rule);

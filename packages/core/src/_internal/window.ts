@@ -23,12 +23,20 @@ export const reachOf = (w: AxisWindow): number => w.padBefore + w.padAfter - ext
  * same sliding windows: equal stride and reach). With `nonNegative`, the result is widened with
  * zero taps so that no padding is negative (a crop becomes kernel taps that read nothing).
  */
-export function commonWindow(windows: readonly AxisWindow[], rule: string, axis: string, nonNegative = false): AxisWindow {
+export function commonWindow(
+  windows: readonly AxisWindow[],
+  rule: string,
+  axis: string,
+  nonNegative = false,
+): AxisWindow {
   const stride = windows[0].stride;
   const reach = reachOf(windows[0]);
   windows.forEach((w, i) => {
     if (w.stride !== stride) {
-      throw new NotEquivalentError(rule, `branch ${i} has ${axis} stride ${w.stride}, branch 0 has ${stride}; the branches must share the stride`);
+      throw new NotEquivalentError(
+        rule,
+        `branch ${i} has ${axis} stride ${w.stride}, branch 0 has ${stride}; the branches must share the stride`,
+      );
     }
     if (reachOf(w) !== reach) {
       throw new NotEquivalentError(
@@ -50,5 +58,11 @@ export function commonWindow(windows: readonly AxisWindow[], rule: string, axis:
   }
   const dilation = gcd(...grid) || 1;
   const taps = (last - first) / dilation + 1;
-  return { stride, taps, dilation, padBefore: -first, padAfter: reach + (taps - 1) * dilation + first };
+  return {
+    stride,
+    taps,
+    dilation,
+    padBefore: -first,
+    padAfter: reach + (taps - 1) * dilation + first,
+  };
 }

@@ -26,17 +26,30 @@ export interface ACBWeights {
  */
 export function acb(w: ACBWeights): Expr {
   const k = w.kernelSize;
-  if (!Number.isInteger(k) || k < 1 || k % 2 === 0) throw new ShapeError(`acb: kernelSize ${k} must be odd`);
+  if (!Number.isInteger(k) || k < 1 || k % 2 === 0)
+    throw new ShapeError(`acb: kernelSize ${k} must be odd`);
   const groups = w.groups ?? 1;
   const stride = w.stride ?? 1;
   const p = w.padding ?? k >> 1;
   checkChannels('acb', w.inChannels, w.outChannels, groups);
   const cin = w.inChannels / groups;
   const shift = p - (k >> 1);
-  const thin = (branch: ConvBnWeights, name: string, kh: number, kw: number, vertical: boolean): Expr => {
+  const thin = (
+    branch: ConvBnWeights,
+    name: string,
+    kh: number,
+    kw: number,
+    vertical: boolean,
+  ): Expr => {
     // Along the thin axis the window is 1 tap: pad (or crop) by p - K/2 to stay centred.
-    const padding = vertical ? [p, Math.max(shift, 0), p, Math.max(shift, 0)] : [Math.max(shift, 0), p, Math.max(shift, 0), p];
-    const node = convBn('acb', name, branch, [w.outChannels, cin, kh, kw], { stride, groups, padding: padding as [number, number, number, number] });
+    const padding = vertical
+      ? [p, Math.max(shift, 0), p, Math.max(shift, 0)]
+      : [Math.max(shift, 0), p, Math.max(shift, 0), p];
+    const node = convBn('acb', name, branch, [w.outChannels, cin, kh, kw], {
+      stride,
+      groups,
+      padding: padding as [number, number, number, number],
+    });
     if (shift >= 0) return node;
     const crop = vertical ? [0, shift, 0, shift] : [shift, 0, shift, 0];
     return sequence(pad(crop as [number, number, number, number]), node);

@@ -21,7 +21,9 @@ export function convBn(
 ): Expr {
   const size = shape.reduce((a, b) => a * b, 1);
   if (w.weight.length !== size) {
-    throw new ShapeError(`${fn}: ${branch} weight has ${w.weight.length} entries, expected [${shape.join(', ')}] = ${size}`);
+    throw new ShapeError(
+      `${fn}: ${branch} weight has ${w.weight.length} entries, expected [${shape.join(', ')}] = ${size}`,
+    );
   }
   const c = conv(makeConv({ ...g, shape, weight: w.weight, bias: w.bias }));
   return w.batchNorm ? sequence(c, batchNorm(w.batchNorm)) : c;
@@ -35,15 +37,30 @@ export function outputOfZero(w: ConvBnWeights, channels: number): Float64Array {
   const bias = Float64Array.from({ length: channels }, (_, i) => w.bias?.[i] ?? 0);
   const bn = w.batchNorm;
   if (!bn) return bias;
-  return bias.map((b, i) => ((b - bn.mean[i]) * bn.gamma[i]) / Math.sqrt(bn.variance[i] + bn.epsilon) + bn.beta[i]);
+  return bias.map(
+    (b, i) =>
+      ((b - bn.mean[i]) * bn.gamma[i]) / Math.sqrt(bn.variance[i] + bn.epsilon) + bn.beta[i],
+  );
 }
 
 /** Checks channel counts shared by every recipe. */
-export function checkChannels(fn: string, inChannels: number, outChannels: number, groups: number): void {
-  for (const [name, v] of [['inChannels', inChannels], ['outChannels', outChannels], ['groups', groups]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new ShapeError(`${fn}: ${name} ${v} must be a positive integer`);
+export function checkChannels(
+  fn: string,
+  inChannels: number,
+  outChannels: number,
+  groups: number,
+): void {
+  for (const [name, v] of [
+    ['inChannels', inChannels],
+    ['outChannels', outChannels],
+    ['groups', groups],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1)
+      throw new ShapeError(`${fn}: ${name} ${v} must be a positive integer`);
   }
   if (inChannels % groups !== 0 || outChannels % groups !== 0) {
-    throw new ShapeError(`${fn}: groups ${groups} must divide inChannels ${inChannels} and outChannels ${outChannels}`);
+    throw new ShapeError(
+      `${fn}: groups ${groups} must divide inChannels ${inChannels} and outChannels ${outChannels}`,
+    );
   }
 }

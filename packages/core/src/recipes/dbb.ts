@@ -29,33 +29,64 @@ export interface DBBWeights {
  */
 export function dbb(w: DBBWeights): Expr {
   const k = w.kernelSize;
-  if (!Number.isInteger(k) || k < 1 || k % 2 === 0) throw new ShapeError(`dbb: kernelSize ${k} must be odd`);
+  if (!Number.isInteger(k) || k < 1 || k % 2 === 0)
+    throw new ShapeError(`dbb: kernelSize ${k} must be odd`);
   const groups = w.groups ?? 1;
   const stride = w.stride ?? 1;
   const p = w.padding ?? k >> 1;
   const { inChannels: cin, outChannels: cout } = w;
   checkChannels('dbb', cin, cout, groups);
-  const branches = [convBn('dbb', 'origin', w.origin, [cout, cin / groups, k, k], { stride, padding: p, groups })];
+  const branches = [
+    convBn('dbb', 'origin', w.origin, [cout, cin / groups, k, k], { stride, padding: p, groups }),
+  ];
   const centre = p - (k >> 1);
   if (w.pointwise) {
-    branches.push(convBn('dbb', 'pointwise', w.pointwise, [cout, cin / groups, 1, 1], { stride, padding: centre, groups }));
+    branches.push(
+      convBn('dbb', 'pointwise', w.pointwise, [cout, cin / groups, 1, 1], {
+        stride,
+        padding: centre,
+        groups,
+      }),
+    );
   }
   if (w.avg) {
     if (w.avg.pointwise) {
-      const first = convBn('dbb', 'avg.pointwise', w.avg.pointwise, [cout, cin / groups, 1, 1], { groups });
+      const first = convBn('dbb', 'avg.pointwise', w.avg.pointwise, [cout, cin / groups, 1, 1], {
+        groups,
+      });
       const fill = outputOfZero(w.avg.pointwise, cout);
-      branches.push(sequence(first, pad(p, fill), avgPool({ channels: cout, kernel: k, stride }), batchNorm(w.avg.batchNorm)));
+      branches.push(
+        sequence(
+          first,
+          pad(p, fill),
+          avgPool({ channels: cout, kernel: k, stride }),
+          batchNorm(w.avg.batchNorm),
+        ),
+      );
     } else {
-      if (cin !== cout) throw new ShapeError(`dbb: an avg branch without its 1x1 needs inChannels = outChannels, got ${cin} -> ${cout}`);
-      branches.push(sequence(avgPool({ channels: cin, kernel: k, stride, padding: p }), batchNorm(w.avg.batchNorm)));
+      if (cin !== cout)
+        throw new ShapeError(
+          `dbb: an avg branch without its 1x1 needs inChannels = outChannels, got ${cin} -> ${cout}`,
+        );
+      branches.push(
+        sequence(
+          avgPool({ channels: cin, kernel: k, stride, padding: p }),
+          batchNorm(w.avg.batchNorm),
+        ),
+      );
     }
   }
   if (w.kxk) {
     // The internal width follows from the 1x1 weight: [internal, in/groups, 1, 1].
     const mid = w.kxk.pointwise.weight.length / (cin / groups);
     checkChannels('dbb', cin, mid, groups);
-    const first = convBn('dbb', 'kxk.pointwise', w.kxk.pointwise, [mid, cin / groups, 1, 1], { groups });
-    const second = convBn('dbb', 'kxk.kxk', w.kxk.kxk, [cout, mid / groups, k, k], { stride, groups });
+    const first = convBn('dbb', 'kxk.pointwise', w.kxk.pointwise, [mid, cin / groups, 1, 1], {
+      groups,
+    });
+    const second = convBn('dbb', 'kxk.kxk', w.kxk.kxk, [cout, mid / groups, k, k], {
+      stride,
+      groups,
+    });
     branches.push(sequence(first, pad(p, outputOfZero(w.kxk.pointwise, mid)), second));
   }
   return sum(...branches);

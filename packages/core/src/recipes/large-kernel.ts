@@ -27,7 +27,15 @@ export function largeKernel(w: LargeKernelWeights): Expr {
   checkChannels('largeKernel', w.inChannels, w.outChannels, groups);
   const cin = w.inChannels / groups;
   return sum(
-    convBn('largeKernel', 'large', w.large, [w.outChannels, cin, k, k], { stride, padding: k >> 1, groups }),
-    convBn('largeKernel', 'small', w.small, [w.outChannels, cin, s, s], { stride, padding: s >> 1, groups }),
+    convBn('largeKernel', 'large', w.large, [w.outChannels, cin, k, k], {
+      stride,
+      padding: k >> 1,
+      groups,
+    }),
+    convBn('largeKernel', 'small', w.small, [w.outChannels, cin, s, s], {
+      stride,
+      padding: s >> 1,
+      groups,
+    }),
   );
 }

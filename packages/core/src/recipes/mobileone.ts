@@ -30,11 +30,26 @@ export function mobileone(w: MobileOneWeights): Expr {
   const p = w.padding ?? k >> 1;
   checkChannels('mobileone', w.inChannels, w.outChannels, groups);
   const cin = w.inChannels / groups;
-  const terms = w.branches.map((b, i) => convBn('mobileone', `branches[${i}]`, b, [w.outChannels, cin, k, k], { stride, padding: p, groups }));
-  if (w.scale) terms.push(convBn('mobileone', 'scale', w.scale, [w.outChannels, cin, 1, 1], { stride, padding: p - (k >> 1), groups }));
+  const terms = w.branches.map((b, i) =>
+    convBn('mobileone', `branches[${i}]`, b, [w.outChannels, cin, k, k], {
+      stride,
+      padding: p,
+      groups,
+    }),
+  );
+  if (w.scale)
+    terms.push(
+      convBn('mobileone', 'scale', w.scale, [w.outChannels, cin, 1, 1], {
+        stride,
+        padding: p - (k >> 1),
+        groups,
+      }),
+    );
   if (w.skip) {
     if (w.inChannels !== w.outChannels || stride !== 1) {
-      throw new ShapeError(`mobileone: a skip branch needs inChannels = outChannels and stride 1, got ${w.inChannels} -> ${w.outChannels}, stride ${stride}`);
+      throw new ShapeError(
+        `mobileone: a skip branch needs inChannels = outChannels and stride 1, got ${w.inChannels} -> ${w.outChannels}, stride ${stride}`,
+      );
     }
     terms.push(batchNorm(w.skip));
   }

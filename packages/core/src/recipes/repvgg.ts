@@ -25,13 +25,26 @@ export function repvgg(w: RepVGGWeights): Expr {
   const groups = w.groups ?? 1;
   const stride = w.stride ?? 1;
   checkChannels('repvgg', w.inChannels, w.outChannels, groups);
-  const branches = [convBn('repvgg', 'dense', w.dense, [w.outChannels, w.inChannels / groups, 3, 3], { stride, padding: 1, groups })];
+  const branches = [
+    convBn('repvgg', 'dense', w.dense, [w.outChannels, w.inChannels / groups, 3, 3], {
+      stride,
+      padding: 1,
+      groups,
+    }),
+  ];
   if (w.pointwise) {
-    branches.push(convBn('repvgg', 'pointwise', w.pointwise, [w.outChannels, w.inChannels / groups, 1, 1], { stride, groups }));
+    branches.push(
+      convBn('repvgg', 'pointwise', w.pointwise, [w.outChannels, w.inChannels / groups, 1, 1], {
+        stride,
+        groups,
+      }),
+    );
   }
   if (w.identity) {
     if (w.inChannels !== w.outChannels || stride !== 1) {
-      throw new ShapeError(`repvgg: an identity branch needs inChannels = outChannels and stride 1, got ${w.inChannels} -> ${w.outChannels}, stride ${stride}`);
+      throw new ShapeError(
+        `repvgg: an identity branch needs inChannels = outChannels and stride 1, got ${w.inChannels} -> ${w.outChannels}, stride ${stride}`,
+      );
     }
     branches.push(batchNorm(w.identity));
   }

@@ -8,15 +8,21 @@ import { convArb, inputArb, specArb, values } from '../test-helpers/arbitraries.
 import { tensor } from '../tensor.js';
 import { addConvs } from './add-convs.js';
 
-const add = (a: ArrayLike<number>, b: ArrayLike<number>) => Float64Array.from(a, (v, i) => v + b[i]);
+const add = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  Float64Array.from(a, (v, i) => v + b[i]);
 
 describe('addConvs', () => {
   it('additivity: x*K1 + x*K2 = x*(K1+K2) for branches that share their sliding windows', () => {
-    const caseArb = specArb.chain((spec) => fc.tuple(convArb(spec), convArb(spec), convArb(spec), inputArb(spec.cin)));
+    const caseArb = specArb.chain((spec) =>
+      fc.tuple(convArb(spec), convArb(spec), convArb(spec), inputArb(spec.cin)),
+    );
     fc.assert(
       fc.property(caseArb, ([a, b, c, x]) => {
         const merged = addConvs([a, b, c]);
-        const expected = add(add(conv2dReference(x, a).data, conv2dReference(x, b).data), conv2dReference(x, c).data);
+        const expected = add(
+          add(conv2dReference(x, a).data, conv2dReference(x, b).data),
+          conv2dReference(x, c).data,
+        );
         expectClose(conv2dReference(x, merged).data, expected, 1e-12);
       }),
       { seed: 31, numRuns: 150 },
@@ -37,7 +43,12 @@ describe('addConvs', () => {
   });
 
   it('merges the RepVGG 3x3 + 1x1 kernels into the 3x3 centre (known values)', () => {
-    const k3 = makeConv({ shape: [1, 1, 3, 3], weight: [1, 2, 3, 4, 5, 6, 7, 8, 9], bias: [1], padding: 1 });
+    const k3 = makeConv({
+      shape: [1, 1, 3, 3],
+      weight: [1, 2, 3, 4, 5, 6, 7, 8, 9],
+      bias: [1],
+      padding: 1,
+    });
     const k1 = makeConv({ shape: [1, 1, 1, 1], weight: [10], bias: [2] });
     const merged = addConvs([k3, k1]);
     expect(Array.from(merged.weight)).toEqual([1, 2, 3, 4, 15, 6, 7, 8, 9]);
@@ -47,13 +58,21 @@ describe('addConvs', () => {
 
   it('refuses branches whose outputs differ in size, and the refusal is warranted', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 ** 30 }), (extra, seed) => {
-        const a = makeConv({ shape: [2, 2, 3, 3], weight: values(36, seed), padding: 1 });
-        const b = makeConv({ shape: [2, 2, 3, 3], weight: values(36, seed + 1), padding: 1 + extra });
-        expect(() => addConvs([a, b])).toThrow(NotEquivalentError);
-        const x = tensor([1, 2, 6, 6], values(72, seed + 2));
-        expect(conv2dReference(x, a).shape).not.toEqual(conv2dReference(x, b).shape);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        (extra, seed) => {
+          const a = makeConv({ shape: [2, 2, 3, 3], weight: values(36, seed), padding: 1 });
+          const b = makeConv({
+            shape: [2, 2, 3, 3],
+            weight: values(36, seed + 1),
+            padding: 1 + extra,
+          });
+          expect(() => addConvs([a, b])).toThrow(NotEquivalentError);
+          const x = tensor([1, 2, 6, 6], values(72, seed + 2));
+          expect(conv2dReference(x, a).shape).not.toEqual(conv2dReference(x, b).shape);
+        },
+      ),
       { seed: 33, numRuns: 20 },
     );
   });

@@ -1,6 +1,6 @@
 import { validateConv } from '../conv.js';
 import { ShapeError } from '../errors.js';
-import { toFillConv } from '../_internal/fill-conv.js';
+import { toFillConv, withoutFill } from '../_internal/fill-conv.js';
 import { sumFillConvs } from '../_internal/sum.js';
 import type { Conv } from '../types.js';
 
@@ -13,9 +13,15 @@ import type { Conv } from '../types.js';
  * the groups. Kernels of different sizes, dilations and asymmetric paddings therefore merge
  * whenever their sliding windows coincide. Returns float64.
  */
-export function addConvs(convs: readonly Conv[]): Conv & { weight: Float64Array; bias: Float64Array } {
+export function addConvs(
+  convs: readonly Conv[],
+): Conv & { weight: Float64Array; bias: Float64Array } {
   if (convs.length === 0) throw new ShapeError('addConvs: needs at least one conv');
   convs.forEach((c) => validateConv(c, 'addConvs'));
-  const { fill: _fill, ...conv } = sumFillConvs(convs.map((c) => toFillConv(c)), 'addConvs');
-  return conv;
+  return withoutFill(
+    sumFillConvs(
+      convs.map((c) => toFillConv(c)),
+      'addConvs',
+    ),
+  );
 }

@@ -18,10 +18,17 @@ const poolArb = fc.record({
 describe('avgPoolAsConv', () => {
   it('average pooling counting padded positions is a depthwise conv of 1/(kh*kw)', () => {
     fc.assert(
-      fc.property(poolArb.chain((p) => fc.tuple(fc.constant(p), inputArb(p.channels))), ([p, x]) => {
-        const options = { ...p, countIncludePad: true };
-        expectClose(conv2dReference(x, avgPoolAsConv(options)), evaluate(avgPool(options), x), 1e-13);
-      }),
+      fc.property(
+        poolArb.chain((p) => fc.tuple(fc.constant(p), inputArb(p.channels))),
+        ([p, x]) => {
+          const options = { ...p, countIncludePad: true };
+          expectClose(
+            conv2dReference(x, avgPoolAsConv(options)),
+            evaluate(avgPool(options), x),
+            1e-13,
+          );
+        },
+      ),
       { seed: 71, numRuns: 80 },
     );
   });
@@ -30,14 +37,17 @@ describe('avgPoolAsConv', () => {
     // The first window reads a padded row and a real one: its divisor is what differs.
     const padded = poolArb.filter((p) => p.padding[0] > 0 && p.kernel[0] > 1);
     fc.assert(
-      fc.property(padded.chain((p) => fc.tuple(fc.constant(p), inputArb(p.channels))), ([p, x]) => {
-        const options = { ...p, countIncludePad: false };
-        expect(() => avgPoolAsConv(options)).toThrow(NotEquivalentError);
-        // The conv a merge would give (every tap 1/(kh*kw)) differs from the real pooling at borders.
-        const candidate = avgPoolAsConv({ ...options, countIncludePad: true });
-        const real = evaluate(avgPool(options), x);
-        expect(relativeDifference(conv2dReference(x, candidate), real)).toBeGreaterThan(1e-6);
-      }),
+      fc.property(
+        padded.chain((p) => fc.tuple(fc.constant(p), inputArb(p.channels))),
+        ([p, x]) => {
+          const options = { ...p, countIncludePad: false };
+          expect(() => avgPoolAsConv(options)).toThrow(NotEquivalentError);
+          // The conv a merge would give (every tap 1/(kh*kw)) differs from the real pooling at borders.
+          const candidate = avgPoolAsConv({ ...options, countIncludePad: true });
+          const real = evaluate(avgPool(options), x);
+          expect(relativeDifference(conv2dReference(x, candidate), real)).toBeGreaterThan(1e-6);
+        },
+      ),
       { seed: 72, numRuns: 60 },
     );
   });

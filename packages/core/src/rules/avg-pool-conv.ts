@@ -8,7 +8,9 @@ import type { Conv } from '../types.js';
  * tap, same stride and padding. Exact only when padded positions count in the average
  * (`countIncludePad`) or there is no padding: otherwise border windows divide by fewer taps.
  */
-export function avgPoolAsConv(options: AvgPoolOptions): Conv & { weight: Float64Array; bias: Float64Array } {
+export function avgPoolAsConv(
+  options: AvgPoolOptions,
+): Conv & { weight: Float64Array; bias: Float64Array } {
   const node = avgPool(options);
   if (node.kind !== 'avgPool') throw new Error('unreachable');
   const { channels, kernel, stride, padding, countIncludePad } = node;

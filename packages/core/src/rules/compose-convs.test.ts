@@ -6,7 +6,14 @@ import { NotEquivalentError } from '../errors.js';
 import { evaluate } from '../evaluate.js';
 import { conv, pad, sequence } from '../expr.js';
 import { expectClose, relativeDifference } from '../test-helpers/assertions.js';
-import { convArb, divisors, inputArb, seedArb, values, type Spec } from '../test-helpers/arbitraries.js';
+import {
+  convArb,
+  divisors,
+  inputArb,
+  seedArb,
+  values,
+  type Spec,
+} from '../test-helpers/arbitraries.js';
 import type { Conv } from '../types.js';
 import { composeConvs } from './compose-convs.js';
 
@@ -28,11 +35,32 @@ const pairArb = specsArb.chain(({ cin, mid, cout, s1, s2, r1, r2 }) => {
 
 /** A biased 1x1 conv and a padded KxK conv after it: DBB's 1x1 -> KxK branch. */
 const dbbPairArb = fc
-  .record({ cin: fc.integer({ min: 1, max: 6 }), mid: fc.integer({ min: 1, max: 6 }), cout: fc.integer({ min: 1, max: 6 }), k: fc.constantFrom(3, 5), seed: seedArb })
-  .chain((r) => fc.tuple(fc.constant(r), fc.constantFrom(...divisors(Math.min(r.mid, r.cout) === 0 ? 1 : gcdOf(r.mid, r.cout))), inputArb(r.cin)))
+  .record({
+    cin: fc.integer({ min: 1, max: 6 }),
+    mid: fc.integer({ min: 1, max: 6 }),
+    cout: fc.integer({ min: 1, max: 6 }),
+    k: fc.constantFrom(3, 5),
+    seed: seedArb,
+  })
+  .chain((r) =>
+    fc.tuple(
+      fc.constant(r),
+      fc.constantFrom(...divisors(Math.min(r.mid, r.cout) === 0 ? 1 : gcdOf(r.mid, r.cout))),
+      inputArb(r.cin),
+    ),
+  )
   .map(([{ cin, mid, cout, k, seed }, groups, x]) => {
-    const first = makeConv({ shape: [mid, cin, 1, 1], weight: values(mid * cin, seed), bias: values(mid, seed + 1) });
-    const second = makeConv({ shape: [cout, mid / groups, k, k], weight: values((cout * mid * k * k) / groups, seed + 2), groups, padding: k >> 1 });
+    const first = makeConv({
+      shape: [mid, cin, 1, 1],
+      weight: values(mid * cin, seed),
+      bias: values(mid, seed + 1),
+    });
+    const second = makeConv({
+      shape: [cout, mid / groups, k, k],
+      weight: values((cout * mid * k * k) / groups, seed + 2),
+      groups,
+      padding: k >> 1,
+    });
     return { first, second, x };
   });
 
@@ -40,7 +68,8 @@ function gcdOf(a: number, b: number): number {
   return b === 0 ? a : gcdOf(b, a % b);
 }
 
-const run = (x: Parameters<typeof conv2dReference>[0], ...cs: Conv[]) => cs.reduce((t, c) => conv2dReference(t, c), x);
+const run = (x: Parameters<typeof conv2dReference>[0], ...cs: Conv[]) =>
+  cs.reduce((t, c) => conv2dReference(t, c), x);
 
 describe('composeConvs', () => {
   it('composition: running the composite equals running both convs, for any strides, dilations and groups', () => {
@@ -63,7 +92,12 @@ describe('composeConvs', () => {
       .record({ c: fc.integer({ min: 1, max: 4 }), s: fc.constantFrom(1, 2) })
       .chain(({ c, s }) => {
         const spec = (stride: number): Spec => ({ cin: c, cout: c, stride, reach: [-2, -2] });
-        return fc.tuple(convArb(spec(s)), convArb(spec(1), { cropOnly: true }), convArb(spec(1), { cropOnly: true }), inputArb(c));
+        return fc.tuple(
+          convArb(spec(s)),
+          convArb(spec(1), { cropOnly: true }),
+          convArb(spec(1), { cropOnly: true }),
+          inputArb(c),
+        );
       });
     fc.assert(
       fc.property(tripleArb, ([a, b, c, x]) => {
@@ -80,7 +114,10 @@ describe('composeConvs', () => {
       fc.property(dbbPairArb, ({ first, second, x }) => {
         const merged = composeConvs(first, second, { intermediateFill: first.bias });
         const p = second.geometry.padding;
-        const unpadded = { ...second, geometry: { ...second.geometry, padding: [0, 0, 0, 0] as const } };
+        const unpadded = {
+          ...second,
+          geometry: { ...second.geometry, padding: [0, 0, 0, 0] as const },
+        };
         const structure = sequence(conv(first), pad(p, first.bias), conv(unpadded));
         expectClose(conv2dReference(x, merged), evaluate(structure, x), 1e-12);
       }),
@@ -95,7 +132,9 @@ describe('composeConvs', () => {
         expect(() => composeConvs(first, second)).toThrow(/pad-with-bias/);
         // The composite a merge would build differs from running both convs at the border.
         const candidate = composeConvs(first, second, { intermediateFill: first.bias });
-        expect(relativeDifference(conv2dReference(x, candidate), run(x, first, second))).toBeGreaterThan(1e-6);
+        expect(
+          relativeDifference(conv2dReference(x, candidate), run(x, first, second)),
+        ).toBeGreaterThan(1e-6);
       }),
       { seed: 84, numRuns: 40 },
     );
@@ -105,13 +144,25 @@ describe('composeConvs', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 4 }), seedArb, (c, seed) => {
         const first = makeConv({ shape: [c, c, 3, 3], weight: values(9 * c * c, seed) });
-        const second = makeConv({ shape: [c, c, 3, 3], weight: values(9 * c * c, seed + 1), padding: 1 });
+        const second = makeConv({
+          shape: [c, c, 3, 3],
+          weight: values(9 * c * c, seed + 1),
+          padding: 1,
+        });
         expect(() => composeConvs(first, second)).toThrow(/first stage is 3x3/);
         // The composite of the unpadded pair, padded by the same total, differs at the border.
         const x = { shape: [1, c, 8, 8] as const, data: values(64 * c, seed + 2) };
-        const unpadded = composeConvs(first, { ...second, geometry: { ...second.geometry, padding: [0, 0, 0, 0] } });
-        const candidate = { ...unpadded, geometry: { ...unpadded.geometry, padding: [1, 1, 1, 1] as const } };
-        expect(relativeDifference(conv2dReference(x, candidate), run(x, first, second))).toBeGreaterThan(1e-6);
+        const unpadded = composeConvs(first, {
+          ...second,
+          geometry: { ...second.geometry, padding: [0, 0, 0, 0] },
+        });
+        const candidate = {
+          ...unpadded,
+          geometry: { ...unpadded.geometry, padding: [1, 1, 1, 1] as const },
+        };
+        expect(
+          relativeDifference(conv2dReference(x, candidate), run(x, first, second)),
+        ).toBeGreaterThan(1e-6);
       }),
       { seed: 85, numRuns: 30 },
     );

@@ -1,7 +1,7 @@
 import { validateConv } from '../conv.js';
 import { ShapeError } from '../errors.js';
 import { composeFillConvs } from '../_internal/compose.js';
-import { toFillConv } from '../_internal/fill-conv.js';
+import { toFillConv, withoutFill } from '../_internal/fill-conv.js';
 import type { Conv, Floats } from '../types.js';
 
 /** Options of {@link composeConvs}. */
@@ -19,17 +19,24 @@ export interface ComposeOptions {
  * (`intermediateFill`). Zero padding after a biased 1x1 stage is refused: its border differs.
  * Returns float64.
  */
-export function composeConvs(first: Conv, second: Conv, options: ComposeOptions = {}): Conv & { weight: Float64Array; bias: Float64Array } {
+export function composeConvs(
+  first: Conv,
+  second: Conv,
+  options: ComposeOptions = {},
+): Conv & { weight: Float64Array; bias: Float64Array } {
   validateConv(first, 'composeConvs');
   validateConv(second, 'composeConvs');
   const fill = options.intermediateFill;
   if (fill !== undefined && fill.length !== first.shape[0]) {
-    throw new ShapeError(`composeConvs: intermediateFill has ${fill.length} values, the first conv makes ${first.shape[0]} channels`);
+    throw new ShapeError(
+      `composeConvs: intermediateFill has ${fill.length} values, the first conv makes ${first.shape[0]} channels`,
+    );
   }
-  const { fill: _fill, ...conv } = composeFillConvs(
-    toFillConv(first),
-    toFillConv(second, fill === undefined ? undefined : Float64Array.from(fill)),
-    'composeConvs',
+  return withoutFill(
+    composeFillConvs(
+      toFillConv(first),
+      toFillConv(second, fill === undefined ? undefined : Float64Array.from(fill)),
+      'composeConvs',
+    ),
   );
-  return conv;
 }

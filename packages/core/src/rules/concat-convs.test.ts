@@ -17,17 +17,26 @@ describe('concatConvs', () => {
     );
     fc.assert(
       fc.property(caseArb, ([a, b, x]) => {
-        expectClose(conv2dReference(x, concatConvs([a, b])), evaluate(concat(conv(a), conv(b)), x), 1e-12);
+        expectClose(
+          conv2dReference(x, concatConvs([a, b])),
+          evaluate(concat(conv(a), conv(b)), x),
+          1e-12,
+        );
       }),
       { seed: 91, numRuns: 100 },
     );
   });
 
   it('concat of collapses = collapse of concat', () => {
-    const caseArb = specArb.chain((spec) => fc.tuple(convArb(spec), convArb(spec), inputArb(spec.cin)));
+    const caseArb = specArb.chain((spec) =>
+      fc.tuple(convArb(spec), convArb(spec), inputArb(spec.cin)),
+    );
     fc.assert(
       fc.property(caseArb, ([a, b, x]) => {
-        const viaRule = concatConvs([collapse(conv(a), { precision: 'float64' }), collapse(conv(b), { precision: 'float64' })]);
+        const viaRule = concatConvs([
+          collapse(conv(a), { precision: 'float64' }),
+          collapse(conv(b), { precision: 'float64' }),
+        ]);
         const viaCollapse = collapse(concat(conv(a), conv(b)), { precision: 'float64' });
         expectClose(conv2dReference(x, viaRule), conv2dReference(x, viaCollapse), 1e-12);
       }),

@@ -1,6 +1,6 @@
 import { validateConv } from '../conv.js';
 import { ShapeError } from '../errors.js';
-import { toFillConv } from '../_internal/fill-conv.js';
+import { toFillConv, withoutFill } from '../_internal/fill-conv.js';
 import { concatFillConvs } from '../_internal/sum.js';
 import type { Conv } from '../types.js';
 
@@ -10,9 +10,15 @@ import type { Conv } from '../types.js';
  * each embedded in the common window. Exact under the same conditions as {@link addConvs}; the
  * result has groups 1 (a grouped part becomes block-sparse). Returns float64.
  */
-export function concatConvs(convs: readonly Conv[]): Conv & { weight: Float64Array; bias: Float64Array } {
+export function concatConvs(
+  convs: readonly Conv[],
+): Conv & { weight: Float64Array; bias: Float64Array } {
   if (convs.length === 0) throw new ShapeError('concatConvs: needs at least one conv');
   convs.forEach((c) => validateConv(c, 'concatConvs'));
-  const { fill: _fill, ...conv } = concatFillConvs(convs.map((c) => toFillConv(c)), 'concatConvs');
-  return conv;
+  return withoutFill(
+    concatFillConvs(
+      convs.map((c) => toFillConv(c)),
+      'concatConvs',
+    ),
+  );
 }

@@ -10,7 +10,12 @@ import { embedKernel } from './embed-kernel.js';
 describe('embedKernel', () => {
   it('a kernel centred in a larger one, padding grown to match, computes the same function', () => {
     const caseArb = specArb.chain((spec) =>
-      fc.tuple(convArb(spec), inputArb(spec.cin), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })),
+      fc.tuple(
+        convArb(spec),
+        inputArb(spec.cin),
+        fc.integer({ min: 0, max: 2 }),
+        fc.integer({ min: 0, max: 2 }),
+      ),
     );
     fc.assert(
       fc.property(caseArb, ([c, x, gh, gw]) => {

@@ -11,13 +11,18 @@ import { accumulateRetapped } from '../_internal/retap.js';
  * did not). Embeds 1x1, 1xK and Kx1 kernels in KxK. Exact when `K - k` is even and >= 0.
  * Returns float64.
  */
-export function embedKernel(conv: Conv, size: Pair): Conv & { weight: Float64Array; bias: Float64Array } {
+export function embedKernel(
+  conv: Conv,
+  size: Pair,
+): Conv & { weight: Float64Array; bias: Float64Array } {
   validateConv(conv, 'embedKernel');
   const [rows, cols] = windowsOf(conv);
   const grow = (w: typeof rows, k: number, axis: string) => {
     const extra = k - w.taps;
     if (!Number.isInteger(k) || extra < 0 || extra % 2 !== 0) {
-      throw new ShapeError(`embedKernel: cannot centre ${w.taps} ${axis} taps in ${k}; the target must be larger by an even number`);
+      throw new ShapeError(
+        `embedKernel: cannot centre ${w.taps} ${axis} taps in ${k}; the target must be larger by an even number`,
+      );
     }
     const side = (extra / 2) * w.dilation;
     return { ...w, taps: k, padBefore: w.padBefore + side, padAfter: w.padAfter + side };
@@ -36,7 +41,12 @@ export function embedKernel(conv: Conv, size: Pair): Conv & { weight: Float64Arr
     bias: Float64Array.from(conv.bias),
     geometry: {
       ...conv.geometry,
-      padding: [target.rows.padBefore, target.cols.padBefore, target.rows.padAfter, target.cols.padAfter],
+      padding: [
+        target.rows.padBefore,
+        target.cols.padBefore,
+        target.rows.padAfter,
+        target.cols.padAfter,
+      ],
     },
   };
 }

@@ -6,7 +6,14 @@ import { ShapeError } from '../errors.js';
 import { evaluate } from '../evaluate.js';
 import { batchNorm, conv, sequence } from '../expr.js';
 import { expectClose } from '../test-helpers/assertions.js';
-import { convArb, inputArb, randomBatchNorm, seedArb, specArb, values } from '../test-helpers/arbitraries.js';
+import {
+  convArb,
+  inputArb,
+  randomBatchNorm,
+  seedArb,
+  specArb,
+  values,
+} from '../test-helpers/arbitraries.js';
 import { batchNormAsConv, foldBatchNorm } from './fuse-batch-norm.js';
 
 describe('foldBatchNorm', () => {
@@ -15,7 +22,11 @@ describe('foldBatchNorm', () => {
     fc.assert(
       fc.property(caseArb, ([c, x, seed]) => {
         const bn = randomBatchNorm(c.shape[0], seed);
-        expectClose(conv2dReference(x, foldBatchNorm(c, bn)), evaluate(sequence(conv(c), batchNorm(bn)), x), 1e-12);
+        expectClose(
+          conv2dReference(x, foldBatchNorm(c, bn)),
+          evaluate(sequence(conv(c), batchNorm(bn)), x),
+          1e-12,
+        );
       }),
       { seed: 21, numRuns: 100 },
     );
@@ -25,7 +36,13 @@ describe('foldBatchNorm', () => {
     // t = gamma / sqrt(var + eps) = 2 / sqrt(3 + 1) = 1; b' = (b - mean) * t + beta = (1 - 4) + 5 = 2.
     const c = makeConv({ shape: [1, 1, 1, 2], weight: [3, -1], bias: [1] });
     const bn = { gamma: [2], beta: [5], mean: [4], variance: [3], epsilon: 1 };
-    const f = foldBatchNorm(c, { ...bn, gamma: Float64Array.from(bn.gamma), beta: Float64Array.from(bn.beta), mean: Float64Array.from(bn.mean), variance: Float64Array.from(bn.variance) });
+    const f = foldBatchNorm(c, {
+      ...bn,
+      gamma: Float64Array.from(bn.gamma),
+      beta: Float64Array.from(bn.beta),
+      mean: Float64Array.from(bn.mean),
+      variance: Float64Array.from(bn.variance),
+    });
     expect(Array.from(f.weight)).toEqual([3, -1]);
     expect(Array.from(f.bias)).toEqual([2]);
   });
@@ -46,6 +63,8 @@ describe('foldBatchNorm', () => {
   it('refuses a batch-norm whose channels differ from the conv outputs', () => {
     const c = makeConv({ shape: [4, 2, 3, 3], weight: values(72, 1) });
     expect(() => foldBatchNorm(c, randomBatchNorm(3, 1))).toThrow(ShapeError);
-    expect(() => foldBatchNorm(c, randomBatchNorm(3, 1))).toThrow(/3 channels, the conv has 4 output channels/);
+    expect(() => foldBatchNorm(c, randomBatchNorm(3, 1))).toThrow(
+      /3 channels, the conv has 4 output channels/,
+    );
   });
 });

@@ -9,12 +9,17 @@ import type { BatchNorm, Conv } from '../types.js';
  * `W'[o] = t[o] * W[o]` and `b'[o] = t[o] * (b[o] - mean[o]) + beta[o]`.
  * Exact for any geometry, since batch-norm acts per output channel. Returns float64.
  */
-export function foldBatchNorm(conv: Conv, bn: BatchNorm): Conv & { weight: Float64Array; bias: Float64Array } {
+export function foldBatchNorm(
+  conv: Conv,
+  bn: BatchNorm,
+): Conv & { weight: Float64Array; bias: Float64Array } {
   validateConv(conv, 'foldBatchNorm');
   batchNormNode(bn);
   const out = conv.shape[0];
   if (bn.gamma.length !== out) {
-    throw new ShapeError(`foldBatchNorm: batch-norm has ${bn.gamma.length} channels, the conv has ${out} output channels`);
+    throw new ShapeError(
+      `foldBatchNorm: batch-norm has ${bn.gamma.length} channels, the conv has ${out} output channels`,
+    );
   }
   const perOut = conv.weight.length / out;
   const weight = new Float64Array(conv.weight.length);
@@ -31,7 +36,9 @@ export function foldBatchNorm(conv: Conv, bn: BatchNorm): Conv & { weight: Float
  * A batch-norm alone as a conv: depthwise 1x1 (groups = channels) with weight
  * `gamma / sqrt(variance + epsilon)` and bias `beta - mean * weight`. RepVGG's identity branch.
  */
-export function batchNormAsConv(bn: BatchNorm): Conv & { weight: Float64Array; bias: Float64Array } {
+export function batchNormAsConv(
+  bn: BatchNorm,
+): Conv & { weight: Float64Array; bias: Float64Array } {
   batchNormNode(bn);
   const c = bn.gamma.length;
   const unit: Conv = {

@@ -9,7 +9,9 @@ describe('identityConv', () => {
   it('returns its input for any channels, odd kernel size and groups', () => {
     const caseArb = fc
       .record({ c: fc.integer({ min: 1, max: 8 }), k: fc.constantFrom(1, 3, 5, 7) })
-      .chain(({ c, k }) => fc.tuple(fc.constant(c), fc.constant(k), fc.constantFrom(...divisors(c)), inputArb(c)));
+      .chain(({ c, k }) =>
+        fc.tuple(fc.constant(c), fc.constant(k), fc.constantFrom(...divisors(c)), inputArb(c)),
+      );
     fc.assert(
       fc.property(caseArb, ([c, k, g, x]) => {
         const y = conv2dReference(x, identityConv(c, k, g));

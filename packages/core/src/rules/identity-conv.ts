@@ -6,10 +6,17 @@ import type { Conv } from '../types.js';
  * `[i, i mod (C/groups), K/2, K/2]` and 0 elsewhere, padding K/2 on every side (RepVGG, Ding et
  * al. 2021, Sec. 3.3). Exact for odd K and any groups dividing C. Returns float64.
  */
-export function identityConv(channels: number, kernelSize = 1, groups = 1): Conv & { weight: Float64Array; bias: Float64Array } {
-  if (!Number.isInteger(channels) || channels < 1) throw new ShapeError(`identityConv: channels ${channels} must be a positive integer`);
+export function identityConv(
+  channels: number,
+  kernelSize = 1,
+  groups = 1,
+): Conv & { weight: Float64Array; bias: Float64Array } {
+  if (!Number.isInteger(channels) || channels < 1)
+    throw new ShapeError(`identityConv: channels ${channels} must be a positive integer`);
   if (!Number.isInteger(kernelSize) || kernelSize < 1 || kernelSize % 2 === 0) {
-    throw new ShapeError(`identityConv: kernel size ${kernelSize} must be odd so the identity tap is centred`);
+    throw new ShapeError(
+      `identityConv: kernel size ${kernelSize} must be odd so the identity tap is centred`,
+    );
   }
   if (!Number.isInteger(groups) || groups < 1 || channels % groups !== 0) {
     throw new ShapeError(`identityConv: groups ${groups} must divide channels ${channels}`);

@@ -1,6 +1,17 @@
 import fc from 'fast-check';
 import { makeConv } from '../conv.js';
-import { avgPool, batchNorm, concat, conv, identity, pad, scale, sequence, sum, type Expr } from '../expr.js';
+import {
+  avgPool,
+  batchNorm,
+  concat,
+  conv,
+  identity,
+  pad,
+  scale,
+  sequence,
+  sum,
+  type Expr,
+} from '../expr.js';
 import { seededRandom } from '../tensor.js';
 import type { BatchNorm, Conv, Padding4, Tensor } from '../types.js';
 import { gcd } from '../_internal/math.js';
@@ -23,10 +34,12 @@ export function randomBatchNorm(channels: number, seed: number): BatchNorm {
 }
 
 export const seedArb = fc.integer({ min: 1, max: 2 ** 30 });
-export const batchNormArb = (channels: number): fc.Arbitrary<BatchNorm> => seedArb.map((s) => randomBatchNorm(channels, s));
+export const batchNormArb = (channels: number): fc.Arbitrary<BatchNorm> =>
+  seedArb.map((s) => randomBatchNorm(channels, s));
 
 /** Divisors of n. */
-export const divisors = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
+export const divisors = (n: number): number[] =>
+  Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
 
 /** Splits `total` into two paddings, either sign allowed (negative = crop). */
 const splitArb = (total: number): fc.Arbitrary<[number, number]> =>
@@ -49,11 +62,18 @@ export interface Node {
 const kernelArb = fc.constantFrom(1, 3, 5);
 
 /** Taps, dilation and padding split along one axis for a given reach; `cropOnly` forbids positive padding. */
-function axisArb(reach: number, cropOnly: boolean): fc.Arbitrary<{ k: number; d: number; before: number; after: number }> {
-  const choices = [1, 3, 5].flatMap((k) => [1, 2].map((d) => ({ k, d }))).filter(({ k, d }) => !cropOnly || (k - 1) * d <= -reach);
+function axisArb(
+  reach: number,
+  cropOnly: boolean,
+): fc.Arbitrary<{ k: number; d: number; before: number; after: number }> {
+  const choices = [1, 3, 5]
+    .flatMap((k) => [1, 2].map((d) => ({ k, d })))
+    .filter(({ k, d }) => !cropOnly || (k - 1) * d <= -reach);
   return fc.constantFrom(...choices).chain(({ k, d }) => {
     const total = reach + (k - 1) * d;
-    const split = cropOnly ? fc.integer({ min: total, max: 0 }).map((a): [number, number] => [a, total - a]) : splitArb(total);
+    const split = cropOnly
+      ? fc.integer({ min: total, max: 0 }).map((a): [number, number] => [a, total - a])
+      : splitArb(total);
     return split.map(([before, after]) => ({ k, d, before, after }));
   });
 }
@@ -88,7 +108,11 @@ const keepsSize = (s: Spec) => sameShape(s) && s.reach[0] === 0 && s.reach[1] ==
 function leafArb(spec: Spec): fc.Arbitrary<Node> {
   const options: fc.Arbitrary<Expr>[] = [convArb(spec).map(conv)];
   if (keepsSize(spec)) {
-    options.push(batchNormArb(spec.cin).map(batchNorm), fc.constant(identity(spec.cin)), seedArb.map((s) => scale(values(spec.cin, s))));
+    options.push(
+      batchNormArb(spec.cin).map(batchNorm),
+      fc.constant(identity(spec.cin)),
+      seedArb.map((s) => scale(values(spec.cin, s))),
+    );
   }
   if (spec.cin === spec.cout && spec.reach.every((e) => e >= -4)) {
     options.push(
@@ -96,14 +120,25 @@ function leafArb(spec: Spec): fc.Arbitrary<Node> {
         const th = spec.reach[0] + kh - 1;
         const tw = spec.reach[1] + kw - 1;
         if (th < 0 || tw < 0) return convArb(spec).map(conv);
-        return fc.tuple(splitArb(th), splitArb(tw)).map(([[t, b], [l, r]]) =>
-          avgPool({ channels: spec.cin, kernel: [kh, kw], stride: spec.stride, padding: [t, l, b, r] }),
-        );
+        return fc
+          .tuple(splitArb(th), splitArb(tw))
+          .map(([[t, b], [l, r]]) =>
+            avgPool({
+              channels: spec.cin,
+              kernel: [kh, kw],
+              stride: spec.stride,
+              padding: [t, l, b, r],
+            }),
+          );
       }),
     );
   }
   if (sameShape(spec)) {
-    options.push(fc.tuple(splitArb(spec.reach[0]), splitArb(spec.reach[1])).map(([[t, b], [l, r]]) => pad([t, l, b, r])));
+    options.push(
+      fc
+        .tuple(splitArb(spec.reach[0]), splitArb(spec.reach[1]))
+        .map(([[t, b], [l, r]]) => pad([t, l, b, r])),
+    );
   }
   return fc.oneof(...options).map((expr) => ({ expr, spec }));
 }
@@ -115,29 +150,57 @@ const channelsArb = fc.integer({ min: 1, max: 8 });
 function sequenceArb(spec: Spec, depth: number): fc.Arbitrary<Node> {
   const cropReach = fc.integer({ min: -2, max: 0 });
   return fc
-    .record({ mid: channelsArb, firstStride: fc.constantFrom(...divisors(spec.stride)), rh: cropReach, rw: cropReach, form: fc.constantFrom('crop', 'padWithBias', 'channelwise') })
+    .record({
+      mid: channelsArb,
+      firstStride: fc.constantFrom(...divisors(spec.stride)),
+      rh: cropReach,
+      rw: cropReach,
+      form: fc.constantFrom('crop', 'padWithBias', 'channelwise'),
+    })
     .chain(({ mid, firstStride, rh, rw, form }): fc.Arbitrary<Node> => {
       const secondStride = spec.stride / firstStride;
       if (form === 'channelwise') {
         // Anything, then a batch-norm on its output.
-        return fc.tuple(exprArb(spec, depth - 1), batchNormArb(spec.cout)).map(([a, bn]) => ({ expr: sequence(a.expr, batchNorm(bn)), spec }));
+        return fc
+          .tuple(exprArb(spec, depth - 1), batchNormArb(spec.cout))
+          .map(([a, bn]) => ({ expr: sequence(a.expr, batchNorm(bn)), spec }));
       }
       if (form === 'padWithBias') {
         // DBB: a biased 1x1, its border padded with its bias, then a conv that reads no padding.
         if (spec.reach.some((e) => e % firstStride !== 0)) return exprArb(spec, depth - 1);
         const r = spec.reach.map((e) => e / firstStride);
         const p = r.map((e) => Math.max(0, Math.ceil(e / 2)));
-        const second: Spec = { cin: mid, cout: spec.cout, stride: secondStride, reach: [r[0] - 2 * p[0], r[1] - 2 * p[1]] };
+        const second: Spec = {
+          cin: mid,
+          cout: spec.cout,
+          stride: secondStride,
+          reach: [r[0] - 2 * p[0], r[1] - 2 * p[1]],
+        };
         return fc.tuple(seedArb, convArb(second, { cropOnly: true })).map(([seed, b]) => {
           const bias = values(mid, seed);
-          const pointwise = makeConv({ shape: [mid, spec.cin, 1, 1], weight: values(mid * spec.cin, seed + 1), bias, stride: firstStride });
-          return { expr: sequence(conv(pointwise), pad([p[0], p[1], p[0], p[1]], bias), conv(b)), spec };
+          const pointwise = makeConv({
+            shape: [mid, spec.cin, 1, 1],
+            weight: values(mid * spec.cin, seed + 1),
+            bias,
+            stride: firstStride,
+          });
+          return {
+            expr: sequence(conv(pointwise), pad([p[0], p[1], p[0], p[1]], bias), conv(b)),
+            spec,
+          };
         });
       }
       // A stage of any kind, then a conv that only crops (reads no padding).
-      const first: Spec = { cin: spec.cin, cout: mid, stride: firstStride, reach: [spec.reach[0] - firstStride * rh, spec.reach[1] - firstStride * rw] };
+      const first: Spec = {
+        cin: spec.cin,
+        cout: mid,
+        stride: firstStride,
+        reach: [spec.reach[0] - firstStride * rh, spec.reach[1] - firstStride * rw],
+      };
       const second: Spec = { cin: mid, cout: spec.cout, stride: secondStride, reach: [rh, rw] };
-      return fc.tuple(exprArb(first, depth - 1), convArb(second, { cropOnly: true })).map(([a, b]) => ({ expr: sequence(a.expr, conv(b)), spec }));
+      return fc
+        .tuple(exprArb(first, depth - 1), convArb(second, { cropOnly: true }))
+        .map(([a, b]) => ({ expr: sequence(a.expr, conv(b)), spec }));
     });
 }
 
@@ -147,16 +210,32 @@ function sequenceArb(spec: Spec, depth: number): fc.Arbitrary<Node> {
  */
 export function exprArb(spec: Spec, depth: number): fc.Arbitrary<Node> {
   if (depth <= 0) return leafArb(spec);
-  const sumArb = fc.array(fc.constant(null), { minLength: 2, maxLength: 4 }).chain((terms) =>
-    fc.tuple(...terms.map(() => exprArb(spec, depth - 1))).map((nodes) => ({ expr: sum(...nodes.map((n) => n.expr)), spec })),
-  );
+  const sumArb = fc
+    .array(fc.constant(null), { minLength: 2, maxLength: 4 })
+    .chain((terms) =>
+      fc
+        .tuple(...terms.map(() => exprArb(spec, depth - 1)))
+        .map((nodes) => ({ expr: sum(...nodes.map((n) => n.expr)), spec })),
+    );
   const concatArb =
     spec.cout < 2
       ? leafArb(spec)
-      : fc.integer({ min: 1, max: spec.cout - 1 }).chain((first) =>
-          fc.tuple(exprArb({ ...spec, cout: first }, depth - 1), exprArb({ ...spec, cout: spec.cout - first }, depth - 1)).map(([a, b]) => ({ expr: concat(a.expr, b.expr), spec })),
-        );
-  return fc.oneof({ weight: 2, arbitrary: leafArb(spec) }, { weight: 3, arbitrary: sumArb }, { weight: 2, arbitrary: sequenceArb(spec, depth) }, { weight: 1, arbitrary: concatArb });
+      : fc
+          .integer({ min: 1, max: spec.cout - 1 })
+          .chain((first) =>
+            fc
+              .tuple(
+                exprArb({ ...spec, cout: first }, depth - 1),
+                exprArb({ ...spec, cout: spec.cout - first }, depth - 1),
+              )
+              .map(([a, b]) => ({ expr: concat(a.expr, b.expr), spec })),
+          );
+  return fc.oneof(
+    { weight: 2, arbitrary: leafArb(spec) },
+    { weight: 3, arbitrary: sumArb },
+    { weight: 2, arbitrary: sequenceArb(spec, depth) },
+    { weight: 1, arbitrary: concatArb },
+  );
 }
 
 /** A top-level spec: channels 1-8, stride 1-2, reach in [-2, 2]. */
@@ -169,9 +248,16 @@ export const specArb: fc.Arbitrary<Spec> = fc.record({
 
 /** An input large enough for any generated expression. */
 export const inputArb = (channels: number): fc.Arbitrary<Tensor> =>
-  fc.record({ n: fc.integer({ min: 1, max: 2 }), h: fc.integer({ min: 12, max: 15 }), w: fc.integer({ min: 12, max: 15 }), seed: seedArb }).map(({ n, h, w, seed }) => ({
-    shape: [n, channels, h, w],
-    data: values(n * channels * h * w, seed),
-  }));
+  fc
+    .record({
+      n: fc.integer({ min: 1, max: 2 }),
+      h: fc.integer({ min: 12, max: 15 }),
+      w: fc.integer({ min: 12, max: 15 }),
+      seed: seedArb,
+    })
+    .map(({ n, h, w, seed }) => ({
+      shape: [n, channels, h, w],
+      data: values(n * channels * h * w, seed),
+    }));
 
 export type { Padding4 };

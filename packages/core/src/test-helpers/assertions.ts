@@ -3,7 +3,11 @@ import { maxAbs, maxAbsDiff } from '../tensor.js';
 import type { Tensor } from '../types.js';
 
 /** Asserts `actual` equals `expected` within `relative * max|expected|` (and the same shape). */
-export function expectClose(actual: Tensor | ArrayLike<number>, expected: Tensor | ArrayLike<number>, relative = 1e-10): void {
+export function expectClose(
+  actual: Tensor | ArrayLike<number>,
+  expected: Tensor | ArrayLike<number>,
+  relative = 1e-10,
+): void {
   const a = 'data' in actual ? actual.data : actual;
   const e = 'data' in expected ? expected.data : expected;
   if ('shape' in actual && 'shape' in expected) expect(actual.shape).toEqual(expected.shape);

@@ -9,9 +9,16 @@ import { symmetricEigen } from './symmetric-eigen.js';
  * orthonormal (`W W^T = I`); each row is then scaled by `g[o]` when given. Needs `out <= n`.
  * Returns float64 in the shape of v.
  */
-export function orthogonalWeightNorm(v: Floats, shape: readonly number[], g?: Floats): Float64Array {
+export function orthogonalWeightNorm(
+  v: Floats,
+  shape: readonly number[],
+  g?: Floats,
+): Float64Array {
   const [out, n] = weightRows('orthogonalWeightNorm', v, shape, g);
-  if (out > n) throw new ShapeError(`orthogonalWeightNorm: ${out} output channels cannot be orthonormal in ${n} dimensions; need out <= in/groups*kh*kw`);
+  if (out > n)
+    throw new ShapeError(
+      `orthogonalWeightNorm: ${out} output channels cannot be orthonormal in ${n} dimensions; need out <= in/groups*kh*kw`,
+    );
   const centred = Float64Array.from(v);
   for (let o = 0; o < out; o++) {
     const row = centred.subarray(o * n, (o + 1) * n);
@@ -30,14 +37,18 @@ export function orthogonalWeightNorm(v: Floats, shape: readonly number[], g?: Fl
   const { values, vectors } = symmetricEigen(s, out);
   const scale = Math.max(...values) * 1e-12;
   values.forEach((l, i) => {
-    if (!(l > scale)) throw new ShapeError(`orthogonalWeightNorm: the centred rows of v are linearly dependent (eigenvalue ${l} at ${i})`);
+    if (!(l > scale))
+      throw new ShapeError(
+        `orthogonalWeightNorm: the centred rows of v are linearly dependent (eigenvalue ${l} at ${i})`,
+      );
   });
   // P = D diag(l^-1/2) D^T, then W = P V.
   const p = new Float64Array(out * out);
   for (let a = 0; a < out; a++) {
     for (let b = 0; b < out; b++) {
       let acc = 0;
-      for (let k = 0; k < out; k++) acc += (vectors[a * out + k] * vectors[b * out + k]) / Math.sqrt(values[k]);
+      for (let k = 0; k < out; k++)
+        acc += (vectors[a * out + k] * vectors[b * out + k]) / Math.sqrt(values[k]);
       p[a * out + b] = acc;
     }
   }

@@ -27,11 +27,18 @@ export function refocus(w: RefocusWeights): Float64Array {
   const m = w.mapKernelSize;
   const maps = o * ipg;
   const g = w.groups;
-  if (!Number.isInteger(m) || m < 1 || m % 2 === 0) throw new ShapeError(`refocus: mapKernelSize ${m} must be odd`);
-  if (w.base.length !== maps * kh * kw) throw new ShapeError(`refocus: base has ${w.base.length} entries, shape ${fmt(w.shape)} needs ${maps * kh * kw}`);
-  if (!Number.isInteger(g) || g < 1 || o % g !== 0) throw new ShapeError(`refocus: groups ${g} must divide out channels ${o}`);
+  if (!Number.isInteger(m) || m < 1 || m % 2 === 0)
+    throw new ShapeError(`refocus: mapKernelSize ${m} must be odd`);
+  if (w.base.length !== maps * kh * kw)
+    throw new ShapeError(
+      `refocus: base has ${w.base.length} entries, shape ${fmt(w.shape)} needs ${maps * kh * kw}`,
+    );
+  if (!Number.isInteger(g) || g < 1 || o % g !== 0)
+    throw new ShapeError(`refocus: groups ${g} must divide out channels ${o}`);
   if (w.refocus.length !== maps * g * m * m) {
-    throw new ShapeError(`refocus: refocus kernel has ${w.refocus.length} entries, expected [${maps}, ${g}, ${m}, ${m}] = ${maps * g * m * m}`);
+    throw new ShapeError(
+      `refocus: refocus kernel has ${w.refocus.length} entries, expected [${maps}, ${g}, ${m}, ${m}] = ${maps * g * m * m}`,
+    );
   }
   const p = m >> 1;
   const refocused = conv2dReference(

@@ -2,7 +2,10 @@
  * Eigen-decomposition of a symmetric n x n matrix by cyclic Jacobi rotations (Golub & Van Loan,
  * Sec. 8.5): `a = vectors * diag(values) * vectors^T`, eigenvectors in the columns.
  */
-export function symmetricEigen(matrix: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+export function symmetricEigen(
+  matrix: Float64Array,
+  n: number,
+): { values: Float64Array; vectors: Float64Array } {
   const a = Float64Array.from(matrix);
   const v = new Float64Array(n * n);
   for (let i = 0; i < n; i++) v[i * n + i] = 1;

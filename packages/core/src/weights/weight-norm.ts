@@ -4,12 +4,22 @@ import type { Floats } from '../types.js';
 function rows(fn: string, v: Floats, shape: readonly number[], g?: Floats): [number, number] {
   const out = shape[0];
   const size = shape.reduce((a, b) => a * b, 1);
-  if (v.length !== size) throw new ShapeError(`${fn}: v has ${v.length} entries, shape [${shape.join(', ')}] needs ${size}`);
-  if (g !== undefined && g.length !== out) throw new ShapeError(`${fn}: g has ${g.length} entries for ${out} output channels`);
+  if (v.length !== size)
+    throw new ShapeError(
+      `${fn}: v has ${v.length} entries, shape [${shape.join(', ')}] needs ${size}`,
+    );
+  if (g !== undefined && g.length !== out)
+    throw new ShapeError(`${fn}: g has ${g.length} entries for ${out} output channels`);
   return [out, size / out];
 }
 
-function normalizeRows(fn: string, v: Floats, shape: readonly number[], g: Floats | undefined, center: boolean): Float64Array {
+function normalizeRows(
+  fn: string,
+  v: Floats,
+  shape: readonly number[],
+  g: Floats | undefined,
+  center: boolean,
+): Float64Array {
   const [out, n] = rows(fn, v, shape, g);
   const w = Float64Array.from(v);
   for (let o = 0; o < out; o++) {
@@ -19,7 +29,10 @@ function normalizeRows(fn: string, v: Floats, shape: readonly number[], g: Float
       for (let i = 0; i < n; i++) row[i] -= mean;
     }
     const norm = Math.sqrt(row.reduce((a, b) => a + b * b, 0));
-    if (norm === 0) throw new ShapeError(`${fn}: output channel ${o} of v has norm 0${center ? ' after centring' : ''}`);
+    if (norm === 0)
+      throw new ShapeError(
+        `${fn}: output channel ${o} of v has norm 0${center ? ' after centring' : ''}`,
+      );
     const factor = (g?.[o] ?? 1) / norm;
     for (let i = 0; i < n; i++) row[i] *= factor;
   }
