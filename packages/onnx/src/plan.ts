@@ -70,6 +70,7 @@ export function planRegions(ctx: PassContext, regions: readonly Region[]): { rew
     while (i < segs.length) {
       let done = false;
       let firstReason = '';
+      let longest = '';
       for (let j = Math.min(segs.length - 1, i + MAX_SPAN - 1); j >= i; j--) {
         const run: Segment = { from: segs[i].from, to: segs[j].to, ops: segs.slice(i, j + 1).flatMap((s) => s.ops) };
         const attempt = tryCollapse(ctx, run);
@@ -82,7 +83,8 @@ export function planRegions(ctx: PassContext, regions: readonly Region[]): { rew
           done = true;
           break;
         }
-        if (j === i) firstReason = attempt.reason;
+        if (j === i) firstReason = longest !== '' && longest !== attempt.reason ? `${attempt.reason} (with what follows: ${longest})` : attempt.reason;
+        else if (longest === '') longest = attempt.reason;
       }
       if (!done) {
         parts.push({ ...describe(ctx, segs[i]), collapsed: false, reason: firstReason });
