@@ -26,7 +26,9 @@ export class BatchNormVars {
     const mean = m.mean;
     this.mean.write(tf.add(tf.mul(this.mean.read(), momentum), tf.mul(mean, 1 - momentum)));
     this.variance.write(tf.add(tf.mul(this.variance.read(), momentum), tf.mul(unbiased, 1 - momentum)));
-    return tf.batchNorm4d(x, m.mean as tf.Tensor1D, m.variance as tf.Tensor1D, this.beta.read() as tf.Tensor1D, this.gamma.read() as tf.Tensor1D, epsilon);
+    // Element-wise form: its gradient reduces with Sum, where tf.batchNorm's gradient tiles (slow on wasm).
+    const scale = tf.mul(this.gamma.read(), tf.rsqrt(tf.add(m.variance, epsilon)));
+    return tf.add<tf.Tensor4D>(tf.mul(tf.sub(x, m.mean), scale), this.beta.read());
   }
 
   /**
