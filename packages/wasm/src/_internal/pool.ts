@@ -14,6 +14,9 @@ interface AnyWorker {
   terminate(): unknown;
 }
 
+/** A job that takes longer than this means a lost worker: fail instead of hanging. */
+const STALL_MS = 120_000;
+
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 async function spawn(): Promise<{ worker: AnyWorker; ready: Promise<void> }> {
@@ -81,8 +84,12 @@ export async function threadPool(
       Atomics.notify(ctl, 0);
       const mine = lo + Math.floor((hi - lo) / threads);
       if (mine > lo) callKernel(kernels, name, args, lo, mine);
+      const started = Date.now();
       for (let done = Atomics.load(ctl, 1); done < threads - 1; done = Atomics.load(ctl, 1)) {
         if (blockingWait) Atomics.wait(ctl, 1, done, 1000);
+        if (Date.now() - started > STALL_MS) {
+          throw new Error(`threadPool: workers did not finish ${name} within ${STALL_MS} ms`);
+        }
       }
       if (Atomics.exchange(ctl, 7, 0) !== 0) {
         throw new Error(

@@ -14,8 +14,9 @@ function workerMain(
     void WebAssembly.instantiate(init.module, { env: { memory: init.memory } }).then((instance) => {
       const ctl = new Int32Array(init.memory.buffer, init.control, 64);
       const fns = init.names.map((n) => instance.exports[n] as (...a: number[]) => void);
-      reply('ready');
+      // Read the sequence before announcing readiness: the first job may follow at once.
       let seen = Atomics.load(ctl, 0);
+      reply('ready');
       for (;;) {
         for (let spin = 0; spin < 4000 && Atomics.load(ctl, 0) === seen; spin++);
         Atomics.wait(ctl, 0, seen);
