@@ -1,11 +1,19 @@
 import type { ConversionReport, RegionReport, VerifyResult } from '@reparam/onnx';
 
-const num = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : `${n}`);
+const num = (n: number): string =>
+  n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : `${n}`;
 
 /** Parameters and multiply-adds of a region's collapsed segments, before and after. */
-export function regionSizes(r: RegionReport): { before: { params: number; macs: number }; after: { params: number; macs: number } } {
-  const sum = (k: 'before' | 'after', f: 'params' | 'macs') => r.segments.reduce((a, s) => a + (s[k]?.[f] ?? 0), 0);
-  return { before: { params: sum('before', 'params'), macs: sum('before', 'macs') }, after: { params: sum('after', 'params'), macs: sum('after', 'macs') } };
+export function regionSizes(r: RegionReport): {
+  before: { params: number; macs: number };
+  after: { params: number; macs: number };
+} {
+  const sum = (k: 'before' | 'after', f: 'params' | 'macs') =>
+    r.segments.reduce((a, s) => a + (s[k]?.[f] ?? 0), 0);
+  return {
+    before: { params: sum('before', 'params'), macs: sum('before', 'macs') },
+    after: { params: sum('after', 'params'), macs: sum('after', 'macs') },
+  };
 }
 
 /** One line per region: id, kind, status, tensors, sizes, and why parts were kept. */
@@ -13,9 +21,15 @@ export function formatRegions(report: ConversionReport): string[] {
   const lines: string[] = [];
   for (const r of report.regions) {
     const s = regionSizes(r);
-    const size = r.status === 'kept' ? '' : `  params ${num(s.before.params)} -> ${num(s.after.params)}, MACs ${num(s.before.macs)} -> ${num(s.after.macs)}`;
-    lines.push(`region ${r.id} ${r.kind} (${r.nodes.length} nodes) ${r.status}: ${r.input} -> ${r.output}${size}${r.shapeDependent ? '  [pad indices read at the verification shape]' : ''}`);
-    for (const seg of r.segments) if (!seg.collapsed) lines.push(`  kept ${seg.nodes.join(', ')}: ${seg.reason ?? ''}`);
+    const size =
+      r.status === 'kept'
+        ? ''
+        : `  params ${num(s.before.params)} -> ${num(s.after.params)}, MACs ${num(s.before.macs)} -> ${num(s.after.macs)}`;
+    lines.push(
+      `region ${r.id} ${r.kind} (${r.nodes.length} nodes) ${r.status}: ${r.input} -> ${r.output}${size}${r.shapeDependent ? '  [pad indices read at the verification shape]' : ''}`,
+    );
+    for (const seg of r.segments)
+      if (!seg.collapsed) lines.push(`  kept ${seg.nodes.join(', ')}: ${seg.reason ?? ''}`);
   }
   for (const e of report.excluded) lines.push(`not linear: ${e.node}: ${e.reason}`);
   return lines;

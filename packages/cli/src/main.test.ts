@@ -1,5 +1,12 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,12 +15,16 @@ import { readModel } from '@reparam/onnx';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './main.js';
 
-const fixture = (name: string) => fileURLToPath(new URL(`../../onnx/fixtures/${name}.onnx`, import.meta.url));
+const fixture = (name: string) =>
+  fileURLToPath(new URL(`../../onnx/fixtures/${name}.onnx`, import.meta.url));
 
 async function cli(...argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t), isTTY: false } });
+  const code = await runCli(argv, {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t), isTTY: false },
+  });
   return { code, stdout, stderr };
 }
 
@@ -40,7 +51,9 @@ describe('reparam convert', () => {
     const out = join(dir, 'out.onnx');
     const r = await cli('convert', fixture('repvgg_bn'), '-o', out, '--tolerance', '1e-14');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^reparam: VerificationError: convertModel: output 'output' differs .* worst region/);
+    expect(r.stderr).toMatch(
+      /^reparam: VerificationError: convertModel: output 'output' differs .* worst region/,
+    );
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -61,7 +74,11 @@ describe('reparam convert', () => {
     const dir = workdir();
     const bad = join(dir, 'bad.onnx');
     writeFileSync(bad, readFileSync(fixture('repvgg_bn')).subarray(0, 1000));
-    for (const args of [['convert', bad, '-o', join(dir, 'o.onnx')], ['convert', join(dir, 'missing.onnx'), '-o', join(dir, 'o.onnx')], ['inspect', bad]]) {
+    for (const args of [
+      ['convert', bad, '-o', join(dir, 'o.onnx')],
+      ['convert', join(dir, 'missing.onnx'), '-o', join(dir, 'o.onnx')],
+      ['inspect', bad],
+    ]) {
       const r = await cli(...args);
       expect(r.code).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -77,7 +94,9 @@ describe('reparam convert', () => {
     const r = await cli('inspect', fixture('repvgg_dynamic_batch'));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--shape input=1x3x12x12/);
-    expect((await cli('inspect', fixture('repvgg_dynamic_batch'), '--shape', 'input=2x3x12x12')).code).toBe(0);
+    expect(
+      (await cli('inspect', fixture('repvgg_dynamic_batch'), '--shape', 'input=2x3x12x12')).code,
+    ).toBe(0);
   });
 });
 
@@ -108,10 +127,25 @@ describe('the reparam bin', () => {
     const run = promisify(execFile);
     const dir = workdir();
     const out = join(dir, 'o.onnx');
-    const ok = await run('npx', ['tsx', '--conditions=@reparam/source', bin, 'convert', fixture('repvgg_fused'), '-o', out, '--json']);
+    const ok = await run('npx', [
+      'tsx',
+      '--conditions=@reparam/source',
+      bin,
+      'convert',
+      fixture('repvgg_fused'),
+      '-o',
+      out,
+      '--json',
+    ]);
     expect(ok.stderr).toBe('');
     expect((JSON.parse(ok.stdout) as { output: string }).output).toBe(out);
-    const bad = await run('npx', ['tsx', '--conditions=@reparam/source', bin, 'inspect', join(dir, 'nope.onnx')]).catch((e: { code: number; stderr: string }) => e);
+    const bad = await run('npx', [
+      'tsx',
+      '--conditions=@reparam/source',
+      bin,
+      'inspect',
+      join(dir, 'nope.onnx'),
+    ]).catch((e: { code: number; stderr: string }) => e);
     expect('code' in bad && bad.code).toBe(2);
   }, 60_000);
 });

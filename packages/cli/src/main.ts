@@ -31,11 +31,18 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       return args.help ? ExitCode.ok : ExitCode.badInput;
     }
     switch (args.command) {
-      case 'convert': return await convertCommand(args, io);
-      case 'inspect': return await inspectCommand(args, io);
-      case 'verify': return await verifyCommand(args, io);
-      case 'bench': return await benchCommand(args, io);
-      default: throw new UsageError(`reparam: unknown command '${args.command}'; expected convert, inspect, verify or bench`);
+      case 'convert':
+        return await convertCommand(args, io);
+      case 'inspect':
+        return await inspectCommand(args, io);
+      case 'verify':
+        return await verifyCommand(args, io);
+      case 'bench':
+        return await benchCommand(args, io);
+      default:
+        throw new UsageError(
+          `reparam: unknown command '${args.command}'; expected convert, inspect, verify or bench`,
+        );
     }
   } catch (e) {
     const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

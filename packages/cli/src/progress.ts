@@ -8,7 +8,10 @@ export interface CliIO {
  * A one-line progress bar on stderr, drawn only when stderr is a terminal (so pipes, logs and
  * `--json` consumers never see it). Returns the callback and a function that clears the line.
  */
-export function progressBar(io: CliIO): { update: (stage: string, fraction: number) => void; done: () => void } {
+export function progressBar(io: CliIO): {
+  update: (stage: string, fraction: number) => void;
+  done: () => void;
+} {
   if (io.stderr.isTTY !== true) return { update: () => undefined, done: () => undefined };
   const width = 24;
   return {

@@ -4,7 +4,16 @@
  * training form vs the converted form on a 1x3x224x224 input.
  *   pnpm bench            (from packages/onnx)   options: --size 224 --runs 5 --threads 1
  */
-import { ModelBuilder, convertModel, encodeModel, openSession, parseModel, randomFeeds, inputDims, type ModelProto } from '../src/index.js';
+import {
+  ModelBuilder,
+  convertModel,
+  encodeModel,
+  openSession,
+  parseModel,
+  randomFeeds,
+  inputDims,
+  type ModelProto,
+} from '../src/index.js';
 import { repvggBlock, Rng } from '../src/test-helpers/blocks.js';
 
 const arg = (name: string, fallback: number) => {
@@ -21,7 +30,13 @@ function repvggB0(): ModelProto {
   const rng = new Rng(2021);
   let x = b.input('input', [1, 3, size, size]);
   let c = 3;
-  const stages: [number, number][] = [[64, 1], [64, 4], [128, 6], [256, 16], [1280, 1]];
+  const stages: [number, number][] = [
+    [64, 1],
+    [64, 4],
+    [128, 6],
+    [256, 16],
+    [1280, 1],
+  ];
   for (const [width, blocks] of stages) {
     for (let k = 0; k < blocks; k++) {
       x = repvggBlock(b, rng, x, c, width, k === 0 ? 2 : 1);
@@ -29,14 +44,24 @@ function repvggB0(): ModelProto {
     }
   }
   const pooled = b.op('Flatten', [b.op('GlobalAveragePool', [x])]);
-  const y = b.op('Gemm', [pooled, b.floats([1000, c], rng.uniform(1000 * c, -0.03, 0.03), 'fc.weight'), b.floats([1000], rng.uniform(1000), 'fc.bias')], { transB: 1 });
+  const y = b.op(
+    'Gemm',
+    [
+      pooled,
+      b.floats([1000, c], rng.uniform(1000 * c, -0.03, 0.03), 'fc.weight'),
+      b.floats([1000], rng.uniform(1000), 'fc.bias'),
+    ],
+    { transB: 1 },
+  );
   b.output(y, [1, 1000]);
   return b.build();
 }
 
 /** Median latency of each model, runs interleaved so that machine noise hits both alike. */
 async function latencies(models: ModelProto[]): Promise<number[]> {
-  const sessions = await Promise.all(models.map((m) => openSession(encodeModel(m), { threads, optimization: 'all' })));
+  const sessions = await Promise.all(
+    models.map((m) => openSession(encodeModel(m), { threads, optimization: 'all' })),
+  );
   const feeds = randomFeeds(inputDims(models[0]), 7);
   const times: number[][] = models.map(() => []);
   try {
@@ -54,7 +79,8 @@ async function latencies(models: ModelProto[]): Promise<number[]> {
   return times.map((t) => t.sort((a, b) => a - b)[t.length >> 1]);
 }
 
-const count = (m: ModelProto) => m.graph!.initializer.reduce((a, t) => a + t.dims.reduce((p, d) => p * d, 1), 0);
+const count = (m: ModelProto) =>
+  m.graph!.initializer.reduce((a, t) => a + t.dims.reduce((p, d) => p * d, 1), 0);
 const built = repvggB0();
 const bytes = encodeModel(built);
 let t0 = performance.now();
@@ -62,10 +88,22 @@ const model = parseModel(bytes);
 const parseMs = performance.now() - t0;
 t0 = performance.now();
 let last = performance.now();
-const { model: deploy, report } = await convertModel(model, { threads, onProgress: (s) => { if (process.env.PROF) console.log(s, (performance.now() - last).toFixed(0)); last = performance.now(); } });
+const { model: deploy, report } = await convertModel(model, {
+  threads,
+  onProgress: (s) => {
+    if (process.env.PROF) console.log(s, (performance.now() - last).toFixed(0));
+    last = performance.now();
+  },
+});
 const convertMs = performance.now() - t0;
 const v = report.verification!;
-console.log(`RepVGG-B0 training form at ${size}x${size}: ${(bytes.length / 1e6).toFixed(1)} MB, ${built.graph!.node.length} nodes, ${(count(built) / 1e6).toFixed(2)}M stored values`);
-console.log(`parse ${parseMs.toFixed(0)} ms; convert + verify (2 samples) ${(convertMs / 1000).toFixed(2)} s -> ${deploy.graph!.node.length} nodes, ${(count(deploy) / 1e6).toFixed(2)}M values; worst output error ${v.worst.relative.toExponential(2)} x max|y|`);
+console.log(
+  `RepVGG-B0 training form at ${size}x${size}: ${(bytes.length / 1e6).toFixed(1)} MB, ${built.graph!.node.length} nodes, ${(count(built) / 1e6).toFixed(2)}M stored values`,
+);
+console.log(
+  `parse ${parseMs.toFixed(0)} ms; convert + verify (2 samples) ${(convertMs / 1000).toFixed(2)} s -> ${deploy.graph!.node.length} nodes, ${(count(deploy) / 1e6).toFixed(2)}M values; worst output error ${v.worst.relative.toExponential(2)} x max|y|`,
+);
 const [train, conv] = await latencies([model, deploy]);
-console.log(`onnxruntime-web (${threads} thread${threads > 1 ? 's' : ''}, graph optimization 'all') median of ${runs} interleaved runs: training form ${train.toFixed(1)} ms, converted ${conv.toFixed(1)} ms (${(train / conv).toFixed(2)}x)`);
+console.log(
+  `onnxruntime-web (${threads} thread${threads > 1 ? 's' : ''}, graph optimization 'all') median of ${runs} interleaved runs: training form ${train.toFixed(1)} ms, converted ${conv.toFixed(1)} ms (${(train / conv).toFixed(2)}x)`,
+);

@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { fuzzOne, mutate } from '../src/_internal/fuzz.js';
 
 const dir = fileURLToPath(new URL('../fixtures/', import.meta.url));
-const seeds = readdirSync(dir).filter((f) => f.endsWith('.onnx') && !f.startsWith('dbb')).map((f) => readFileSync(dir + f));
+const seeds = readdirSync(dir)
+  .filter((f) => f.endsWith('.onnx') && !f.startsWith('dbb'))
+  .map((f) => readFileSync(dir + f));
 const cases = Number(process.argv[2] ?? 5000);
 const first = Number(process.argv[3] ?? 1);
 const outcomes = new Map<string, number>();
@@ -27,7 +29,11 @@ for (let seed = first; seed < first + cases; seed++) {
   }
   slowest = Math.max(slowest, Date.now() - t0);
   outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
-  if ((seed - first) % 500 === 499) console.log(`${seed - first + 1} cases`, Object.fromEntries(outcomes));
+  if ((seed - first) % 500 === 499)
+    console.log(`${seed - first + 1} cases`, Object.fromEntries(outcomes));
 }
-console.log(`done: ${cases} cases in ${((Date.now() - start) / 1000).toFixed(1)} s, slowest ${slowest} ms`, Object.fromEntries(outcomes));
+console.log(
+  `done: ${cases} cases in ${((Date.now() - start) / 1000).toFixed(1)} s, slowest ${slowest} ms`,
+  Object.fromEntries(outcomes),
+);
 if ([...outcomes.keys()].some((k) => k.startsWith('unexpected'))) process.exitCode = 1;

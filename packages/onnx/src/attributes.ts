@@ -1,15 +1,22 @@
 import type { AttributeProto, NodeProto } from './proto.js';
 
-const find = (node: NodeProto, name: string): AttributeProto | undefined => node.attribute.find((a) => a.name === name);
+const find = (node: NodeProto, name: string): AttributeProto | undefined =>
+  node.attribute.find((a) => a.name === name);
 
 /** An int attribute, or `fallback` when absent. */
-export const intAttr = (node: NodeProto, name: string, fallback: number): number => find(node, name)?.i ?? fallback;
+export const intAttr = (node: NodeProto, name: string, fallback: number): number =>
+  find(node, name)?.i ?? fallback;
 
 /** A float attribute, or `fallback` when absent. */
-export const floatAttr = (node: NodeProto, name: string, fallback: number): number => find(node, name)?.f ?? fallback;
+export const floatAttr = (node: NodeProto, name: string, fallback: number): number =>
+  find(node, name)?.f ?? fallback;
 
 /** An ints attribute, or `fallback` when absent. */
-export function intsAttr(node: NodeProto, name: string, fallback: readonly number[]): readonly number[] {
+export function intsAttr(
+  node: NodeProto,
+  name: string,
+  fallback: readonly number[],
+): readonly number[] {
   const a = find(node, name);
   return a === undefined ? fallback : a.ints;
 }

@@ -32,20 +32,27 @@ describe('bad inputs are refused with one-line named errors', () => {
 
   it('a graph with a cycle', () => {
     const b = oneConv();
-    b.nodes.push({ name: 'a', opType: 'Relu', input: ['t2'], output: ['t1'], attribute: [] }, { name: 'b', opType: 'Relu', input: ['t1'], output: ['t2'], attribute: [] });
+    b.nodes.push(
+      { name: 'a', opType: 'Relu', input: ['t2'], output: ['t1'], attribute: [] },
+      { name: 'b', opType: 'Relu', input: ['t1'], output: ['t2'], attribute: [] },
+    );
     expect(() => parseModel(serializeModel(b.build()))).toThrow(/cycle through node (a|b)/);
   });
 
   it('a missing initializer', () => {
     const b = oneConv();
     b.initializers.length = 0;
-    expect(() => parseModel(serializeModel(b.build()))).toThrow(/reads 'w_0', which no node, graph input or initializer provides/);
+    expect(() => parseModel(serializeModel(b.build()))).toThrow(
+      /reads 'w_0', which no node, graph input or initializer provides/,
+    );
   });
 
   it('stored data that does not match the declared dims', () => {
     const b = oneConv();
     b.initializers[0] = floatTensor('w_0', [2, 2, 3, 3], [1, 0, 0, 1]);
-    expect(() => parseModel(serializeModel(b.build()))).toThrow(/raw data has 16 bytes, dims \[2, 2, 3, 3\] need 144/);
+    expect(() => parseModel(serializeModel(b.build()))).toThrow(
+      /raw data has 16 bytes, dims \[2, 2, 3, 3\] need 144/,
+    );
   });
 
   it('huge declared sizes', () => {
@@ -53,8 +60,15 @@ describe('bad inputs are refused with one-line named errors', () => {
     b.initializers[0] = { ...floatTensor('w_0', [1], [1]), dims: [1e9, 1e9] };
     expect(() => parseModel(serializeModel(b.build()))).toThrow(/declare more than/);
     const c = oneConv();
-    c.inputs[0].type!.tensorType!.shape!.dim = [{ dimValue: 100000 }, { dimValue: 2 }, { dimValue: 4096 }, { dimValue: 4096 }];
-    return expect(convertModel(c.build())).rejects.toThrow(/input 'x': dims \[100000, 2, 4096, 4096\] declare more than/);
+    c.inputs[0].type!.tensorType!.shape!.dim = [
+      { dimValue: 100000 },
+      { dimValue: 2 },
+      { dimValue: 4096 },
+      { dimValue: 4096 },
+    ];
+    return expect(convertModel(c.build())).rejects.toThrow(
+      /input 'x': dims \[100000, 2, 4096, 4096\] declare more than/,
+    );
   });
 
   it('weights with the wrong number of channels are reported by onnxruntime as a format error', async () => {

@@ -9,12 +9,22 @@ import type { Region } from './regions.js';
 export function blockKind(ctx: PassContext, region: Region): string {
   const nodes = region.ops.map((op) => ctx.index.graph.node[op.node]);
   const types = new Set(nodes.map((n) => n.opType));
-  const kernels = nodes.filter((n) => n.opType === 'Conv').map((n) => (dimsOf(ctx, n.input[1]) ?? []).slice(2).join('x'));
+  const kernels = nodes
+    .filter((n) => n.opType === 'Conv')
+    .map((n) => (dimsOf(ctx, n.input[1]) ?? []).slice(2).join('x'));
   const branched = types.has('Add') || types.has('Sum');
-  if (types.has('ScatterND') || (types.has('AveragePool') && types.has('Conv') && branched)) return 'DBB';
+  if (types.has('ScatterND') || (types.has('AveragePool') && types.has('Conv') && branched))
+    return 'DBB';
   const square = kernels.some((k) => k !== '1x1' && k.split('x')[0] === k.split('x')[1]);
-  if (branched && square && kernels.some((k) => k.startsWith('1x') && k !== '1x1') && kernels.some((k) => k.endsWith('x1') && k !== '1x1')) return 'ACB';
+  if (
+    branched &&
+    square &&
+    kernels.some((k) => k.startsWith('1x') && k !== '1x1') &&
+    kernels.some((k) => k.endsWith('x1') && k !== '1x1')
+  )
+    return 'ACB';
   if (branched && square) return 'RepVGG';
-  if (types.has('Conv') && types.has('BatchNormalization') && !branched && kernels.length === 1) return 'Conv+BN';
+  if (types.has('Conv') && types.has('BatchNormalization') && !branched && kernels.length === 1)
+    return 'Conv+BN';
   return 'linear';
 }

@@ -1,13 +1,28 @@
-import type { AttributeProto, Dimension, ModelProto, NodeProto, TensorProto, ValueInfoProto } from './proto.js';
+import type {
+  AttributeProto,
+  Dimension,
+  ModelProto,
+  NodeProto,
+  TensorProto,
+  ValueInfoProto,
+} from './proto.js';
 import { DataType, floatTensor, int64Tensor } from './tensor.js';
 
 /** An attribute value: number (int when integral, unless wrapped with {@link float}), list, string or tensor. */
-export type AttributeValue = number | readonly number[] | string | TensorProto | { readonly float: number } | { readonly floats: readonly number[] };
+export type AttributeValue =
+  | number
+  | readonly number[]
+  | string
+  | TensorProto
+  | { readonly float: number }
+  | { readonly floats: readonly number[] };
 
 /** Marks a number (or list) as a float attribute even when it is integral. */
 export const float = (v: number): { readonly float: number } => ({ float: v });
 /** Marks a list as a float-list attribute even when its entries are integral. */
-export const floats = (v: readonly number[]): { readonly floats: readonly number[] } => ({ floats: v });
+export const floats = (v: readonly number[]): { readonly floats: readonly number[] } => ({
+  floats: v,
+});
 
 /** Builds an `AttributeProto` from a plain value. */
 export function attribute(name: string, value: AttributeValue): AttributeProto {
@@ -15,7 +30,8 @@ export function attribute(name: string, value: AttributeValue): AttributeProto {
   if (typeof value === 'number') {
     if (Number.isInteger(value)) Object.assign(a, { type: 2, i: value });
     else Object.assign(a, { type: 1, f: value });
-  } else if (typeof value === 'string') Object.assign(a, { type: 3, s: new TextEncoder().encode(value) });
+  } else if (typeof value === 'string')
+    Object.assign(a, { type: 3, s: new TextEncoder().encode(value) });
   else if (Array.isArray(value)) Object.assign(a, { type: 7, ints: [...(value as number[])] });
   else if ('float' in value) Object.assign(a, { type: 1, f: value.float });
   else if ('floats' in value) Object.assign(a, { type: 6, floats: [...value.floats] });
@@ -24,8 +40,14 @@ export function attribute(name: string, value: AttributeValue): AttributeProto {
 }
 
 /** A float tensor `ValueInfoProto`; string dims are symbolic. */
-export function valueInfo(name: string, dims: readonly (number | string)[], elemType: number = DataType.FLOAT): ValueInfoProto {
-  const dim: Dimension[] = dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d }));
+export function valueInfo(
+  name: string,
+  dims: readonly (number | string)[],
+  elemType: number = DataType.FLOAT,
+): ValueInfoProto {
+  const dim: Dimension[] = dims.map((d) =>
+    typeof d === 'number' ? { dimValue: d } : { dimParam: d },
+  );
   return { name, type: { tensorType: { elemType, shape: { dim } } } };
 }
 
@@ -57,7 +79,11 @@ export class ModelBuilder {
   }
 
   /** Declares a graph output (float unless `elemType` says otherwise). */
-  output(name: string, dims: readonly (number | string)[] = [], elemType: number = DataType.FLOAT): void {
+  output(
+    name: string,
+    dims: readonly (number | string)[] = [],
+    elemType: number = DataType.FLOAT,
+  ): void {
     const info = valueInfo(name, dims, elemType);
     if (dims.length === 0) delete info.type?.tensorType?.shape;
     this.outputs.push(info);
@@ -78,18 +104,33 @@ export class ModelBuilder {
   }
 
   /** Appends a node with one output (or `outputs` of them) and returns the output names. */
-  node(opType: string, inputs: readonly string[], attrs: Record<string, AttributeValue> = {}, outputs = 1): string[] {
+  node(
+    opType: string,
+    inputs: readonly string[],
+    attrs: Record<string, AttributeValue> = {},
+    outputs = 1,
+  ): string[] {
     const name = this.fresh(opType.toLowerCase());
-    const out = Array.from({ length: outputs }, (_, k) => (outputs === 1 ? `${name}_out` : `${name}_out${k}`));
+    const out = Array.from({ length: outputs }, (_, k) =>
+      outputs === 1 ? `${name}_out` : `${name}_out${k}`,
+    );
     this.nodes.push({
-      name, opType, input: [...inputs], output: out, domain: '',
+      name,
+      opType,
+      input: [...inputs],
+      output: out,
+      domain: '',
       attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
     });
     return out;
   }
 
   /** Appends a node with one output and returns it. */
-  op(opType: string, inputs: readonly string[], attrs: Record<string, AttributeValue> = {}): string {
+  op(
+    opType: string,
+    inputs: readonly string[],
+    attrs: Record<string, AttributeValue> = {},
+  ): string {
     return this.node(opType, inputs, attrs)[0];
   }
 
@@ -101,8 +142,12 @@ export class ModelBuilder {
       opsetImport: [{ domain: '', version: this.opset }],
       metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
       graph: {
-        name: this.graphName, node: this.nodes, initializer: this.initializers,
-        input: this.inputs, output: this.outputs, valueInfo: [],
+        name: this.graphName,
+        node: this.nodes,
+        initializer: this.initializers,
+        input: this.inputs,
+        output: this.outputs,
+        valueInfo: [],
       },
     };
   }

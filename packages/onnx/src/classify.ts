@@ -1,7 +1,14 @@
 import type { TensorKind } from './context.js';
 import type { GraphIndex } from './graph.js';
 
-const RANDOM = new Set(['RandomNormal', 'RandomUniform', 'RandomNormalLike', 'RandomUniformLike', 'Multinomial', 'Bernoulli']);
+const RANDOM = new Set([
+  'RandomNormal',
+  'RandomUniform',
+  'RandomNormalLike',
+  'RandomUniformLike',
+  'Multinomial',
+  'Bernoulli',
+]);
 const SHAPE_ONLY = new Set(['Shape', 'Size']);
 
 /**
@@ -18,7 +25,11 @@ export function classifyTensors(index: GraphIndex): Map<string, TensorKind> {
     const node = index.graph.node[i];
     const op = node.opType ?? '';
     let kind: TensorKind = 'const';
-    if (RANDOM.has(op) || node.attribute.some((a) => a.g !== undefined || a.graphs.length > 0) || (node.domain ?? '') !== '') {
+    if (
+      RANDOM.has(op) ||
+      node.attribute.some((a) => a.g !== undefined || a.graphs.length > 0) ||
+      (node.domain ?? '') !== ''
+    ) {
       kind = 'dynamic';
     } else if (SHAPE_ONLY.has(op)) {
       const k = kinds.get(node.input[0] ?? '') ?? 'const';

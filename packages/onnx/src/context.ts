@@ -13,20 +13,24 @@ export interface PassContext {
 }
 
 /** Dims of a tensor on the probe input, if known. */
-export const dimsOf = (ctx: PassContext, name: string): readonly number[] | undefined => ctx.values.get(name)?.dims;
+export const dimsOf = (ctx: PassContext, name: string): readonly number[] | undefined =>
+  ctx.values.get(name)?.dims;
 
 /** The kind of a tensor; an empty name (absent optional input) is constant. */
-export const kindOf = (ctx: PassContext, name: string): TensorKind => (name === '' ? 'const' : (ctx.kinds.get(name) ?? 'dynamic'));
+export const kindOf = (ctx: PassContext, name: string): TensorKind =>
+  name === '' ? 'const' : (ctx.kinds.get(name) ?? 'dynamic');
 
 /** The values of a non-dynamic tensor as float64, or undefined. */
 export function numbersOf(ctx: PassContext, name: string): Float64Array | undefined {
   if (name === '' || kindOf(ctx, name) === 'dynamic') return undefined;
   const t = ctx.values.get(name);
   if (t === undefined) return undefined;
-  if (t.data instanceof BigInt64Array || t.data instanceof BigUint64Array) return Float64Array.from(t.data, Number);
+  if (t.data instanceof BigInt64Array || t.data instanceof BigUint64Array)
+    return Float64Array.from(t.data, Number);
   return Float64Array.from(t.data);
 }
 
 /** True when a tensor is read by no node and is not a graph output. */
 export const unused = (ctx: PassContext, name: string): boolean =>
-  name === '' || ((ctx.index.consumers.get(name) ?? []).length === 0 && !ctx.index.outputs.has(name));
+  name === '' ||
+  ((ctx.index.consumers.get(name) ?? []).length === 0 && !ctx.index.outputs.has(name));

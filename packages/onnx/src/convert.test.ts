@@ -8,7 +8,11 @@ import type { ModelProto } from './proto.js';
 
 const count = (m: ModelProto, op: string) => m.graph!.node.filter((n) => n.opType === op).length;
 
-function network(kind: 'repvgg' | 'acb' | 'acb-crop' | 'dbb', blocks: number, seed: number): ModelProto {
+function network(
+  kind: 'repvgg' | 'acb' | 'acb-crop' | 'dbb',
+  blocks: number,
+  seed: number,
+): ModelProto {
   const b = new ModelBuilder(17, kind);
   const rng = new Rng(seed);
   const c = 4;
@@ -20,7 +24,15 @@ function network(kind: 'repvgg' | 'acb' | 'acb-crop' | 'dbb', blocks: number, se
     else x = acbBlock(b, rng, x, c, 3, kind === 'acb-crop');
   }
   const pooled = b.op('Flatten', [b.op('GlobalAveragePool', [x])]);
-  const y = b.op('Gemm', [pooled, b.floats([5, c], rng.uniform(5 * c), 'fc.weight'), b.floats([5], rng.uniform(5), 'fc.bias')], { transB: 1 });
+  const y = b.op(
+    'Gemm',
+    [
+      pooled,
+      b.floats([5, c], rng.uniform(5 * c), 'fc.weight'),
+      b.floats([5], rng.uniform(5), 'fc.bias'),
+    ],
+    { transB: 1 },
+  );
   b.output(y, [1, 5]);
   return b.build({ family: kind });
 }
@@ -32,7 +44,16 @@ describe('convertModel on networks of training-form blocks', () => {
       const model = network(kind, blocks, 11);
       const { model: out, report } = await convertModel(model);
       expect(count(out, 'Conv')).toBe(blocks + 1);
-      for (const op of ['BatchNormalization', 'Add', 'Sum', 'Pad', 'ScatterND', 'Slice', 'AveragePool']) expect(count(out, op)).toBe(0);
+      for (const op of [
+        'BatchNormalization',
+        'Add',
+        'Sum',
+        'Pad',
+        'ScatterND',
+        'Slice',
+        'AveragePool',
+      ])
+        expect(count(out, op)).toBe(0);
       expect(count(out, 'Relu')).toBe(blocks + 1);
       expect(report.verification?.ok).toBe(true);
       expect(report.verification!.worst.relative).toBeLessThan(1e-5);
@@ -53,7 +74,13 @@ describe('region expressions match onnxruntime on the original graph', () => {
         if (expr === null) continue;
         const x = ctx.values.get(s.from)!;
         const y = ctx.values.get(s.to)!;
-        const got = evaluate(expr, tensor(x.dims as [number, number, number, number], Float64Array.from(x.data as Float32Array)));
+        const got = evaluate(
+          expr,
+          tensor(
+            x.dims as [number, number, number, number],
+            Float64Array.from(x.data as Float32Array),
+          ),
+        );
         let max = 0;
         let diff = 0;
         for (let i = 0; i < got.data.length; i++) {

@@ -49,11 +49,21 @@ export interface ConversionReport {
 }
 
 /** The probe context and regions of a model: what {@link convertModel} and `inspect` share. */
-export async function analyzeModel(model: ModelProto, options: ConvertOptions = {}): Promise<{ ctx: PassContext; feeds: ReturnType<typeof randomFeeds>; scan: ReturnType<typeof findRegions> }> {
+export async function analyzeModel(
+  model: ModelProto,
+  options: ConvertOptions = {},
+): Promise<{
+  ctx: PassContext;
+  feeds: ReturnType<typeof randomFeeds>;
+  scan: ReturnType<typeof findRegions>;
+}> {
   checkModel(model);
-  const opset = model.opsetImport.find((o) => (o.domain ?? '') === '' || o.domain === 'ai.onnx')?.version ?? 0;
+  const opset =
+    model.opsetImport.find((o) => (o.domain ?? '') === '' || o.domain === 'ai.onnx')?.version ?? 0;
   if (opset < SUPPORTED_OPSETS[0] || opset > SUPPORTED_OPSETS[1]) {
-    throw new OnnxFormatError(`analyzeModel: opset ${opset} of the default domain is outside ${SUPPORTED_OPSETS[0]}-${SUPPORTED_OPSETS[1]}; re-export with opset_version=17`);
+    throw new OnnxFormatError(
+      `analyzeModel: opset ${opset} of the default domain is outside ${SUPPORTED_OPSETS[0]}-${SUPPORTED_OPSETS[1]}; re-export with opset_version=17`,
+    );
   }
   const index = indexGraph(model.graph!);
   const feeds = randomFeeds(inputDims(model, options.shapes), options.seed ?? 1);
@@ -70,17 +80,25 @@ export async function analyzeModel(model: ModelProto, options: ConvertOptions = 
  * random inputs with onnxruntime-web. Throws {@link VerificationError} (naming the worst
  * output and region) when the outputs differ by more than the tolerance.
  */
-export async function convertModel(model: ModelProto, options: ConvertOptions = {}): Promise<{ model: ModelProto; report: ConversionReport }> {
+export async function convertModel(
+  model: ModelProto,
+  options: ConvertOptions = {},
+): Promise<{ model: ModelProto; report: ConversionReport }> {
   const { ctx, scan } = await analyzeModel(model, options);
   const plan = planRegions(ctx, scan.regions);
   options.onProgress?.('rewrite', 0.5);
   const { graph, reports } = applyRewrites(ctx, plan.rewrites, plan.reports);
-  const rewrites = plan.rewrites.filter((r) => reports.find((rep) => rep.id === r.region)?.segments[r.segment]?.collapsed === true);
+  const rewrites = plan.rewrites.filter(
+    (r) => reports.find((rep) => rep.id === r.region)?.segments[r.segment]?.collapsed === true,
+  );
   const converted: ModelProto = { ...model, graph };
   checkModel(converted);
   const base = {
     regions: reports,
-    excluded: scan.excluded.map((e) => ({ node: nodeLabel(ctx.index.graph.node[e.node], e.node), reason: e.reason })),
+    excluded: scan.excluded.map((e) => ({
+      node: nodeLabel(ctx.index.graph.node[e.node], e.node),
+      reason: e.reason,
+    })),
     nodesBefore: model.graph!.node.length,
     nodesAfter: graph.node.length,
     opsBefore: countOps(model),
@@ -90,18 +108,31 @@ export async function convertModel(model: ModelProto, options: ConvertOptions = 
   options.onProgress?.('verify', 0.6);
   const outputs = rewrites.map((r) => r.to);
   const verification = await verifyModels(model, converted, {
-    ...options, intermediates: outputs, referenceFirst: ctx.values, seed: options.seed ?? 1,
+    ...options,
+    intermediates: outputs,
+    referenceFirst: ctx.values,
+    seed: options.seed ?? 1,
   });
   options.onProgress?.('verify', 1);
   const report = { ...base, verification };
   if (!verification.ok) {
-    const bad = verification.intermediates.reduce<(typeof verification.intermediates)[number] | undefined>((a, d) => (a === undefined || d.relative > a.relative ? d : a), undefined);
-    const region = bad === undefined ? undefined : reports.find((r) => r.segments.some((s) => s.collapsed && s.to === bad.name));
-    const where = region === undefined ? '' : `; worst region ${region.id} (${region.kind}, ${region.input} -> ${region.output}) off by ${bad!.relative.toExponential(2)}`;
+    const bad = verification.intermediates.reduce<
+      (typeof verification.intermediates)[number] | undefined
+    >((a, d) => (a === undefined || d.relative > a.relative ? d : a), undefined);
+    const region =
+      bad === undefined
+        ? undefined
+        : reports.find((r) => r.segments.some((s) => s.collapsed && s.to === bad.name));
+    const where =
+      region === undefined
+        ? ''
+        : `; worst region ${region.id} (${region.kind}, ${region.input} -> ${region.output}) off by ${bad!.relative.toExponential(2)}`;
     throw Object.assign(
       new VerificationError(
         `convertModel: output '${verification.worst.name}' differs by ${verification.worst.relative.toExponential(2)} x max|y| (tolerance ${verification.tolerance})${where}`,
-        verification.worst.name, region === undefined ? undefined : `${region.id}`, verification.worst.relative,
+        verification.worst.name,
+        region === undefined ? undefined : `${region.id}`,
+        verification.worst.relative,
       ),
       { report },
     );

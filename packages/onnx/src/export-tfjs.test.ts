@@ -15,7 +15,9 @@ async function roundTrip(model: tf.LayersModel, shape: number[]) {
   const onnx = parseModel(serializeModel(exportTfjsModel(deploy)));
   const x = tf.randomUniform(shape, -1, 1, 'float32', 3);
   const want = (deploy.predict(x) as tf.Tensor).dataSync();
-  const got = await runModel(serializeModel(onnx), { [onnx.graph!.input[0].name!]: { dims: shape, data: x.dataSync(), type: 'float32' } });
+  const got = await runModel(serializeModel(onnx), {
+    [onnx.graph!.input[0].name!]: { dims: shape, data: x.dataSync(), type: 'float32' },
+  });
   const y = got.get(onnx.graph!.output[0].name!)!;
   let diff = 0;
   let max = 0;
@@ -30,10 +32,17 @@ async function roundTrip(model: tf.LayersModel, shape: number[]) {
 
 describe('exportTfjsModel: tfjs deploy models run in onnxruntime-web with the same outputs', () => {
   it('RepVGG (ZeroPadding2D, Conv2D+ReLU, GlobalAveragePooling2D, Dense softmax)', async () => {
-    const onnx = await roundTrip(repvggNet({ depths: [1, 2], widths: [4, 8], inputShape: [12, 12, 3], classes: 5 }), [2, 12, 12, 3]);
-    expect(onnx.graph!.input[0].type!.tensorType!.shape!.dim.map((d) => d.dimValue ?? d.dimParam)).toEqual(['N', 12, 12, 3]);
+    const onnx = await roundTrip(
+      repvggNet({ depths: [1, 2], widths: [4, 8], inputShape: [12, 12, 3], classes: 5 }),
+      [2, 12, 12, 3],
+    );
+    expect(
+      onnx.graph!.input[0].type!.tensorType!.shape!.dim.map((d) => d.dimValue ?? d.dimParam),
+    ).toEqual(['N', 12, 12, 3]);
     // the exported deploy model is itself convertible: each Pad folds into its Conv
-    const { model: folded, report } = await convertModel(onnx, { shapes: { [onnx.graph!.input[0].name!]: [1, 12, 12, 3] } });
+    const { model: folded, report } = await convertModel(onnx, {
+      shapes: { [onnx.graph!.input[0].name!]: [1, 12, 12, 3] },
+    });
     expect(folded.graph!.node.filter((n) => n.opType === 'Pad')).toHaveLength(0);
     expect(report.verification!.ok).toBe(true);
   });
@@ -43,6 +52,9 @@ describe('exportTfjsModel: tfjs deploy models run in onnxruntime-web with the sa
   });
 
   it('MobileNetV2-style (DepthwiseConv2D, relu6)', async () => {
-    await roundTrip(mobilenetV2({ inputShape: [16, 16, 3], classes: 3, alpha: 0.25 }), [1, 16, 16, 3]);
+    await roundTrip(
+      mobilenetV2({ inputShape: [16, 16, 3], classes: 3, alpha: 0.25 }),
+      [1, 16, 16, 3],
+    );
   });
 });

@@ -17,11 +17,16 @@ interface Value {
 }
 
 type Config = Record<string, unknown>;
-interface InboundNode { inboundLayers: tf.layers.Layer[] }
+interface InboundNode {
+  inboundLayers: tf.layers.Layer[];
+}
 
 const inbound = (layer: tf.layers.Layer): tf.layers.Layer[] => {
   const nodes = (layer as unknown as { inboundNodes: InboundNode[] }).inboundNodes;
-  if (nodes.length !== 1) throw new UsageError(`exportTfjsModel: layer '${layer.name}' is called ${nodes.length} times; shared layers are not supported`);
+  if (nodes.length !== 1)
+    throw new UsageError(
+      `exportTfjsModel: layer '${layer.name}' is called ${nodes.length} times; shared layers are not supported`,
+    );
   return nodes[0].inboundLayers;
 };
 
@@ -40,24 +45,39 @@ export function exportTfjsModel(model: tf.LayersModel, options: ExportOptions = 
     const cls = layer.getClassName();
     const config = layer.getConfig() as Config;
     if (cls === 'InputLayer') {
-      const shape = (config.batchInputShape as (number | null)[]).map((d, k) => d ?? (k === 0 ? 'N' : `d${k}`));
+      const shape = (config.batchInputShape as (number | null)[]).map(
+        (d, k) => d ?? (k === 0 ? 'N' : `d${k}`),
+      );
       const name = b.input(layer.name, shape);
-      values.set(layer.name, shape.length === 4 ? { name: b.op('Transpose', [name], { perm: [...NHWC_TO_NCHW] }), nchw: true } : { name, nchw: false });
+      values.set(
+        layer.name,
+        shape.length === 4
+          ? { name: b.op('Transpose', [name], { perm: [...NHWC_TO_NCHW] }), nchw: true }
+          : { name, nchw: false },
+      );
       continue;
     }
     if (config.dataFormat !== undefined && config.dataFormat !== 'channelsLast') {
-      throw new UsageError(`exportTfjsModel: layer '${layer.name}' uses dataFormat ${JSON.stringify(config.dataFormat)}; only channelsLast is supported`);
+      throw new UsageError(
+        `exportTfjsModel: layer '${layer.name}' uses dataFormat ${JSON.stringify(config.dataFormat)}; only channelsLast is supported`,
+      );
     }
     const inputs = inbound(layer).map((l) => values.get(l.name)!);
     values.set(layer.name, exportLayer(b, layer, cls, config, inputs));
   }
   for (const t of model.outputs) {
     const layer = model.layers.find((l) => l.output === t);
-    if (layer === undefined) throw new UsageError(`exportTfjsModel: output '${t.name}' is not the output of a top-level layer`);
+    if (layer === undefined)
+      throw new UsageError(
+        `exportTfjsModel: output '${t.name}' is not the output of a top-level layer`,
+      );
     const v = values.get(layer.name)!;
     b.op(v.nchw ? 'Transpose' : 'Identity', [v.name], v.nchw ? { perm: [...NCHW_TO_NHWC] } : {});
     b.nodes[b.nodes.length - 1].output[0] = layer.name;
-    b.output(layer.name, t.shape.map((d, k) => d ?? (k === 0 ? 'N' : `d${k}`)));
+    b.output(
+      layer.name,
+      t.shape.map((d, k) => d ?? (k === 0 ? 'N' : `d${k}`)),
+    );
   }
   return b.build({ 'reparam.source': '@reparam/tfjs deploy model' });
 }
@@ -70,38 +90,66 @@ function activation(b: ModelBuilder, x: Value, act: unknown, layer: string): Val
   const a = typeof act === 'string' ? act : 'linear';
   const op = (type: string, attrs = {}) => ({ name: b.op(type, [x.name], attrs), nchw: x.nchw });
   switch (a) {
-    case 'linear': return x;
-    case 'relu': return op('Relu');
-    case 'relu6': return { name: b.op('Clip', [x.name, b.floats([], [0]), b.floats([], [6])]), nchw: x.nchw };
-    case 'sigmoid': return op('Sigmoid');
-    case 'tanh': return op('Tanh');
-    case 'elu': return op('Elu');
-    case 'swish': return { name: b.op('Mul', [x.name, b.op('Sigmoid', [x.name])]), nchw: x.nchw };
-    case 'softmax': return op('Softmax', { axis: x.nchw ? 1 : -1 });
-    default: throw new UsageError(`exportTfjsModel: activation '${a}' of layer '${layer}' has no ONNX mapping`);
+    case 'linear':
+      return x;
+    case 'relu':
+      return op('Relu');
+    case 'relu6':
+      return { name: b.op('Clip', [x.name, b.floats([], [0]), b.floats([], [6])]), nchw: x.nchw };
+    case 'sigmoid':
+      return op('Sigmoid');
+    case 'tanh':
+      return op('Tanh');
+    case 'elu':
+      return op('Elu');
+    case 'swish':
+      return { name: b.op('Mul', [x.name, b.op('Sigmoid', [x.name])]), nchw: x.nchw };
+    case 'softmax':
+      return op('Softmax', { axis: x.nchw ? 1 : -1 });
+    default:
+      throw new UsageError(
+        `exportTfjsModel: activation '${a}' of layer '${layer}' has no ONNX mapping`,
+      );
   }
 }
 
-const pair = (v: unknown): number[] => (Array.isArray(v) ? (v as number[]) : [v as number, v as number]);
+const pair = (v: unknown): number[] =>
+  Array.isArray(v) ? (v as number[]) : [v as number, v as number];
 
-function exportLayer(b: ModelBuilder, layer: tf.layers.Layer, cls: string, c: Config, inputs: Value[]): Value {
+function exportLayer(
+  b: ModelBuilder,
+  layer: tf.layers.Layer,
+  cls: string,
+  c: Config,
+  inputs: Value[],
+): Value {
   const [x] = inputs;
   const need4d = () => {
-    if (!x.nchw) throw new UsageError(`exportTfjsModel: layer '${layer.name}' (${cls}) needs a 4-D NHWC input`);
+    if (!x.nchw)
+      throw new UsageError(
+        `exportTfjsModel: layer '${layer.name}' (${cls}) needs a 4-D NHWC input`,
+      );
   };
   const spatial = (kernel: number[]) => ({
-    kernel_shape: kernel, strides: pair(c.strides ?? 1),
+    kernel_shape: kernel,
+    strides: pair(c.strides ?? 1),
     auto_pad: c.padding === 'same' ? 'SAME_UPPER' : 'VALID',
   });
   switch (cls) {
-    case 'Conv2D': case 'DepthwiseConv2D': {
+    case 'Conv2D':
+    case 'DepthwiseConv2D': {
       need4d();
-      if (c.padding === 'causal') throw new UsageError(`exportTfjsModel: layer '${layer.name}' uses causal padding`);
+      if (c.padding === 'causal')
+        throw new UsageError(`exportTfjsModel: layer '${layer.name}' uses causal padding`);
       const [k, bias] = weights(layer);
       const w = cls === 'Conv2D' ? hwioToOihw(k.data, k.shape) : depthwiseToOihw(k.data, k.shape);
       const ins = [x.name, b.floats(w.dims, w.weight, `${layer.name}.weight`)];
       if (bias !== undefined) ins.push(b.floats(bias.shape, bias.data, `${layer.name}.bias`));
-      const y = b.op('Conv', ins, { ...spatial(w.dims.slice(2)), dilations: pair(c.dilationRate ?? 1), group: cls === 'Conv2D' ? 1 : k.shape[2] });
+      const y = b.op('Conv', ins, {
+        ...spatial(w.dims.slice(2)),
+        dilations: pair(c.dilationRate ?? 1),
+        group: cls === 'Conv2D' ? 1 : k.shape[2],
+      });
       return activation(b, { name: y, nchw: true }, c.activation, layer.name);
     }
     case 'ZeroPadding2D': {
@@ -110,7 +158,10 @@ function exportLayer(b: ModelBuilder, layer: tf.layers.Layer, cls: string, c: Co
       return { name: b.op('Pad', [x.name, b.ints([8], [0, 0, t, l, 0, 0, bo, r])]), nchw: true };
     }
     case 'Dense': {
-      if (x.nchw) throw new UsageError(`exportTfjsModel: Dense layer '${layer.name}' reads a 4-D tensor; add Flatten or GlobalAveragePooling2D`);
+      if (x.nchw)
+        throw new UsageError(
+          `exportTfjsModel: Dense layer '${layer.name}' reads a 4-D tensor; add Flatten or GlobalAveragePooling2D`,
+        );
       const [k, bias] = weights(layer);
       const ins = [x.name, b.floats(k.shape, k.data, `${layer.name}.kernel`)];
       if (bias !== undefined) ins.push(b.floats(bias.shape, bias.data, `${layer.name}.bias`));
@@ -123,36 +174,81 @@ function exportLayer(b: ModelBuilder, layer: tf.layers.Layer, cls: string, c: Co
       const gamma = c.scale === false ? { data: new Float32Array(ch).fill(1) } : ws.shift()!;
       const beta = c.center === false ? { data: new Float32Array(ch) } : ws.shift()!;
       const [mean, variance] = ws;
-      const f = (d: { data: Float32Array }, n: string) => b.floats([ch], d.data, `${layer.name}.${n}`);
-      return { name: b.op('BatchNormalization', [x.name, f(gamma, 'gamma'), f(beta, 'beta'), f(mean, 'mean'), f(variance, 'variance')], { epsilon: float(c.epsilon as number) }), nchw: true };
+      const f = (d: { data: Float32Array }, n: string) =>
+        b.floats([ch], d.data, `${layer.name}.${n}`);
+      return {
+        name: b.op(
+          'BatchNormalization',
+          [x.name, f(gamma, 'gamma'), f(beta, 'beta'), f(mean, 'mean'), f(variance, 'variance')],
+          { epsilon: float(c.epsilon as number) },
+        ),
+        nchw: true,
+      };
     }
     case 'ReLU': {
-      if (typeof c.maxValue === 'number') return { name: b.op('Clip', [x.name, b.floats([], [0]), b.floats([], [c.maxValue])]), nchw: x.nchw };
+      if (typeof c.maxValue === 'number')
+        return {
+          name: b.op('Clip', [x.name, b.floats([], [0]), b.floats([], [c.maxValue])]),
+          nchw: x.nchw,
+        };
       return activation(b, x, 'relu', layer.name);
     }
-    case 'Activation': return activation(b, x, c.activation, layer.name);
-    case 'Dropout': return x;
-    case 'Add': return { name: b.op('Sum', inputs.map((v) => v.name)), nchw: x.nchw };
+    case 'Activation':
+      return activation(b, x, c.activation, layer.name);
+    case 'Dropout':
+      return x;
+    case 'Add':
+      return {
+        name: b.op(
+          'Sum',
+          inputs.map((v) => v.name),
+        ),
+        nchw: x.nchw,
+      };
     case 'Concatenate': {
       const axis = c.axis as number;
-      if (x.nchw && axis !== -1 && axis !== 3) throw new UsageError(`exportTfjsModel: Concatenate '${layer.name}' on axis ${axis}; only channels are supported`);
-      return { name: b.op('Concat', inputs.map((v) => v.name), { axis: x.nchw ? 1 : axis }), nchw: x.nchw };
+      if (x.nchw && axis !== -1 && axis !== 3)
+        throw new UsageError(
+          `exportTfjsModel: Concatenate '${layer.name}' on axis ${axis}; only channels are supported`,
+        );
+      return {
+        name: b.op(
+          'Concat',
+          inputs.map((v) => v.name),
+          { axis: x.nchw ? 1 : axis },
+        ),
+        nchw: x.nchw,
+      };
     }
-    case 'MaxPooling2D': case 'AveragePooling2D': {
+    case 'MaxPooling2D':
+    case 'AveragePooling2D': {
       need4d();
       const op = cls === 'MaxPooling2D' ? 'MaxPool' : 'AveragePool';
-      return { name: b.op(op, [x.name], { ...spatial(pair(c.poolSize)), strides: pair(c.strides ?? c.poolSize) }), nchw: true };
+      return {
+        name: b.op(op, [x.name], {
+          ...spatial(pair(c.poolSize)),
+          strides: pair(c.strides ?? c.poolSize),
+        }),
+        nchw: true,
+      };
     }
     case 'GlobalAveragePooling2D': {
       need4d();
       const pooled = b.op('GlobalAveragePool', [x.name]);
-      return c.keepDims === true ? { name: pooled, nchw: true } : { name: b.op('Flatten', [pooled]), nchw: false };
+      return c.keepDims === true
+        ? { name: pooled, nchw: true }
+        : { name: b.op('Flatten', [pooled]), nchw: false };
     }
     case 'Flatten': {
       if (!x.nchw) return { name: b.op('Flatten', [x.name]), nchw: false };
-      return { name: b.op('Flatten', [b.op('Transpose', [x.name], { perm: [...NCHW_TO_NHWC] })]), nchw: false };
+      return {
+        name: b.op('Flatten', [b.op('Transpose', [x.name], { perm: [...NCHW_TO_NHWC] })]),
+        nchw: false,
+      };
     }
     default:
-      throw new UsageError(`exportTfjsModel: layer '${layer.name}' of class ${cls} has no ONNX mapping`);
+      throw new UsageError(
+        `exportTfjsModel: layer '${layer.name}' of class ${cls} has no ONNX mapping`,
+      );
   }
 }

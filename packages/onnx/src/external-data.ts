@@ -28,19 +28,29 @@ export function resolveExternalData(model: ModelProto, baseDir: string | undefin
   for (const t of graphTensors(model.graph)) {
     if (t.dataLocation !== 1) continue;
     const where = `resolveExternalData: tensor '${t.name ?? ''}'`;
-    if (baseDir === undefined) throw new OnnxFormatError(`${where} has external data but the model was not read from a file`);
+    if (baseDir === undefined)
+      throw new OnnxFormatError(
+        `${where} has external data but the model was not read from a file`,
+      );
     const entries = new Map(t.externalData.map((e) => [e.key ?? '', e.value ?? '']));
     const location = entries.get('location') ?? '';
     const offset = Number(entries.get('offset') ?? '0');
     const size = bytesPerElement(t.dataType ?? 0);
-    if (size === undefined) throw new OnnxFormatError(`${where}: external data of type ${t.dataType ?? 0} is not supported`);
+    if (size === undefined)
+      throw new OnnxFormatError(
+        `${where}: external data of type ${t.dataType ?? 0} is not supported`,
+      );
     const expected = elementCount(t.dims, where) * size;
     const length = entries.has('length') ? Number(entries.get('length')) : expected;
     if (location === '' || isAbsolute(location) || location.includes('\0')) {
-      throw new OnnxFormatError(`${where}: external location '${location}' must be a relative path inside the model's folder`);
+      throw new OnnxFormatError(
+        `${where}: external location '${location}' must be a relative path inside the model's folder`,
+      );
     }
     if (!Number.isSafeInteger(offset) || offset < 0 || length !== expected) {
-      throw new OnnxFormatError(`${where}: external range offset ${offset} length ${length} does not match the ${expected} bytes its dims need`);
+      throw new OnnxFormatError(
+        `${where}: external range offset ${offset} length ${length} does not match the ${expected} bytes its dims need`,
+      );
     }
     t.rawData = readInside(baseDir, location, offset, length, where);
     t.dataLocation = 0;
@@ -48,23 +58,36 @@ export function resolveExternalData(model: ModelProto, baseDir: string | undefin
   }
 }
 
-function readInside(baseDir: string, location: string, offset: number, length: number, where: string): Uint8Array {
+function readInside(
+  baseDir: string,
+  location: string,
+  offset: number,
+  length: number,
+  where: string,
+): Uint8Array {
   let root: string;
   let file: string;
   try {
     root = realpathSync(baseDir);
     file = realpathSync(resolve(baseDir, location));
   } catch (e) {
-    throw new OnnxFormatError(`${where}: external file '${location}' cannot be opened (${(e as Error).message})`, { cause: e });
+    throw new OnnxFormatError(
+      `${where}: external file '${location}' cannot be opened (${(e as Error).message})`,
+      { cause: e },
+    );
   }
   if (!file.startsWith(root + sep)) {
-    throw new OnnxFormatError(`${where}: external file '${location}' resolves outside the model's folder ${root}`);
+    throw new OnnxFormatError(
+      `${where}: external file '${location}' resolves outside the model's folder ${root}`,
+    );
   }
   const fd = openSync(file, 'r');
   try {
     const fileSize = fstatSync(fd).size;
     if (offset + length > fileSize) {
-      throw new OnnxFormatError(`${where}: external range ${offset}+${length} exceeds '${location}' (${fileSize} bytes)`);
+      throw new OnnxFormatError(
+        `${where}: external range ${offset}+${length} exceeds '${location}' (${fileSize} bytes)`,
+      );
     }
     const out = new Uint8Array(length);
     let read = 0;

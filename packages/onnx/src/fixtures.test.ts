@@ -6,7 +6,8 @@ import { UsageError } from './errors.js';
 import { parseModel, readModel, serializeModel } from './model-io.js';
 import type { ModelProto } from './proto.js';
 
-const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}.onnx`, import.meta.url));
+const fixture = (name: string) =>
+  fileURLToPath(new URL(`../fixtures/${name}.onnx`, import.meta.url));
 const count = (m: ModelProto, op: string) => m.graph!.node.filter((n) => n.opType === op).length;
 
 /** PyTorch exports (fixtures/generate.py): name, Convs expected after conversion, ops that must be gone. */

@@ -34,7 +34,9 @@ export function indexGraph(graph: GraphProto): GraphIndex {
     for (const out of node.output) {
       if (out === '') continue;
       if (producer.has(out) || inputs.has(out) || initializers.has(out)) {
-        throw new OnnxFormatError(`indexGraph: tensor '${out}' of node ${nodeLabel(node, i)} is defined more than once`);
+        throw new OnnxFormatError(
+          `indexGraph: tensor '${out}' of node ${nodeLabel(node, i)} is defined more than once`,
+        );
       }
       producer.set(out, i);
     }
@@ -58,7 +60,15 @@ export function indexGraph(graph: GraphProto): GraphIndex {
       throw new OnnxFormatError(`indexGraph: graph output '${o}' is not produced by any node`);
     }
   }
-  return { graph, producer, consumers, initializers, inputs, outputs, order: topologicalOrder(graph, producer) };
+  return {
+    graph,
+    producer,
+    consumers,
+    initializers,
+    inputs,
+    outputs,
+    order: topologicalOrder(graph, producer),
+  };
 }
 
 function topologicalOrder(graph: GraphProto, producer: ReadonlyMap<string, number>): number[] {
@@ -83,7 +93,9 @@ function topologicalOrder(graph: GraphProto, producer: ReadonlyMap<string, numbe
   }
   if (order.length < n) {
     const stuck = pending.findIndex((c) => c > 0);
-    throw new OnnxFormatError(`indexGraph: the graph has a cycle through node ${nodeLabel(graph.node[stuck], stuck)}`);
+    throw new OnnxFormatError(
+      `indexGraph: the graph has a cycle through node ${nodeLabel(graph.node[stuck], stuck)}`,
+    );
   }
   return order;
 }

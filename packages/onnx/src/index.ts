@@ -13,13 +13,49 @@ export {
   type TypeProto,
   type ValueInfoProto,
 } from './proto.js';
-export { checkModel, parseModel, readModel, serializeModel, writeModel, MAX_MODEL_BYTES, type ParseOptions, type WriteOptions } from './model-io.js';
+export {
+  checkModel,
+  parseModel,
+  readModel,
+  serializeModel,
+  writeModel,
+  MAX_MODEL_BYTES,
+  type ParseOptions,
+  type WriteOptions,
+} from './model-io.js';
 export { resolveExternalData } from './external-data.js';
-export { DataType, MAX_ELEMENTS, elementCount, floatTensor, int64Tensor, rawTensor, tensorValues } from './tensor.js';
-export { ModelBuilder, attribute, float, floats, valueInfo, type AttributeValue } from './builder.js';
+export {
+  DataType,
+  MAX_ELEMENTS,
+  elementCount,
+  floatTensor,
+  int64Tensor,
+  rawTensor,
+  tensorValues,
+} from './tensor.js';
+export {
+  ModelBuilder,
+  attribute,
+  float,
+  floats,
+  valueInfo,
+  type AttributeValue,
+} from './builder.js';
 export { indexGraph, nodeLabel, type GraphIndex } from './graph.js';
-export { openSession, runModel, type DenseTensor, type ModelSession, type RunOptions } from './ort-run.js';
-export { inputDims, probeModel, randomFeeds, MAX_INPUT_ELEMENTS, type InputShapes } from './probe.js';
+export {
+  openSession,
+  runModel,
+  type DenseTensor,
+  type ModelSession,
+  type RunOptions,
+} from './ort-run.js';
+export {
+  inputDims,
+  probeModel,
+  randomFeeds,
+  MAX_INPUT_ELEMENTS,
+  type InputShapes,
+} from './probe.js';
 export { verifyModels, type VerifyOptions, type VerifyResult } from './verify.js';
 export { difference, type Difference } from './compare.js';
 export {

@@ -2,17 +2,24 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { depthwiseToOihw, hwioToOihw, oihwToHwio } from './layout.js';
 
-const dims = fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }));
+const dims = fc.tuple(
+  fc.integer({ min: 1, max: 3 }),
+  fc.integer({ min: 1, max: 3 }),
+  fc.integer({ min: 1, max: 4 }),
+  fc.integer({ min: 1, max: 4 }),
+);
 
 describe('layout', () => {
   it('oihwToHwio(hwioToOihw(k)) = k', () => {
-    fc.assert(fc.property(dims, (d) => {
-      const n = d[0] * d[1] * d[2] * d[3];
-      const k = Float32Array.from({ length: n }, (_, i) => i);
-      const { weight, dims: o } = hwioToOihw(k, d);
-      expect(o).toEqual([d[3], d[2], d[0], d[1]]);
-      expect(Array.from(oihwToHwio(weight, o).kernel)).toEqual(Array.from(k));
-    }));
+    fc.assert(
+      fc.property(dims, (d) => {
+        const n = d[0] * d[1] * d[2] * d[3];
+        const k = Float32Array.from({ length: n }, (_, i) => i);
+        const { weight, dims: o } = hwioToOihw(k, d);
+        expect(o).toEqual([d[3], d[2], d[0], d[1]]);
+        expect(Array.from(oihwToHwio(weight, o).kernel)).toEqual(Array.from(k));
+      }),
+    );
   });
 
   it('HWIO element [y, x, i, o] lands at OIHW [o, i, y, x]; depthwise [y, x, c, m] at [c * M + m, 0, y, x]', () => {

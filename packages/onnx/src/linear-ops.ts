@@ -26,7 +26,20 @@ export interface NotLinear {
 
 /** Op types the pass considers. */
 export const LINEAR_OP_TYPES = new Set([
-  'Conv', 'BatchNormalization', 'Add', 'Sum', 'Sub', 'Mul', 'Div', 'Concat', 'AveragePool', 'Pad', 'Identity', 'Dropout', 'Slice', 'ScatterND',
+  'Conv',
+  'BatchNormalization',
+  'Add',
+  'Sum',
+  'Sub',
+  'Mul',
+  'Div',
+  'Concat',
+  'AveragePool',
+  'Pad',
+  'Identity',
+  'Dropout',
+  'Slice',
+  'ScatterND',
 ]);
 
 /**
@@ -42,27 +55,49 @@ export function linearOp(ctx: PassContext, i: number): LinearOp | NotLinear | un
   const fail = (reason: string): NotLinear => ({ node: i, reason: `${op}: ${reason}` });
   for (const a of [...acts, node.output[0]]) {
     const d = dimsOf(ctx, a);
-    if (d === undefined || d.length !== 4) return fail(`tensor '${a}' is not 4-D NCHW (dims ${d === undefined ? 'unknown' : `[${d.join(', ')}]`})`);
+    if (d === undefined || d.length !== 4)
+      return fail(
+        `tensor '${a}' is not 4-D NCHW (dims ${d === undefined ? 'unknown' : `[${d.join(', ')}]`})`,
+      );
     if (ctx.values.get(a)?.type !== 'float32') return fail(`tensor '${a}' is not float32`);
   }
   if (node.output.slice(1).some((o) => !unused(ctx, o))) return fail('its extra outputs are used');
   const shapeDependent = node.input.some((n) => kindOf(ctx, n) === 'shape');
-  const make = (inputs: string[], build: LinearOp['build']): LinearOp => ({ node: i, inputs, absorbs: [], shapeDependent, build });
+  const make = (inputs: string[], build: LinearOp['build']): LinearOp => ({
+    node: i,
+    inputs,
+    absorbs: [],
+    shapeDependent,
+    build,
+  });
   const channels = dimsOf(ctx, node.output[0])![1];
   switch (op) {
-    case 'Conv': return convOp(ctx, node, i, make, fail);
+    case 'Conv':
+      return convOp(ctx, node, i, make, fail);
     case 'BatchNormalization': {
-      if (intAttr(node, 'training_mode', 0) !== 0) return fail('training_mode is 1 (batch statistics)');
+      if (intAttr(node, 'training_mode', 0) !== 0)
+        return fail('training_mode is 1 (batch statistics)');
       const [, g, b, m, v] = node.input.map((n) => numbersOf(ctx, n));
-      if (acts.length !== 1 || !g || !b || !m || !v) return fail('scale, bias, mean and variance must be constants');
-      const bn = batchNorm({ gamma: g, beta: b, mean: m, variance: v, epsilon: floatAttr(node, 'epsilon', 1e-5) });
+      if (acts.length !== 1 || !g || !b || !m || !v)
+        return fail('scale, bias, mean and variance must be constants');
+      const bn = batchNorm({
+        gamma: g,
+        beta: b,
+        mean: m,
+        variance: v,
+        epsilon: floatAttr(node, 'epsilon', 1e-5),
+      });
       return make([node.input[0]], ([x]) => after(x, bn));
     }
     case 'Identity':
       return make([node.input[0]], ([x]) => x.expr);
     case 'Dropout': {
       const training = numbersOf(ctx, node.input[2] ?? '');
-      if (kindOf(ctx, node.input[2] ?? '') === 'dynamic' || (training !== undefined && training[0] !== 0)) return fail('training_mode may be true');
+      if (
+        kindOf(ctx, node.input[2] ?? '') === 'dynamic' ||
+        (training !== undefined && training[0] !== 0)
+      )
+        return fail('training_mode may be true');
       return make([node.input[0]], ([x]) => x.expr);
     }
     case 'Concat': {
@@ -71,13 +106,22 @@ export function linearOp(ctx: PassContext, i: number): LinearOp | NotLinear | un
       if (acts.length !== node.input.length) return fail('a constant input is concatenated');
       return make([...node.input], (terms) => concat(...terms.map(asExpr)));
     }
-    case 'Add': case 'Sum': case 'Sub': case 'Mul': case 'Div':
+    case 'Add':
+    case 'Sum':
+    case 'Sub':
+    case 'Mul':
+    case 'Div':
       return arithmeticOp(ctx, node, op, channels, make, fail);
-    case 'AveragePool': return avgPoolOp(ctx, node, make, fail);
-    case 'Pad': return padOp(ctx, node, make, fail);
-    case 'Slice': return sliceOp(ctx, node, make, fail);
-    case 'ScatterND': return scatterPadOp(ctx, node, i, shapeDependent, fail);
-    default: return undefined;
+    case 'AveragePool':
+      return avgPoolOp(ctx, node, make, fail);
+    case 'Pad':
+      return padOp(ctx, node, make, fail);
+    case 'Slice':
+      return sliceOp(ctx, node, make, fail);
+    case 'ScatterND':
+      return scatterPadOp(ctx, node, i, shapeDependent, fail);
+    default:
+      return undefined;
   }
 }
 
@@ -85,32 +129,56 @@ export function linearOp(ctx: PassContext, i: number): LinearOp | NotLinear | un
 export type Make = (inputs: string[], build: LinearOp['build']) => LinearOp;
 export type Fail = (reason: string) => NotLinear;
 
-function convOp(ctx: PassContext, node: NodeProto, i: number, make: Make, fail: Fail): LinearOp | NotLinear {
+function convOp(
+  ctx: PassContext,
+  node: NodeProto,
+  i: number,
+  make: Make,
+  fail: Fail,
+): LinearOp | NotLinear {
   const [x, w, b] = node.input;
-  if (kindOf(ctx, x) !== 'dynamic' || kindOf(ctx, w) === 'dynamic' || kindOf(ctx, b ?? '') === 'dynamic') {
+  if (
+    kindOf(ctx, x) !== 'dynamic' ||
+    kindOf(ctx, w) === 'dynamic' ||
+    kindOf(ctx, b ?? '') === 'dynamic'
+  ) {
     return fail('weight or bias is computed from activations');
   }
   const wd = dimsOf(ctx, w);
   const weight = numbersOf(ctx, w);
-  if (wd === undefined || wd.length !== 4 || weight === undefined) return fail('the weight is not a constant OIHW tensor');
+  if (wd === undefined || wd.length !== 4 || weight === undefined)
+    return fail('the weight is not a constant OIHW tensor');
   const xd = dimsOf(ctx, x)!;
   const stride = intsAttr(node, 'strides', [1, 1]);
   const dilation = intsAttr(node, 'dilations', [1, 1]);
   let pads = intsAttr(node, 'pads', [0, 0, 0, 0]);
   const autoPad = stringAttr(node, 'auto_pad', 'NOTSET');
-  if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') pads = samePads(xd, wd, stride, dilation, autoPad === 'SAME_UPPER');
+  if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER')
+    pads = samePads(xd, wd, stride, dilation, autoPad === 'SAME_UPPER');
   else if (autoPad === 'VALID') pads = [0, 0, 0, 0];
-  if (stride.length !== 2 || dilation.length !== 2 || pads.length !== 4) return fail('strides, dilations or pads are not 2-D');
+  if (stride.length !== 2 || dilation.length !== 2 || pads.length !== 4)
+    return fail('strides, dilations or pads are not 2-D');
   const bias = b === undefined || b === '' ? undefined : numbersOf(ctx, b);
   const c = makeConv({
-    shape: [wd[0], wd[1], wd[2], wd[3]], weight, bias, stride: [stride[0], stride[1]],
-    padding: [pads[0], pads[1], pads[2], pads[3]], dilation: [dilation[0], dilation[1]], groups: intAttr(node, 'group', 1),
+    shape: [wd[0], wd[1], wd[2], wd[3]],
+    weight,
+    bias,
+    stride: [stride[0], stride[1]],
+    padding: [pads[0], pads[1], pads[2], pads[3]],
+    dilation: [dilation[0], dilation[1]],
+    groups: intAttr(node, 'group', 1),
   });
   void i;
   return make([x], ([t]) => after(t, conv(c)));
 }
 
-function samePads(x: readonly number[], w: readonly number[], s: readonly number[], d: readonly number[], upper: boolean): number[] {
+function samePads(
+  x: readonly number[],
+  w: readonly number[],
+  s: readonly number[],
+  d: readonly number[],
+  upper: boolean,
+): number[] {
   const before: number[] = [];
   const afterPads: number[] = [];
   for (let k = 0; k < 2; k++) {
@@ -129,11 +197,19 @@ export function perChannel(ctx: PassContext, name: string, c: number): Float64Ar
   const d = dimsOf(ctx, name);
   if (v === undefined || d === undefined || d.length > 4) return undefined;
   const full = [...new Array<number>(4 - d.length).fill(1), ...d];
-  if (full[0] !== 1 || full[2] !== 1 || full[3] !== 1 || (full[1] !== 1 && full[1] !== c)) return undefined;
+  if (full[0] !== 1 || full[2] !== 1 || full[3] !== 1 || (full[1] !== 1 && full[1] !== c))
+    return undefined;
   return full[1] === c ? v : new Float64Array(c).fill(v[0]);
 }
 
-function arithmeticOp(ctx: PassContext, node: NodeProto, op: string, c: number, make: Make, fail: Fail): LinearOp | NotLinear {
+function arithmeticOp(
+  ctx: PassContext,
+  node: NodeProto,
+  op: string,
+  c: number,
+  make: Make,
+  fail: Fail,
+): LinearOp | NotLinear {
   const out = dimsOf(ctx, node.output[0])!.join('x');
   const acts: string[] = [];
   const offsets = new Float64Array(c);
@@ -157,8 +233,15 @@ function arithmeticOp(ctx: PassContext, node: NodeProto, op: string, c: number, 
   if (op === 'Mul' || op === 'Div') return fail('multiplies two activations');
   const hasOffset = offsets.some((v) => v !== 0);
   return make(acts, (terms) => {
-    const parts = terms.map((t, k) => (signs[k] === 1 ? asExpr(t) : after(t, scale(new Float64Array(c).fill(-1)))));
-    const base = parts.length === 1 ? terms[0].expr !== null || signs[0] === -1 ? parts[0] : null : sum(...parts);
+    const parts = terms.map((t, k) =>
+      signs[k] === 1 ? asExpr(t) : after(t, scale(new Float64Array(c).fill(-1))),
+    );
+    const base =
+      parts.length === 1
+        ? terms[0].expr !== null || signs[0] === -1
+          ? parts[0]
+          : null
+        : sum(...parts);
     if (!hasOffset) return base;
     const shift = affine(new Float64Array(c).fill(1), offsets);
     return base === null ? shift : after({ expr: base, channels: c }, shift);

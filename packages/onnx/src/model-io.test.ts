@@ -1,4 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, symlinkSync, mkdirSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+  existsSync,
+  symlinkSync,
+  mkdirSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,15 +19,30 @@ import { tensorValues } from './tensor.js';
 function smallModel(opset: number) {
   const b = new ModelBuilder(opset, 'small');
   const x = b.input('x', ['batch', 2, 4, 4]);
-  const w = b.floats([3, 2, 3, 3], Array.from({ length: 54 }, (_, i) => Math.sin(i)), 'conv.weight');
+  const w = b.floats(
+    [3, 2, 3, 3],
+    Array.from({ length: 54 }, (_, i) => Math.sin(i)),
+    'conv.weight',
+  );
   const y = b.op('Conv', [x, w], { pads: [1, 1, 1, 1] });
   const c = b.node('Constant', [], { value: b.initializers[0] })[0];
-  b.nodes[b.nodes.length - 1].attribute[0] = { ...b.nodes[b.nodes.length - 1].attribute[0], name: 'value' };
+  b.nodes[b.nodes.length - 1].attribute[0] = {
+    ...b.nodes[b.nodes.length - 1].attribute[0],
+    name: 'value',
+  };
   const shift = b.op('Mul', [y, b.floats([1], [2])]);
   const z = b.op('Add', [shift, b.op('ReduceSum', [c], { keepdims: 0 })]);
   b.output(z, ['batch', 3, 4, 4]);
   const model = b.build({ author: 'tests', 'reparam.note': 'é ünïcode' });
-  model.graph!.valueInfo.push({ name: y, type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'batch' }, { dimValue: 3 }, { dimValue: 4 }, { dimValue: 4 }] } } } });
+  model.graph!.valueInfo.push({
+    name: y,
+    type: {
+      tensorType: {
+        elemType: 1,
+        shape: { dim: [{ dimParam: 'batch' }, { dimValue: 3 }, { dimValue: 4 }, { dimValue: 4 }] },
+      },
+    },
+  });
   model.docString = 'doc';
   void float;
   return model;
@@ -40,7 +62,9 @@ describe('read -> write -> read', () => {
       expect(back.graph!.valueInfo).toEqual(model.graph!.valueInfo);
       expect(back.graph!.input).toEqual(model.graph!.input);
       expect(back.docString).toBe('doc');
-      expect(Array.from(tensorValues(back.graph!.initializer[0]))).toEqual(Array.from(tensorValues(model.graph!.initializer[0])));
+      expect(Array.from(tensorValues(back.graph!.initializer[0]))).toEqual(
+        Array.from(tensorValues(model.graph!.initializer[0])),
+      );
       expect(serializeModel(back)).toEqual(bytes);
     });
   }
@@ -49,7 +73,15 @@ describe('read -> write -> read', () => {
     const b = new ModelBuilder(17);
     const x = b.input('x', [1, 1, 4, 4]);
     const y = b.op('Slice', [x, b.ints([1], [1]), b.ints([1], [2 ** 63]), b.ints([1], [3])]);
-    b.nodes[0].attribute.push({ name: 'big', type: 7, ints: [2 ** 63, -(2 ** 63)], floats: [], strings: [], tensors: [], graphs: [] });
+    b.nodes[0].attribute.push({
+      name: 'big',
+      type: 7,
+      ints: [2 ** 63, -(2 ** 63)],
+      floats: [],
+      strings: [],
+      tensors: [],
+      graphs: [],
+    });
     b.output(y, [1, 1, 4, 3]);
     const bytes = serializeModel(b.build());
     const again = serializeModel(parseModel(bytes));
@@ -58,10 +90,16 @@ describe('read -> write -> read', () => {
 
   it('the written model runs in onnxruntime-web with the same result as the original bytes', async () => {
     const model = smallModel(17);
-    const x = { dims: [1, 2, 4, 4], data: Float32Array.from({ length: 32 }, (_, i) => Math.cos(i)), type: 'float32' };
+    const x = {
+      dims: [1, 2, 4, 4],
+      data: Float32Array.from({ length: 32 }, (_, i) => Math.cos(i)),
+      type: 'float32',
+    };
     const a = await runModel(serializeModel(model), { x });
     const b = await runModel(serializeModel(parseModel(serializeModel(model))), { x });
-    expect(Array.from(b.values().next().value!.data as Float32Array)).toEqual(Array.from(a.values().next().value!.data as Float32Array));
+    expect(Array.from(b.values().next().value!.data as Float32Array)).toEqual(
+      Array.from(a.values().next().value!.data as Float32Array),
+    );
   });
 });
 
@@ -72,7 +110,9 @@ describe('writeModel', () => {
     writeModel(path, smallModel(13));
     expect(readModel(path).graph!.name).toBe('small');
     const before = readFileSync(path);
-    expect(() => writeModel(join(dir, '.', 'm.onnx'), smallModel(17), { protect: [path] })).toThrow(UsageError);
+    expect(() => writeModel(join(dir, '.', 'm.onnx'), smallModel(17), { protect: [path] })).toThrow(
+      UsageError,
+    );
     expect(readFileSync(path)).toEqual(before);
   });
 });
@@ -84,7 +124,11 @@ describe('external data', () => {
     const raw = w.rawData!;
     w.rawData = undefined;
     w.dataLocation = 1;
-    w.externalData = [{ key: 'location', value: location }, { key: 'offset', value: '0' }, { key: 'length', value: String(raw.length) }];
+    w.externalData = [
+      { key: 'location', value: location },
+      { key: 'offset', value: '0' },
+      { key: 'length', value: String(raw.length) },
+    ];
     return { model, raw };
   }
 

@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  openSync,
+  readSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { OnnxFormatError, UsageError } from './errors.js';
 import { graphTensors, resolveExternalData } from './external-data.js';
@@ -32,7 +42,8 @@ export function parseModel(bytes: Uint8Array, options: ParseOptions = {}): Model
 export function checkModel(model: ModelProto): void {
   const graph = model.graph;
   if (graph === undefined) throw new OnnxFormatError('checkModel: the model has no graph');
-  if (model.opsetImport.length === 0) throw new OnnxFormatError('checkModel: the model imports no opset');
+  if (model.opsetImport.length === 0)
+    throw new OnnxFormatError('checkModel: the model imports no opset');
   for (const t of graphTensors(graph)) checkTensor(t, 'checkModel:');
   if (graph.input.length + graph.initializer.length === 0 && graph.node.length === 0) {
     throw new OnnxFormatError('checkModel: the graph is empty');
@@ -46,12 +57,17 @@ export function readModel(path: string): ModelProto {
   try {
     fd = openSync(path, 'r');
   } catch (e) {
-    throw new UsageError(`readModel: cannot open '${path}' (${(e as Error).message})`, { cause: e });
+    throw new UsageError(`readModel: cannot open '${path}' (${(e as Error).message})`, {
+      cause: e,
+    });
   }
   try {
     const size = fstatSync(fd).size;
     if (!fstatSync(fd).isFile()) throw new UsageError(`readModel: '${path}' is not a file`);
-    if (size > MAX_MODEL_BYTES) throw new OnnxFormatError(`readModel: '${path}' has ${size} bytes, more than protobuf's 2 GiB`);
+    if (size > MAX_MODEL_BYTES)
+      throw new OnnxFormatError(
+        `readModel: '${path}' has ${size} bytes, more than protobuf's 2 GiB`,
+      );
     const bytes = new Uint8Array(size);
     let read = 0;
     while (read < size) {
@@ -81,16 +97,22 @@ export interface WriteOptions {
 export function writeModel(path: string, model: ModelProto, options: WriteOptions = {}): void {
   const target = resolve(path);
   for (const p of options.protect ?? []) {
-    if (sameFile(target, resolve(p))) throw new UsageError(`writeModel: refusing to overwrite the input '${p}'`);
+    if (sameFile(target, resolve(p)))
+      throw new UsageError(`writeModel: refusing to overwrite the input '${p}'`);
   }
   const bytes = serializeModel(model);
-  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = join(
+    dirname(target),
+    `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   try {
     writeFileSync(temp, bytes, { flag: 'wx' });
     renameSync(temp, target);
   } catch (e) {
     rmSync(temp, { force: true });
-    throw new UsageError(`writeModel: cannot write '${path}' (${(e as Error).message})`, { cause: e });
+    throw new UsageError(`writeModel: cannot write '${path}' (${(e as Error).message})`, {
+      cause: e,
+    });
   }
 }
 

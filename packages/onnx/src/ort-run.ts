@@ -4,7 +4,17 @@ import { OnnxFormatError } from './errors.js';
 /** A dense tensor exchanged with onnxruntime: dims and values (float32, int64 or others). */
 export interface DenseTensor {
   readonly dims: readonly number[];
-  readonly data: Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array | Int8Array | Uint32Array | BigUint64Array | Uint16Array | Int16Array;
+  readonly data:
+    | Float32Array
+    | Float64Array
+    | BigInt64Array
+    | Int32Array
+    | Uint8Array
+    | Int8Array
+    | Uint32Array
+    | BigUint64Array
+    | Uint16Array
+    | Int16Array;
   /** onnxruntime's type name ('float32', 'int64', ...). */
   readonly type: string;
 }
@@ -21,7 +31,10 @@ export interface RunOptions {
 export interface ModelSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
-  run(feeds: Readonly<Record<string, DenseTensor>>, outputNames?: readonly string[]): Promise<Map<string, DenseTensor>>;
+  run(
+    feeds: Readonly<Record<string, DenseTensor>>,
+    outputNames?: readonly string[],
+  ): Promise<Map<string, DenseTensor>>;
   release(): Promise<void>;
 }
 
@@ -29,27 +42,39 @@ export interface ModelSession {
  * Opens a serialized model in onnxruntime-web (wasm backend). Load failures throw
  * {@link OnnxFormatError} with onnxruntime's message; so do run failures.
  */
-export async function openSession(bytes: Uint8Array, options: RunOptions = {}): Promise<ModelSession> {
+export async function openSession(
+  bytes: Uint8Array,
+  options: RunOptions = {},
+): Promise<ModelSession> {
   ort.env.wasm.numThreads = options.threads ?? 1;
   ort.env.logLevel = 'error';
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(exclusive(bytes), { executionProviders: ['wasm'], graphOptimizationLevel: options.optimization ?? 'basic' });
+    session = await ort.InferenceSession.create(exclusive(bytes), {
+      executionProviders: ['wasm'],
+      graphOptimizationLevel: options.optimization ?? 'basic',
+    });
   } catch (e) {
-    throw new OnnxFormatError(`runModel: onnxruntime-web cannot load the model (${oneLine(e)})`, { cause: e });
+    throw new OnnxFormatError(`runModel: onnxruntime-web cannot load the model (${oneLine(e)})`, {
+      cause: e,
+    });
   }
   return {
     inputNames: session.inputNames,
     outputNames: session.outputNames,
     async run(feeds, outputNames) {
       const input: Record<string, ort.Tensor> = {};
-      for (const [name, t] of Object.entries(feeds)) input[name] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, [...t.dims]);
+      for (const [name, t] of Object.entries(feeds))
+        input[name] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, [...t.dims]);
       const names = outputNames ?? session.outputNames;
       let result: ort.InferenceSession.ReturnType;
       try {
         result = await session.run(input, [...names]);
       } catch (e) {
-        throw new OnnxFormatError(`runModel: onnxruntime-web cannot run the model (${oneLine(e)})`, { cause: e });
+        throw new OnnxFormatError(
+          `runModel: onnxruntime-web cannot run the model (${oneLine(e)})`,
+          { cause: e },
+        );
       }
       const out = new Map<string, DenseTensor>();
       for (const name of names) {
@@ -88,5 +113,7 @@ export function oneLine(e: unknown): string {
 
 /** A copy when `bytes` is a view into a larger buffer (Node's pooled Buffers): onnxruntime-web reads the whole ArrayBuffer. */
 function exclusive(bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    ? bytes
+    : new Uint8Array(bytes);
 }

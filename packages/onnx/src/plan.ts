@@ -60,7 +60,10 @@ const MAX_SPAN = 8;
  * more multiply-adds than the original; otherwise the longest runs of its segments that do.
  * Runs without a Conv, or that are already a single Conv, are left alone.
  */
-export function planRegions(ctx: PassContext, regions: readonly Region[]): { rewrites: Rewrite[]; reports: RegionReport[] } {
+export function planRegions(
+  ctx: PassContext,
+  regions: readonly Region[],
+): { rewrites: Rewrite[]; reports: RegionReport[] } {
   const rewrites: Rewrite[] = [];
   const reports: RegionReport[] = [];
   regions.forEach((region, id) => {
@@ -72,18 +75,40 @@ export function planRegions(ctx: PassContext, regions: readonly Region[]): { rew
       let firstReason = '';
       let longest = '';
       for (let j = Math.min(segs.length - 1, i + MAX_SPAN - 1); j >= i; j--) {
-        const run: Segment = { from: segs[i].from, to: segs[j].to, ops: segs.slice(i, j + 1).flatMap((s) => s.ops) };
+        const run: Segment = {
+          from: segs[i].from,
+          to: segs[j].to,
+          ops: segs.slice(i, j + 1).flatMap((s) => s.ops),
+        };
         const attempt = tryCollapse(ctx, run);
         if ('conv' in attempt) {
           const nodes = run.ops.flatMap((op) => [...op.absorbs, op.node]);
           const last = run.ops[run.ops.length - 1].node;
-          rewrites.push({ from: run.from, to: run.to, conv: attempt.conv, nodes, name: nodeLabel(ctx.index.graph.node[last], last), region: id, segment: parts.length });
-          parts.push({ ...describe(ctx, run), collapsed: true, before: attempt.before, after: attempt.after, kernel: [...attempt.conv.shape] });
+          rewrites.push({
+            from: run.from,
+            to: run.to,
+            conv: attempt.conv,
+            nodes,
+            name: nodeLabel(ctx.index.graph.node[last], last),
+            region: id,
+            segment: parts.length,
+          });
+          parts.push({
+            ...describe(ctx, run),
+            collapsed: true,
+            before: attempt.before,
+            after: attempt.after,
+            kernel: [...attempt.conv.shape],
+          });
           i = j + 1;
           done = true;
           break;
         }
-        if (j === i) firstReason = longest !== '' && longest !== attempt.reason ? `${attempt.reason} (with what follows: ${longest})` : attempt.reason;
+        if (j === i)
+          firstReason =
+            longest !== '' && longest !== attempt.reason
+              ? `${attempt.reason} (with what follows: ${longest})`
+              : attempt.reason;
         else if (longest === '') longest = attempt.reason;
       }
       if (!done) {
@@ -96,7 +121,9 @@ export function planRegions(ctx: PassContext, regions: readonly Region[]): { rew
       kind: blockKind(ctx, region),
       input: region.input,
       output: region.output,
-      nodes: region.ops.flatMap((op) => [...op.absorbs, op.node]).map((k) => nodeLabel(ctx.index.graph.node[k], k)),
+      nodes: region.ops
+        .flatMap((op) => [...op.absorbs, op.node])
+        .map((k) => nodeLabel(ctx.index.graph.node[k], k)),
       status: statusOf(parts),
       segments: parts,
       shapeDependent: region.ops.some((op) => op.shapeDependent),
@@ -112,7 +139,9 @@ export function statusOf(parts: readonly SegmentReport[]): RegionReport['status'
 }
 
 function describe(ctx: PassContext, s: Segment): { from: string; to: string; nodes: string[] } {
-  const nodes = s.ops.flatMap((op) => [...op.absorbs, op.node]).map((k) => nodeLabel(ctx.index.graph.node[k], k));
+  const nodes = s.ops
+    .flatMap((op) => [...op.absorbs, op.node])
+    .map((k) => nodeLabel(ctx.index.graph.node[k], k));
   return { from: s.from, to: s.to, nodes };
 }
 
@@ -134,12 +163,16 @@ function tryCollapse(ctx: PassContext, s: Segment): Attempt {
     const cost = costOf(expr, [d[0], d[1], d[2], d[3]]);
     const out = dimsOf(ctx, s.to)!;
     if (cost.outputShape.join('x') !== out.join('x')) {
-      return { reason: `its expression gives ${cost.outputShape.join('x')}, the graph ${out.join('x')}` };
+      return {
+        reason: `its expression gives ${cost.outputShape.join('x')}, the graph ${out.join('x')}`,
+      };
     }
     const before = { params: cost.training.params, macs: cost.training.macs };
     const after = { params: cost.collapsed.params, macs: cost.collapsed.macs };
     if (after.macs > before.macs) {
-      return { reason: `one conv would cost ${after.macs} multiply-adds instead of ${before.macs}` };
+      return {
+        reason: `one conv would cost ${after.macs} multiply-adds instead of ${before.macs}`,
+      };
     }
     return { conv: collapse(expr), before, after };
   } catch (e) {

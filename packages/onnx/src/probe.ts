@@ -26,25 +26,38 @@ export function inputDims(model: ModelProto, shapes: InputShapes = {}): Map<stri
     const declared = info.type?.tensorType?.shape?.dim;
     let dims: number[];
     if (given !== undefined) dims = [...given];
-    else if (declared === undefined) throw new UsageError(`inputDims: input '${name}' has no declared shape; pass --shape ${name}=1x3x224x224`);
+    else if (declared === undefined)
+      throw new UsageError(
+        `inputDims: input '${name}' has no declared shape; pass --shape ${name}=1x3x224x224`,
+      );
     else {
       dims = declared.map((d, k) => {
         if (d.dimValue !== undefined && d.dimValue > 0) return d.dimValue;
-        throw new UsageError(`inputDims: input '${name}' dim ${k} is dynamic ('${d.dimParam ?? '?'}'); pass --shape ${name}=${declared.map((e) => e.dimValue || 1).join('x')}`);
+        throw new UsageError(
+          `inputDims: input '${name}' dim ${k} is dynamic ('${d.dimParam ?? '?'}'); pass --shape ${name}=${declared.map((e) => e.dimValue || 1).join('x')}`,
+        );
       });
     }
     if (elementCount(dims, `inputDims: input '${name}'`) > MAX_INPUT_ELEMENTS) {
-      throw new UsageError(`inputDims: input '${name}' [${dims.join(', ')}] has more than ${MAX_INPUT_ELEMENTS} elements; pass a smaller --shape`);
+      throw new UsageError(
+        `inputDims: input '${name}' [${dims.join(', ')}] has more than ${MAX_INPUT_ELEMENTS} elements; pass a smaller --shape`,
+      );
     }
     const type = info.type?.tensorType?.elemType ?? 1;
-    if (type !== 1) throw new UsageError(`inputDims: input '${name}' has element type ${type}; only float32 inputs are supported`);
+    if (type !== 1)
+      throw new UsageError(
+        `inputDims: input '${name}' has element type ${type}; only float32 inputs are supported`,
+      );
     out.set(name, dims);
   }
   return out;
 }
 
 /** Seeded uniform [-1, 1) float32 inputs for every graph input. */
-export function randomFeeds(dims: ReadonlyMap<string, readonly number[]>, seed: number): Record<string, DenseTensor> {
+export function randomFeeds(
+  dims: ReadonlyMap<string, readonly number[]>,
+  seed: number,
+): Record<string, DenseTensor> {
   const next = seededRandom(seed);
   const feeds: Record<string, DenseTensor> = {};
   for (const [name, d] of dims) {
@@ -59,11 +72,16 @@ export function randomFeeds(dims: ReadonlyMap<string, readonly number[]>, seed: 
  * Runs the model once with every top-level node output exposed as a graph output, and returns
  * the value of every tensor: inputs, initializers and node outputs (the probe).
  */
-export async function probeModel(model: ModelProto, feeds: Record<string, DenseTensor>, options: RunOptions = {}): Promise<Map<string, DenseTensor>> {
+export async function probeModel(
+  model: ModelProto,
+  feeds: Record<string, DenseTensor>,
+  options: RunOptions = {},
+): Promise<Map<string, DenseTensor>> {
   const graph = model.graph!;
   const declared = new Set(graph.output.map((o) => o.name));
   const extra: ValueInfoProto[] = [];
-  for (const node of graph.node) for (const o of node.output) if (o !== '' && !declared.has(o)) extra.push({ name: o });
+  for (const node of graph.node)
+    for (const o of node.output) if (o !== '' && !declared.has(o)) extra.push({ name: o });
   const probe: ModelProto = { ...model, graph: { ...graph, output: [...graph.output, ...extra] } };
   const names = [...graph.output.map((o) => o.name ?? ''), ...extra.map((o) => o.name ?? '')];
   const values = await runModel(encodeModel(probe), feeds, names, options);

@@ -118,13 +118,22 @@ export function decodeModel(bytes: Uint8Array): ModelProto {
   try {
     message = type.decode(bytes);
   } catch (e) {
-    throw new OnnxFormatError(`decodeModel: ${bytes.length} bytes are not an ONNX ModelProto (${(e as Error).message})`, {
-      cause: e,
-    });
+    throw new OnnxFormatError(
+      `decodeModel: ${bytes.length} bytes are not an ONNX ModelProto (${(e as Error).message})`,
+      {
+        cause: e,
+      },
+    );
   }
-  const model = type.toObject(message, { longs: Number, enums: Number, arrays: true }) as ModelProto;
+  const model = type.toObject(message, {
+    longs: Number,
+    enums: Number,
+    arrays: true,
+  }) as ModelProto;
   if (model.graph === undefined) {
-    throw new OnnxFormatError(`decodeModel: ${bytes.length} bytes decode to a ModelProto without a graph`);
+    throw new OnnxFormatError(
+      `decodeModel: ${bytes.length} bytes decode to a ModelProto without a graph`,
+    );
   }
   return model;
 }
@@ -135,6 +144,9 @@ export function encodeModel(model: ModelProto): Uint8Array {
   try {
     return type.encode(type.fromObject(model)).finish();
   } catch (e) {
-    throw new OnnxFormatError(`encodeModel: the model cannot be encoded (${(e as Error).message})`, { cause: e });
+    throw new OnnxFormatError(
+      `encodeModel: the model cannot be encoded (${(e as Error).message})`,
+      { cause: e },
+    );
   }
 }

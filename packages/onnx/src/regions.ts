@@ -37,7 +37,8 @@ export function findRegions(ctx: PassContext): RegionScan {
   for (;;) {
     const regions = grow(ctx, ops, owner);
     const mixers = regions.flatMap((r) => mixing(ctx, r));
-    if (mixers.length === 0) return { regions: regions.map((r) => toRegion(ctx, r)), excluded: finalExcluded() };
+    if (mixers.length === 0)
+      return { regions: regions.map((r) => toRegion(ctx, r)), excluded: finalExcluded() };
     for (const m of mixers) {
       ops.delete(m.node);
       excluded.push(m);
@@ -45,10 +46,15 @@ export function findRegions(ctx: PassContext): RegionScan {
   }
 }
 
-function grow(ctx: PassContext, ops: ReadonlyMap<number, LinearOp>, owner: ReadonlyMap<number, number>): LinearOp[][] {
+function grow(
+  ctx: PassContext,
+  ops: ReadonlyMap<number, LinearOp>,
+  owner: ReadonlyMap<number, number>,
+): LinearOp[][] {
   const regionOf = new Map<number, number>();
   const regions: LinearOp[][] = [];
-  const readers = (tensor: string) => (ctx.index.consumers.get(tensor) ?? []).map((c) => owner.get(c) ?? c);
+  const readers = (tensor: string) =>
+    (ctx.index.consumers.get(tensor) ?? []).map((c) => owner.get(c) ?? c);
   for (const i of [...ctx.index.order].reverse()) {
     const op = ops.get(i);
     if (op === undefined) continue;
@@ -70,13 +76,17 @@ function mixing(ctx: PassContext, ops: readonly LinearOp[]): NotLinear[] {
   const inside = new Map<string, LinearOp>();
   for (const op of ops) inside.set(ctx.index.graph.node[op.node].output[0], op);
   const sources = new Map<string, Set<string>>();
-  const of = (t: string): Set<string> => (inside.has(t) ? (sources.get(t) ?? new Set()) : new Set([t]));
+  const of = (t: string): Set<string> =>
+    inside.has(t) ? (sources.get(t) ?? new Set()) : new Set([t]);
   const out: NotLinear[] = [];
   for (const op of ops) {
     const s = new Set(op.inputs.flatMap((t) => [...of(t)]));
     sources.set(ctx.index.graph.node[op.node].output[0], s);
     if (s.size > 1) {
-      out.push({ node: op.node, reason: `${ctx.index.graph.node[op.node].opType ?? ''}: combines activations from different inputs (${[...s].join(', ')})` });
+      out.push({
+        node: op.node,
+        reason: `${ctx.index.graph.node[op.node].opType ?? ''}: combines activations from different inputs (${[...s].join(', ')})`,
+      });
     }
   }
   return out;

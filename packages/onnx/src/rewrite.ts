@@ -16,7 +16,11 @@ export const MAX_FOLD_ELEMENTS = 2 ** 24;
  */
 export function rewriteGraph(ctx: PassContext, rewrites: readonly Rewrite[]): GraphProto {
   const graph = ctx.index.graph;
-  const taken = new Set<string>([...ctx.index.initializers.keys(), ...ctx.index.producer.keys(), ...ctx.index.inputs]);
+  const taken = new Set<string>([
+    ...ctx.index.initializers.keys(),
+    ...ctx.index.producer.keys(),
+    ...ctx.index.inputs,
+  ]);
   const unique = (base: string) => {
     let name = base;
     for (let k = 1; taken.has(name); k++) name = `${base}_${k}`;
@@ -28,7 +32,10 @@ export function rewriteGraph(ctx: PassContext, rewrites: readonly Rewrite[]): Gr
   for (const r of rewrites) {
     const w = unique(`${r.to}.reparam.weight`);
     const b = unique(`${r.to}.reparam.bias`);
-    added.push(floatTensor(w, r.conv.shape, r.conv.weight), floatTensor(b, [r.conv.shape[0]], r.conv.bias));
+    added.push(
+      floatTensor(w, r.conv.shape, r.conv.weight),
+      floatTensor(b, [r.conv.shape[0]], r.conv.bias),
+    );
     const last = r.nodes[r.nodes.length - 1];
     for (const k of r.nodes) replaced.set(k, null);
     replaced.set(last, convNode(r.name, r.from, w, b, r.to, r.conv));
@@ -47,25 +54,48 @@ export function rewriteGraph(ctx: PassContext, rewrites: readonly Rewrite[]): Gr
 function convNode(name: string, x: string, w: string, b: string, y: string, c: Conv): NodeProto {
   const g = c.geometry;
   return {
-    name, opType: 'Conv', domain: '', input: [x, w, b], output: [y],
+    name,
+    opType: 'Conv',
+    domain: '',
+    input: [x, w, b],
+    output: [y],
     attribute: [
-      attribute('dilations', [...g.dilation]), attribute('group', g.groups), attribute('kernel_shape', [c.shape[2], c.shape[3]]),
-      attribute('pads', [...g.padding]), attribute('strides', [...g.stride]),
+      attribute('dilations', [...g.dilation]),
+      attribute('group', g.groups),
+      attribute('kernel_shape', [c.shape[2], c.shape[3]]),
+      attribute('pads', [...g.padding]),
+      attribute('strides', [...g.stride]),
     ],
   };
 }
 
 /** A computed constant node (not a Constant) becomes initializers for its outputs. */
 function foldable(ctx: PassContext, node: NodeProto, added: TensorProto[]): NodeProto | undefined {
-  if (node.opType === 'Constant' || node.output.some((o) => o !== '' && ctx.kinds.get(o) !== 'const')) return undefined;
+  if (
+    node.opType === 'Constant' ||
+    node.output.some((o) => o !== '' && ctx.kinds.get(o) !== 'const')
+  )
+    return undefined;
   const tensors: TensorProto[] = [];
   for (const o of node.output) {
     if (o === '') continue;
     const v = ctx.values.get(o);
-    if (v === undefined || v.data.length > MAX_FOLD_ELEMENTS || ctx.index.outputs.has(o)) return undefined;
-    const type = { float32: DataType.FLOAT, int64: DataType.INT64, int32: DataType.INT32, bool: DataType.BOOL, float64: DataType.DOUBLE, uint8: DataType.UINT8, int8: DataType.INT8 }[v.type];
+    if (v === undefined || v.data.length > MAX_FOLD_ELEMENTS || ctx.index.outputs.has(o))
+      return undefined;
+    const type = {
+      float32: DataType.FLOAT,
+      int64: DataType.INT64,
+      int32: DataType.INT32,
+      bool: DataType.BOOL,
+      float64: DataType.DOUBLE,
+      uint8: DataType.UINT8,
+      int8: DataType.INT8,
+    }[v.type];
     if (type === undefined) return undefined;
-    const bytes = v.data instanceof Float64Array && type === DataType.FLOAT ? new Uint8Array(Float32Array.from(v.data).buffer) : new Uint8Array(v.data.buffer, v.data.byteOffset, v.data.byteLength).slice();
+    const bytes =
+      v.data instanceof Float64Array && type === DataType.FLOAT
+        ? new Uint8Array(Float32Array.from(v.data).buffer)
+        : new Uint8Array(v.data.buffer, v.data.byteOffset, v.data.byteLength).slice();
     tensors.push(rawTensor(o, v.dims, type, bytes));
   }
   added.push(...tensors);
@@ -81,13 +111,17 @@ export function prune(graph: GraphProto): GraphProto {
     if (node.output.some((o) => needed.has(o))) {
       keep[i] = true;
       for (const x of node.input) needed.add(x);
-      for (const a of node.attribute) for (const g of [a.g, ...a.graphs]) g?.node.forEach((n) => n.input.forEach((x) => needed.add(x)));
+      for (const a of node.attribute)
+        for (const g of [a.g, ...a.graphs])
+          g?.node.forEach((n) => n.input.forEach((x) => needed.add(x)));
     }
   }
   const nodes = graph.node.filter((_, i) => keep[i]);
   const produced = new Set(nodes.flatMap((n) => n.output));
   const initializer = graph.initializer.filter((t) => needed.has(t.name ?? ''));
   const inits = new Set(initializer.map((t) => t.name ?? ''));
-  const valueInfo = graph.valueInfo.filter((v) => produced.has(v.name ?? '') || inits.has(v.name ?? ''));
+  const valueInfo = graph.valueInfo.filter(
+    (v) => produced.has(v.name ?? '') || inits.has(v.name ?? ''),
+  );
   return { ...graph, node: nodes, initializer, valueInfo };
 }

@@ -11,7 +11,8 @@ export interface Segment {
   readonly ops: readonly LinearOp[];
 }
 
-const outputOf = (ctx: PassContext, op: LinearOp): string => ctx.index.graph.node[op.node].output[0];
+const outputOf = (ctx: PassContext, op: LinearOp): string =>
+  ctx.index.graph.node[op.node].output[0];
 
 /**
  * Splits a region at its cut tensors (tensors every input-to-output path passes through), in
@@ -40,7 +41,12 @@ export function cutSegments(ctx: PassContext, region: Region): Segment[] {
 }
 
 /** The expression of ops (in topological order) from tensor `from` to tensor `to`; null when it is the identity. */
-export function segmentExpr(ctx: PassContext, from: string, to: string, ops: readonly LinearOp[]): Expr | null {
+export function segmentExpr(
+  ctx: PassContext,
+  from: string,
+  to: string,
+  ops: readonly LinearOp[],
+): Expr | null {
   const byOutput = new Map(ops.map((op) => [outputOf(ctx, op), op]));
   const memo = new Map<string, Term>();
   const term = (t: string): Term => {
@@ -51,7 +57,10 @@ export function segmentExpr(ctx: PassContext, from: string, to: string, ops: rea
     if (t === from) result = { expr: null, channels };
     else {
       const op = byOutput.get(t);
-      if (op === undefined) throw new Error(`segmentExpr: '${t}' is neither produced in the segment nor its input '${from}'`);
+      if (op === undefined)
+        throw new Error(
+          `segmentExpr: '${t}' is neither produced in the segment nor its input '${from}'`,
+        );
       result = { expr: op.build(op.inputs.map(term)), channels };
     }
     memo.set(t, result);

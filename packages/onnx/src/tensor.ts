@@ -13,7 +13,20 @@ export const DataType = {
   DOUBLE: 11,
 } as const;
 
-const BYTES: Record<number, number> = { 1: 4, 2: 1, 3: 1, 4: 2, 5: 2, 6: 4, 7: 8, 9: 1, 10: 2, 11: 8, 12: 4, 13: 8 };
+const BYTES: Record<number, number> = {
+  1: 4,
+  2: 1,
+  3: 1,
+  4: 2,
+  5: 2,
+  6: 4,
+  7: 8,
+  9: 1,
+  10: 2,
+  11: 8,
+  12: 4,
+  13: 8,
+};
 
 /** Largest tensor this package accepts, in elements (2^28: 1 GiB of float32). */
 export const MAX_ELEMENTS = 2 ** 28;
@@ -22,10 +35,13 @@ export const MAX_ELEMENTS = 2 ** 28;
 export function elementCount(dims: readonly number[], where: string): number {
   let n = 1;
   for (const d of dims) {
-    if (!Number.isSafeInteger(d) || d < 0) throw new OnnxFormatError(`${where}: dimension ${d} in [${dims.join(', ')}] is not a size`);
+    if (!Number.isSafeInteger(d) || d < 0)
+      throw new OnnxFormatError(`${where}: dimension ${d} in [${dims.join(', ')}] is not a size`);
     n *= d;
     if (n > MAX_ELEMENTS) {
-      throw new OnnxFormatError(`${where}: dims [${dims.join(', ')}] declare more than ${MAX_ELEMENTS} elements`);
+      throw new OnnxFormatError(
+        `${where}: dims [${dims.join(', ')}] declare more than ${MAX_ELEMENTS} elements`,
+      );
     }
   }
   return n;
@@ -43,7 +59,8 @@ export function checkTensor(t: TensorProto, where: string): void {
   const n = elementCount(t.dims, name);
   const type = t.dataType ?? 0;
   if (type === 8) {
-    if (t.stringData.length !== n) throw new OnnxFormatError(`${name}: ${t.stringData.length} strings for ${n} elements`);
+    if (t.stringData.length !== n)
+      throw new OnnxFormatError(`${name}: ${t.stringData.length} strings for ${n} elements`);
     return;
   }
   const size = bytesPerElement(type);
@@ -51,12 +68,17 @@ export function checkTensor(t: TensorProto, where: string): void {
   if (t.dataLocation === 1) throw new OnnxFormatError(`${name}: external data was not resolved`);
   if (t.rawData !== undefined && t.rawData.length > 0) {
     if (t.rawData.length !== n * size) {
-      throw new OnnxFormatError(`${name}: raw data has ${t.rawData.length} bytes, dims [${t.dims.join(', ')}] need ${n * size}`);
+      throw new OnnxFormatError(
+        `${name}: raw data has ${t.rawData.length} bytes, dims [${t.dims.join(', ')}] need ${n * size}`,
+      );
     }
     return;
   }
   const stored = typedLength(t, type);
-  if (stored !== n) throw new OnnxFormatError(`${name}: ${stored} stored values, dims [${t.dims.join(', ')}] need ${n}`);
+  if (stored !== n)
+    throw new OnnxFormatError(
+      `${name}: ${stored} stored values, dims [${t.dims.join(', ')}] need ${n}`,
+    );
 }
 
 function typedLength(t: TensorProto, type: number): number {
@@ -80,35 +102,58 @@ export function tensorValues(t: TensorProto): Float64Array {
     const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     const out = new Float64Array(n);
     const size = bytesPerElement(type);
-    if (size === undefined || raw.length !== n * size) throw new OnnxFormatError(`${where}: raw data does not match type ${type} and ${n} elements`);
+    if (size === undefined || raw.length !== n * size)
+      throw new OnnxFormatError(`${where}: raw data does not match type ${type} and ${n} elements`);
     for (let i = 0; i < n; i++) out[i] = readRaw(view, type, i, where);
     return out;
   }
-  const source = type === DataType.FLOAT ? t.floatData
-    : type === DataType.DOUBLE ? t.doubleData
-    : type === DataType.INT64 ? t.int64Data
-    : type === 12 || type === 13 ? t.uint64Data
-    : type === 8 ? undefined : t.int32Data;
-  if (source === undefined) throw new OnnxFormatError(`${where}: string tensors have no numeric values`);
+  const source =
+    type === DataType.FLOAT
+      ? t.floatData
+      : type === DataType.DOUBLE
+        ? t.doubleData
+        : type === DataType.INT64
+          ? t.int64Data
+          : type === 12 || type === 13
+            ? t.uint64Data
+            : type === 8
+              ? undefined
+              : t.int32Data;
+  if (source === undefined)
+    throw new OnnxFormatError(`${where}: string tensors have no numeric values`);
   if (type === DataType.FLOAT16) return Float64Array.from(source, halfToFloat);
-  if (source.length !== n) throw new OnnxFormatError(`${where}: ${source.length} values for ${n} elements`);
+  if (source.length !== n)
+    throw new OnnxFormatError(`${where}: ${source.length} values for ${n} elements`);
   return Float64Array.from(source);
 }
 
 function readRaw(view: DataView, type: number, i: number, where: string): number {
   switch (type) {
-    case 1: return view.getFloat32(i * 4, true);
-    case 11: return view.getFloat64(i * 8, true);
-    case 7: return Number(view.getBigInt64(i * 8, true));
-    case 13: return Number(view.getBigUint64(i * 8, true));
-    case 6: return view.getInt32(i * 4, true);
-    case 12: return view.getUint32(i * 4, true);
-    case 5: return view.getInt16(i * 2, true);
-    case 4: return view.getUint16(i * 2, true);
-    case 3: return view.getInt8(i);
-    case 2: case 9: return view.getUint8(i);
-    case 10: return halfToFloat(view.getUint16(i * 2, true));
-    default: throw new OnnxFormatError(`${where}: data type ${type} is not numeric`);
+    case 1:
+      return view.getFloat32(i * 4, true);
+    case 11:
+      return view.getFloat64(i * 8, true);
+    case 7:
+      return Number(view.getBigInt64(i * 8, true));
+    case 13:
+      return Number(view.getBigUint64(i * 8, true));
+    case 6:
+      return view.getInt32(i * 4, true);
+    case 12:
+      return view.getUint32(i * 4, true);
+    case 5:
+      return view.getInt16(i * 2, true);
+    case 4:
+      return view.getUint16(i * 2, true);
+    case 3:
+      return view.getInt8(i);
+    case 2:
+    case 9:
+      return view.getUint8(i);
+    case 10:
+      return halfToFloat(view.getUint16(i * 2, true));
+    default:
+      throw new OnnxFormatError(`${where}: data type ${type} is not numeric`);
   }
 }
 
@@ -122,13 +167,26 @@ function halfToFloat(h: number): number {
 }
 
 /** A float32 initializer with little-endian raw data. */
-export function floatTensor(name: string, dims: readonly number[], values: ArrayLike<number>): TensorProto {
+export function floatTensor(
+  name: string,
+  dims: readonly number[],
+  values: ArrayLike<number>,
+): TensorProto {
   const data = Float32Array.from(values);
-  return emptyTensor(name, dims, DataType.FLOAT, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  return emptyTensor(
+    name,
+    dims,
+    DataType.FLOAT,
+    new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+  );
 }
 
 /** An int64 initializer with little-endian raw data; values beyond the int64 range clamp to INT64_MIN/MAX. */
-export function int64Tensor(name: string, dims: readonly number[], values: ArrayLike<number>): TensorProto {
+export function int64Tensor(
+  name: string,
+  dims: readonly number[],
+  values: ArrayLike<number>,
+): TensorProto {
   const max = 2n ** 63n - 1n;
   const data = BigInt64Array.from(Array.from(values), (v) => {
     const b = BigInt(v);
@@ -138,13 +196,32 @@ export function int64Tensor(name: string, dims: readonly number[], values: Array
 }
 
 /** A tensor of any type from raw little-endian bytes. */
-export function rawTensor(name: string, dims: readonly number[], dataType: number, rawData: Uint8Array): TensorProto {
+export function rawTensor(
+  name: string,
+  dims: readonly number[],
+  dataType: number,
+  rawData: Uint8Array,
+): TensorProto {
   return emptyTensor(name, dims, dataType, rawData);
 }
 
-function emptyTensor(name: string, dims: readonly number[], dataType: number, rawData: Uint8Array): TensorProto {
+function emptyTensor(
+  name: string,
+  dims: readonly number[],
+  dataType: number,
+  rawData: Uint8Array,
+): TensorProto {
   return {
-    name, dims: [...dims], dataType, rawData,
-    floatData: [], int32Data: [], int64Data: [], doubleData: [], uint64Data: [], stringData: [], externalData: [],
+    name,
+    dims: [...dims],
+    dataType,
+    rawData,
+    floatData: [],
+    int32Data: [],
+    int64Data: [],
+    doubleData: [],
+    uint64Data: [],
+    stringData: [],
+    externalData: [],
   };
 }

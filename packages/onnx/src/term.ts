@@ -15,5 +15,12 @@ export const asExpr = (t: Term): Expr => t.expr ?? identity(t.channels);
 /** `y[c] = factor[c] * x[c] + offset[c]` as a depthwise 1x1 conv. */
 export function affine(factors: ArrayLike<number>, offsets: ArrayLike<number>): Expr {
   const c = factors.length;
-  return conv(makeConv({ shape: [c, 1, 1, 1], weight: Float64Array.from(factors), bias: Float64Array.from(offsets), groups: c }));
+  return conv(
+    makeConv({
+      shape: [c, 1, 1, 1],
+      weight: Float64Array.from(factors),
+      bias: Float64Array.from(offsets),
+      groups: c,
+    }),
+  );
 }

@@ -31,7 +31,15 @@ describe('verifyModels', () => {
     const graph = out.graph!;
     const k = graph.initializer.findIndex((t) => (t.name ?? '').endsWith('.reparam.weight'));
     const w = tensorValues(graph.initializer[k]).map((v) => v * (1 + 1e-3));
-    const broken: ModelProto = { ...out, graph: { ...graph, initializer: graph.initializer.map((t, i) => (i === k ? floatTensor(t.name ?? '', t.dims, w) : t)) } };
+    const broken: ModelProto = {
+      ...out,
+      graph: {
+        ...graph,
+        initializer: graph.initializer.map((t, i) =>
+          i === k ? floatTensor(t.name ?? '', t.dims, w) : t,
+        ),
+      },
+    };
     const r = await verifyModels(model, broken);
     expect(r.ok).toBe(false);
     expect(r.worst.name).toBe(model.graph!.output[0].name);

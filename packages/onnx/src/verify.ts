@@ -35,7 +35,11 @@ export interface VerifyResult {
  * Runs `reference` and `candidate` in onnxruntime-web on the same seeded random inputs and
  * compares every graph output of `reference` (the candidate must have the same names).
  */
-export async function verifyModels(reference: ModelProto, candidate: ModelProto, options: VerifyOptions = {}): Promise<VerifyResult> {
+export async function verifyModels(
+  reference: ModelProto,
+  candidate: ModelProto,
+  options: VerifyOptions = {},
+): Promise<VerifyResult> {
   const tolerance = options.tolerance ?? 1e-5;
   const dims = inputDims(reference, options.shapes);
   const outputs = reference.graph!.output.map((o) => o.name ?? '');
@@ -45,7 +49,10 @@ export async function verifyModels(reference: ModelProto, candidate: ModelProto,
   const worst = new Map<string, Difference>();
   for (let s = 0; s < (options.samples ?? 2); s++) {
     const feeds = randomFeeds(dims, (options.seed ?? 1) + s);
-    const ref = s === 0 && options.referenceFirst !== undefined ? options.referenceFirst : await runModel(refBytes, feeds, names, options);
+    const ref =
+      s === 0 && options.referenceFirst !== undefined
+        ? options.referenceFirst
+        : await runModel(refBytes, feeds, names, options);
     const got = await runModel(candBytes, feeds, names, options);
     for (const name of names) {
       const d = difference(name, ref.get(name)!, got.get(name)!);
@@ -68,5 +75,7 @@ function withOutputs(model: ModelProto, names: readonly string[]): ModelProto {
   const graph = model.graph!;
   const have = new Set(graph.output.map((o) => o.name));
   const extra = names.filter((n) => !have.has(n)).map((name) => ({ name }));
-  return extra.length === 0 ? model : { ...model, graph: { ...graph, output: [...graph.output, ...extra] } };
+  return extra.length === 0
+    ? model
+    : { ...model, graph: { ...graph, output: [...graph.output, ...extra] } };
 }

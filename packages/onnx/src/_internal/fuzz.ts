@@ -34,7 +34,8 @@ export async function fuzzOne(bytes: Uint8Array): Promise<FuzzOutcome> {
     await convertModel(parseModel(bytes), { samples: 1 });
     return 'converted';
   } catch (e) {
-    if (e instanceof OnnxFormatError || e instanceof UsageError || e instanceof VerificationError) return e.name;
+    if (e instanceof OnnxFormatError || e instanceof UsageError || e instanceof VerificationError)
+      return e.name;
     throw e;
   }
 }
