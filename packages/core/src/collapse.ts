@@ -6,9 +6,10 @@ import { describeFill, sameValues } from './_internal/fill.js';
 import { type FillConv, padsInput, toFillConv, withoutFill } from './_internal/fill-conv.js';
 import { concatFillConvs, sumFillConvs, withNonNegativePadding } from './_internal/sum.js';
 import { avgPoolAsConv } from './rules/avg-pool-conv.js';
-import { batchNormAsConv } from './rules/fuse-batch-norm.js';
+import { batchNormAsConv, foldBatchNorm } from './rules/fuse-batch-norm.js';
+import { markFresh, release } from './_internal/fresh.js';
 import { identityConv } from './rules/identity-conv.js';
-import type { Conv } from './types.js';
+import type { BatchNorm, Conv } from './types.js';
 
 /** Options of {@link collapse}. */
 export interface CollapseOptions {
@@ -39,6 +40,7 @@ export function collapse(expr: Expr, options: CollapseOptions = {}): Conv {
       `the block pads its input with ${describeFill(result.fill)}, a convolution pads with zeros; put the pad-with-values stage after a 1x1 stage whose bias it repeats`,
     );
   }
+  release(result.weight);
   const conv = withoutFill(result);
   if (options.precision === 'float64') return conv;
   return { ...conv, weight: new Float32Array(conv.weight), bias: new Float32Array(conv.bias) };
@@ -98,13 +100,31 @@ function collapseNode(expr: Expr, channels: number): FillConv {
         'collapse(concat)',
       );
     case 'sequence': {
-      let acc = collapseNode(expr.stages[0], channels);
-      for (const stage of expr.stages.slice(1)) {
+      const [head, next] = expr.stages;
+      // conv then batch-norm, the commonest pair: fold straight from the caller's weights.
+      const folded =
+        head.kind === 'conv' &&
+        next?.kind === 'batchNorm' &&
+        next.batchNorm.gamma.length === head.conv.shape[0];
+      let acc = folded
+        ? foldFresh(head.conv, next.batchNorm, channels)
+        : collapseNode(head, channels);
+      for (const stage of expr.stages.slice(folded ? 2 : 1)) {
         acc = composeFillConvs(acc, collapseNode(stage, acc.shape[0]), 'collapse(sequence)');
       }
       return acc;
     }
   }
+}
+
+function foldFresh(c: Conv, bn: BatchNorm, channels: number): FillConv {
+  validateConv(c, 'collapse');
+  if (c.shape[1] * c.geometry.groups !== channels)
+    throw new ShapeError(
+      `collapse: a conv has ${c.shape[1] * c.geometry.groups} channels, its input has ${channels}`,
+    );
+  const f = foldBatchNorm(c, bn);
+  return { ...f, weight: markFresh(f.weight) };
 }
 
 /** How many channels an expression reads, if it says (zero padding alone does not). */

@@ -2,6 +2,7 @@ import { NotEquivalentError, ShapeError } from '../errors.js';
 import { fmt } from '../geometry.js';
 import { describeFill, sameValues } from './fill.js';
 import { type FillConv, padsInput } from './fill-conv.js';
+import { markFresh } from './fresh.js';
 import { gcd } from './math.js';
 
 /**
@@ -47,7 +48,7 @@ export function composeFillConvs(first: FillConv, second: FillConv, rule: string
   const pB = second.geometry.padding;
   return {
     shape: [outC, inPerGroup, kh, kw],
-    weight,
+    weight: markFresh(weight),
     bias,
     fill,
     geometry: {
@@ -199,5 +200,5 @@ function scaleOutputs(first: FillConv, second: FillConv): FillConv {
     for (let k = o * perOut; k < (o + 1) * perOut; k++) weight[k] = first.weight[k] * f;
     bias[o] = first.bias[o] * f + second.bias[o];
   }
-  return { ...first, weight, bias };
+  return { ...first, weight: markFresh(weight), bias };
 }

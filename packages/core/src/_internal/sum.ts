@@ -3,6 +3,7 @@ import { fmt } from '../geometry.js';
 import { commonFill } from './fill.js';
 import type { FillConv } from './fill-conv.js';
 import { windowsOf } from './fill-conv.js';
+import { isFresh, markFresh, release } from './fresh.js';
 import { gcd } from './math.js';
 import { accumulateRetapped, type TapLayout } from './retap.js';
 import { commonWindow } from './window.js';
@@ -52,17 +53,23 @@ export function combine(
   const fill = commonFill(convs, rule);
   const outChannels = stack ? convs.reduce((a, c) => a + c.shape[0], 0) : convs[0].shape[0];
   const inPerGroup = layout.inChannels / layout.groups;
-  const weight = new Float64Array(outChannels * inPerGroup * layout.rows.taps * layout.cols.taps);
+  const size = outChannels * inPerGroup * layout.rows.taps * layout.cols.taps;
+  // A sum may accumulate into a branch's own fresh array when it already has the target layout.
+  const host = stack
+    ? undefined
+    : convs.find((c) => c.weight.length === size && isFresh(c.weight) && hasLayout(c, layout));
+  const weight = host ? host.weight : markFresh(new Float64Array(size));
   const bias = new Float64Array(outChannels);
   let offset = 0;
   for (const c of convs) {
-    accumulateRetapped(weight, layout, c, offset);
+    if (c === host) release(c.weight);
+    else accumulateRetapped(weight, layout, c, offset);
     for (let o = 0; o < c.shape[0]; o++) bias[offset + o] += c.bias[o];
     if (stack) offset += c.shape[0];
   }
   return {
     shape: [outChannels, inPerGroup, layout.rows.taps, layout.cols.taps],
-    weight,
+    weight: markFresh(weight),
     bias,
     fill,
     geometry: {
@@ -105,3 +112,10 @@ export function withNonNegativePadding(conv: FillConv, rule: string): FillConv {
 }
 
 export const shapeText = (c: FillConv): string => fmt(c.shape);
+
+function hasLayout(c: FillConv, layout: TapLayout): boolean {
+  const [rows, cols] = windowsOf(c);
+  const same = (a: typeof rows, b: typeof rows) =>
+    a.taps === b.taps && a.padBefore === b.padBefore && (a.taps === 1 || a.dilation === b.dilation);
+  return c.geometry.groups === layout.groups && same(rows, layout.rows) && same(cols, layout.cols);
+}

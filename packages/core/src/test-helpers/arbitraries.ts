@@ -120,16 +120,14 @@ function leafArb(spec: Spec): fc.Arbitrary<Node> {
         const th = spec.reach[0] + kh - 1;
         const tw = spec.reach[1] + kw - 1;
         if (th < 0 || tw < 0) return convArb(spec).map(conv);
-        return fc
-          .tuple(splitArb(th), splitArb(tw))
-          .map(([[t, b], [l, r]]) =>
-            avgPool({
-              channels: spec.cin,
-              kernel: [kh, kw],
-              stride: spec.stride,
-              padding: [t, l, b, r],
-            }),
-          );
+        return fc.tuple(splitArb(th), splitArb(tw)).map(([[t, b], [l, r]]) =>
+          avgPool({
+            channels: spec.cin,
+            kernel: [kh, kw],
+            stride: spec.stride,
+            padding: [t, l, b, r],
+          }),
+        );
       }),
     );
   }
