@@ -9,3 +9,4 @@ export {
   type PrepareOptions,
   type PreparedConv,
 } from './conv-runtime.js';
+export { WasmNetwork, type Layer } from './network.js';
