@@ -5,7 +5,7 @@ import {
   validateGeometry,
   type GeometryOptions,
 } from './geometry.js';
-import type { Conv, Floats, Geometry } from './types.js';
+import type { Conv, Floats } from './types.js';
 
 /** Options for {@link makeConv}: the weight in OIHW, an optional bias, and the geometry. */
 export interface ConvInit extends GeometryOptions {
@@ -67,6 +67,3 @@ export function validateConv(conv: Conv, fn: string): void {
 export function toFloat32(conv: Conv): Conv {
   return { ...conv, weight: new Float32Array(conv.weight), bias: new Float32Array(conv.bias) };
 }
-
-/** The same geometry, validated, for callers that build a conv by hand. */
-export const withGeometry = (conv: Conv, g: Geometry): Conv => ({ ...conv, geometry: g });
