@@ -40,3 +40,4 @@ export { blockKinds, makeBlock, type BlockKind, type BlockSpec } from './models/
 export { resnet18, type ResNet18Options } from './models/resnet18.js';
 export { mobilenetV2, type MobileNetV2Options } from './models/mobilenet-v2.js';
 export { repvggNet, type RepVGGOptions } from './models/repvgg.js';
+export { toRefConv, type ToRefConvOptions, type ToRefConvResult } from './to-ref-conv.js';

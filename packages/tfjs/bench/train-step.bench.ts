@@ -1,0 +1,85 @@
+/**
+ * Benchmark (not a test): on the tfjs wasm backend, the training-step time of a network built
+ * with each block type relative to the same network with plain conv + BN (the deploy
+ * architecture), next to the multiply-add ratio core's `costOf` gives for the blocks; then the
+ * inference latency of each training form against its re-parameterized deploy form.
+ *
+ *   pnpm bench                       # ResNet-18 at width 16, 32x32 inputs, batch 16
+ *   pnpm bench -- --width 32 --size 64 --batch 8 --steps 8
+ */
+import * as tf from '@tensorflow/tfjs';
+import { costOf } from '@reparam/core';
+import { blockKinds, reparameterize, ReparamLayer, resnet18, type BlockKind } from '../src/index.js';
+import { prepareWasm } from '../src/test-helpers/backends.js';
+
+const arg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? dflt : Number(process.argv[i + 1]);
+};
+const width = arg('width', 16);
+const size = arg('size', 32);
+const batch = arg('batch', 16);
+const steps = arg('steps', 6);
+
+prepareWasm();
+await tf.setBackend('wasm');
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+function blockMacs(model: tf.LayersModel): { training: number; collapsed: number } {
+  let training = 0;
+  let collapsed = 0;
+  for (const l of model.layers) {
+    if (!(l instanceof ReparamLayer)) continue;
+    const s = l.inboundNodes[0].inputTensors[0].shape;
+    const c = costOf(l.toExpr(), [1, s[3] ?? 0, s[1] ?? 0, s[2] ?? 0]);
+    training += c.training.macs;
+    collapsed += c.collapsed.macs;
+  }
+  return { training, collapsed };
+}
+
+async function stepTime(model: tf.LayersModel): Promise<number> {
+  model.compile({ optimizer: tf.train.sgd(1e-3), loss: 'categoricalCrossentropy' });
+  const x = tf.randomUniform([batch, size, size, 3]);
+  const y = tf.oneHot(tf.zeros([batch], 'int32'), 10);
+  await model.trainOnBatch(x, y);
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t = performance.now();
+    await model.trainOnBatch(x, y);
+    times.push(performance.now() - t);
+  }
+  tf.dispose([x, y]);
+  return median(times);
+}
+
+function latency(model: tf.LayersModel, n: number): number {
+  const x = tf.randomUniform([n, size, size, 3]);
+  const once = (): number => {
+    const t = performance.now();
+    tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync());
+    return performance.now() - t;
+  };
+  for (let i = 0; i < 3; i++) once();
+  const m = median(Array.from({ length: 15 }, once));
+  x.dispose();
+  return m;
+}
+
+console.log(`# tfjs wasm backend (${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD' : 'no SIMD'}), ResNet-18 width ${width}, ${size}x${size}, batch ${batch}, median of ${steps} steps\n`);
+console.log('| block | train step ms | time vs conv | block MACs vs deploy (costOf) | infer b1 train/deploy ms | infer b16 train/deploy ms |');
+console.log('|---|---|---|---|---|---|');
+let base = 0;
+for (const block of blockKinds as readonly BlockKind[]) {
+  const model = resnet18({ block, width, inputShape: [size, size, 3], classes: 10 });
+  const ms = await stepTime(model);
+  if (block === 'conv') base = ms;
+  const macs = blockMacs(model);
+  const { model: deploy } = reparameterize(model);
+  const b1 = [latency(model, 1), latency(deploy, 1)];
+  const b16 = [latency(model, 16), latency(deploy, 16)];
+  console.log(`| ${block} | ${ms.toFixed(1)} | ${(ms / base).toFixed(2)}x | ${(macs.training / macs.collapsed).toFixed(2)}x | ${b1[0].toFixed(2)} / ${b1[1].toFixed(2)} | ${b16[0].toFixed(2)} / ${b16[1].toFixed(2)} |`);
+  model.dispose();
+  deploy.dispose();
+}
