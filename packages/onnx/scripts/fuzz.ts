@@ -1,12 +1,13 @@
 /**
- * Fuzzes parse + convert + verify with mutated fixtures and random bytes (not part of the tests).
+ * Fuzzes parse + convert + verify with byte-mutated and structurally mutated fixtures and random
+ * bytes (not part of the tests).
  * Every case must end in a conversion or a named error (OnnxFormatError, UsageError,
  * VerificationError), within a time limit.
  *   pnpm fuzz [cases=5000] [firstSeed=1]
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { fuzzOne, mutate } from '../src/_internal/fuzz.js';
+import { fuzzOne, mutate, mutateModel } from '../src/_internal/fuzz.js';
 
 const dir = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const seeds = readdirSync(dir)
@@ -22,11 +23,12 @@ for (let seed = first; seed < first + cases; seed++) {
   const t0 = Date.now();
   let outcome: string;
   try {
-    outcome = await fuzzOne(mutate(base, seed));
+    outcome = await fuzzOne(seed % 2 === 0 ? mutate(base, seed) : mutateModel(base, seed));
   } catch (e) {
     console.error(`seed ${seed}: unexpected ${(e as Error).name}: ${(e as Error).message}`);
     outcome = `unexpected ${(e as Error).name}`;
   }
+  if (outcome === 'VerificationError') console.log(`seed ${seed}: VerificationError (a wrong rewrite caught by verification)`);
   slowest = Math.max(slowest, Date.now() - t0);
   outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
   if ((seed - first) % 500 === 499)

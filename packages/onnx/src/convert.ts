@@ -106,7 +106,9 @@ export async function convertModel(
   };
   if (options.verify === false) return { model: converted, report: base };
   options.onProgress?.('verify', 0.6);
-  const outputs = rewrites.map((r) => r.to);
+  const outputs = [...new Set(rewrites.flatMap((r) => [r.from, r.to]))].filter(
+    (t) => !ctx.index.inputs.has(t),
+  );
   const verification = await verifyModels(model, converted, {
     ...options,
     intermediates: outputs,
@@ -116,17 +118,20 @@ export async function convertModel(
   options.onProgress?.('verify', 1);
   const report = { ...base, verification };
   if (!verification.ok) {
-    const bad = verification.intermediates.reduce<
-      (typeof verification.intermediates)[number] | undefined
-    >((a, d) => (a === undefined || d.relative > a.relative ? d : a), undefined);
-    const region =
-      bad === undefined
-        ? undefined
-        : reports.find((r) => r.segments.some((s) => s.collapsed && s.to === bad.name));
+    // Errors propagate downstream, so blame the first collapsed region (in graph order) whose own
+    // output is already off; if none is, the difference grows in nodes that were not changed.
+    const off = new Map(verification.intermediates.map((d) => [d.name, d]));
+    const fine = (t: string) => !(off.get(t)!.relative > verification.tolerance);
+    const position = (t: string) => ctx.index.order.indexOf(ctx.index.producer.get(t) ?? -1);
+    const culprit = [...rewrites]
+      .sort((a, b) => position(a.to) - position(b.to))
+      .find((r) => (ctx.index.inputs.has(r.from) || fine(r.from)) && !fine(r.to));
+    const bad = culprit === undefined ? undefined : off.get(culprit.to);
+    const region = culprit === undefined ? undefined : reports.find((r) => r.id === culprit.region);
     const where =
       region === undefined
-        ? ''
-        : `; worst region ${region.id} (${region.kind}, ${region.input} -> ${region.output}) off by ${bad!.relative.toExponential(2)}`;
+        ? '; each collapsed region matches given its own input; the difference grows in unchanged nodes (an ill-conditioned model?)'
+        : `; first region off: ${region.id} (${region.kind}, ${region.input} -> ${region.output}) by ${bad!.relative.toExponential(2)}`;
     throw Object.assign(
       new VerificationError(
         `convertModel: output '${verification.worst.name}' differs by ${verification.worst.relative.toExponential(2)} x max|y| (tolerance ${verification.tolerance})${where}`,

@@ -47,12 +47,13 @@ export async function openSession(
   options: RunOptions = {},
 ): Promise<ModelSession> {
   ort.env.wasm.numThreads = options.threads ?? 1;
-  ort.env.logLevel = 'error';
+  ort.env.logLevel = 'fatal';
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(exclusive(bytes), {
       executionProviders: ['wasm'],
       graphOptimizationLevel: options.optimization ?? 'basic',
+      logSeverityLevel: 4, // fatal only: errors reach the caller as exceptions, stderr stays clean
     });
   } catch (e) {
     throw new OnnxFormatError(`runModel: onnxruntime-web cannot load the model (${oneLine(e)})`, {
@@ -69,7 +70,7 @@ export async function openSession(
       const names = outputNames ?? session.outputNames;
       let result: ort.InferenceSession.ReturnType;
       try {
-        result = await session.run(input, [...names]);
+        result = await session.run(input, [...names], { logSeverityLevel: 4 });
       } catch (e) {
         throw new OnnxFormatError(
           `runModel: onnxruntime-web cannot run the model (${oneLine(e)})`,

@@ -55,6 +55,6 @@ describe('convertModel refuses to return an unverified model', () => {
     const v = err as VerificationError;
     expect(v.worstOutput).toBe(model.graph!.output[0].name);
     expect(v.worstRegion).toBeDefined();
-    expect(v.message).toMatch(/worst region \d+ \(RepVGG/);
+    expect(v.message).toMatch(/first region off: \d+ \(RepVGG/);
   });
 });

@@ -2,6 +2,7 @@ import { seededRandom } from '@reparam/core';
 import { convertModel } from '../convert.js';
 import { OnnxFormatError, UsageError, VerificationError } from '../errors.js';
 import { parseModel } from '../model-io.js';
+import { decodeModel, encodeModel } from '../proto.js';
 
 /** A mutated copy of `bytes`: flipped bytes, a truncation, an insertion, or random bytes. */
 export function mutate(bytes: Uint8Array, seed: number): Uint8Array {
@@ -38,4 +39,77 @@ export async function fuzzOne(bytes: Uint8Array): Promise<FuzzOutcome> {
       return e.name;
     throw e;
   }
+}
+
+const OPS = [
+  'Conv',
+  'BatchNormalization',
+  'Add',
+  'Sum',
+  'Sub',
+  'Mul',
+  'Div',
+  'Concat',
+  'AveragePool',
+  'Pad',
+  'Identity',
+  'Slice',
+  'ScatterND',
+  'Relu',
+];
+
+/**
+ * A structurally mutated copy of a decoded model: a changed dim, attribute value, int64 constant,
+ * node input, op type or input shape, or a dropped node. Exercises the graph pass rather than the
+ * protobuf decoder.
+ */
+export function mutateModel(bytes: Uint8Array, seed: number): Uint8Array {
+  const next = seededRandom(seed);
+  const int = (n: number) => Math.floor(next() * n);
+  const model = decodeModel(bytes);
+  const g = model.graph!;
+  const node = g.node[int(g.node.length)];
+  const small = () => int(12) - 3;
+  for (let k = 0, n = 1 + int(3); k < n; k++) {
+    switch (int(7)) {
+      case 0: {
+        const t = g.initializer[int(g.initializer.length)];
+        if (t?.dims.length) t.dims[int(t.dims.length)] = small();
+        break;
+      }
+      case 1: {
+        const a = node.attribute[int(node.attribute.length)];
+        if (a?.ints.length) a.ints[int(a.ints.length)] = small();
+        else if (a?.i !== undefined) a.i = small();
+        break;
+      }
+      case 2: {
+        const t = g.initializer.filter((x) => x.dataType === 7 && x.rawData !== undefined)[0];
+        if (t?.rawData?.length)
+          new DataView(t.rawData.buffer, t.rawData.byteOffset, t.rawData.byteLength).setBigInt64(
+            8 * int(t.rawData.length / 8),
+            BigInt(small()),
+            true,
+          );
+        break;
+      }
+      case 3: {
+        const other = g.node[int(g.node.length)];
+        if (node.input.length && other.output.length)
+          node.input[int(node.input.length)] = other.output[0];
+        break;
+      }
+      case 4:
+        node.opType = OPS[int(OPS.length)];
+        break;
+      case 5:
+        g.node.splice(int(g.node.length), 1);
+        break;
+      default: {
+        const dims = g.input[0]?.type?.tensorType?.shape?.dim;
+        if (dims?.length) dims[int(dims.length)] = { dimValue: int(40) };
+      }
+    }
+  }
+  return encodeModel(model);
 }
