@@ -9,3 +9,4 @@ export { winograd2Input, winograd2Output } from './winograd2';
 export function heapBase(): usize {
   return __heap_base;
 }
+export { packGradRows, im2colT, col2im } from './backward';

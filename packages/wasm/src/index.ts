@@ -10,3 +10,4 @@ export {
   type PreparedConv,
 } from './conv-runtime.js';
 export { WasmNetwork, type Layer } from './network.js';
+export { convInputGradient, convWeightGradient, type ConvParamGradients } from './gradients.js';

@@ -11,7 +11,52 @@ export interface KernelExports {
   padPlanes: (...args: [...PadArgs, c0: number, c1: number]) => void;
   winograd2Input: (...args: [...WinogradInputArgs, c0: number, c1: number]) => void;
   winograd2Output: (...args: [...WinogradOutputArgs, o0: number, o1: number]) => void;
+  packGradRows: (...args: [...PackGradRowsArgs, r0: number, r1: number]) => void;
+  im2colT: (...args: [...Im2colTArgs, q0: number, q1: number]) => void;
+  col2im: (...args: [...Col2imArgs, c0: number, c1: number]) => void;
 }
+
+type PackGradRowsArgs = [
+  dy: number,
+  n: number,
+  o: number,
+  p: number,
+  o0: number,
+  og: number,
+  dst: number,
+];
+type Geometry8 = [
+  kh: number,
+  kw: number,
+  sh: number,
+  sw: number,
+  dh: number,
+  dw: number,
+  pt: number,
+  pl: number,
+];
+type Im2colTArgs = [
+  x: number,
+  n: number,
+  c: number,
+  h: number,
+  w: number,
+  c0: number,
+  cg: number,
+  ...Geometry8,
+  ho: number,
+  wo: number,
+  dst: number,
+];
+type Col2imArgs = [
+  dcol: number,
+  h: number,
+  w: number,
+  ...Geometry8,
+  ho: number,
+  wo: number,
+  dx: number,
+];
 
 type GemmArgs = [
   ap: number,
@@ -94,6 +139,9 @@ export interface KernelArgs {
   padPlanes: PadArgs;
   winograd2Input: WinogradInputArgs;
   winograd2Output: WinogradOutputArgs;
+  packGradRows: PackGradRowsArgs;
+  im2colT: Im2colTArgs;
+  col2im: Col2imArgs;
 }
 
 /** Names of the range-split kernels. */
@@ -107,4 +155,7 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'padPlanes',
   'winograd2Input',
   'winograd2Output',
+  'packGradRows',
+  'im2colT',
+  'col2im',
 ];

@@ -1,0 +1,156 @@
+import { ShapeError, type Conv, type Geometry } from '@reparam/core';
+import type { WasmConvRuntime } from './conv-runtime.js';
+import { convDims, validateConv, type ConvDims } from './_internal/geometry.js';
+import { packRows, packedRowsSize } from './_internal/pack.js';
+
+/** Gradients of a conv's parameters: `weight` OIHW like the conv's, `bias` one per output. */
+export interface ConvParamGradients {
+  readonly weight: Float32Array;
+  readonly bias: Float32Array;
+}
+
+function checkDy(fn: string, dy: ArrayLike<number>, d: ConvDims): void {
+  const size = d.n * d.o * d.ho * d.wo;
+  if (dy.length !== size) {
+    throw new ShapeError(
+      `${fn}: dy has ${dy.length} values, the output [${d.n}, ${d.o}, ${d.ho}, ${d.wo}] needs ${size}`,
+    );
+  }
+}
+
+function geo8(g: Geometry, kh: number, kw: number) {
+  const { stride: s, dilation: dl, padding: p } = g;
+  return [kh, kw, s[0], s[1], dl[0], dl[1], p[0], p[1]] as const;
+}
+
+/**
+ * Input gradient of `y = conv(x)`: `dx[n, c, iy, ix] = sum dy[n, o, oy, ox] W[o, c, i, j]` over
+ * the taps that read (iy, ix) (a transposed convolution). Any stride, dilation, padding, groups.
+ * Per group and image: dcol (Kc x P) = W_g^T dY_g by SIMD GEMM, then col2im. NCHW float32.
+ */
+export function convInputGradient(
+  rt: WasmConvRuntime,
+  dy: ArrayLike<number>,
+  conv: Conv,
+  inputShape: readonly number[],
+): Float32Array {
+  const fn = 'convInputGradient';
+  validateConv(fn, conv);
+  const d = convDims(fn, conv, inputShape);
+  checkDy(fn, dy, d);
+  const { heap, exec } = rt;
+  const [, cg, kh, kw] = conv.shape;
+  const g = conv.geometry.groups;
+  const og = d.o / g;
+  const kc = cg * kh * kw;
+  const p = d.ho * d.wo;
+  const mark = heap.mark();
+  try {
+    // A_g = W_g^T: Kc rows of Og, packed once per call (weights change every training step).
+    const aSize = packedRowsSize(kc, og);
+    const packed = new Float32Array(aSize * g);
+    const wt = new Float32Array(kc * og);
+    for (let gi = 0; gi < g; gi++) {
+      for (let o = 0; o < og; o++) {
+        for (let k = 0; k < kc; k++) wt[k * og + o] = conv.weight[(gi * og + o) * kc + k];
+      }
+      packRows(wt, 0, kc, og, packed.subarray(gi * aSize));
+    }
+    const a = heap.alloc(packed.length);
+    heap.write(a, packed);
+    const dyp = heap.alloc(dy.length);
+    heap.write(dyp, dy);
+    const panels = Math.ceil(p / 8);
+    const cols = heap.alloc(panels * 8 * og);
+    const dcol = heap.alloc(kc * p);
+    const dx = heap.alloc(d.n * d.c * d.h * d.w);
+    const geo = geo8(conv.geometry, kh, kw);
+    for (let b = 0; b < d.n; b++) {
+      for (let gi = 0; gi < g; gi++) {
+        const dyg = dyp + (b * d.o + gi * og) * p * 4;
+        exec.run(
+          'im2col',
+          [dyg, og, d.ho, d.wo, 1, 1, 1, 1, 1, 1, 0, 0, d.ho, d.wo, cols],
+          0,
+          panels,
+        );
+        exec.run('gemm', [a + gi * aSize * 4, cols, kc, og, p, dcol, p, 0, 0], 0, panels);
+        const dxg = dx + (b * d.c + gi * cg) * d.h * d.w * 4;
+        exec.run('col2im', [dcol, d.h, d.w, ...geo, d.ho, d.wo, dxg], 0, cg);
+      }
+    }
+    return heap.f32(dx, d.n * d.c * d.h * d.w).slice();
+  } finally {
+    heap.release(mark);
+  }
+}
+
+/**
+ * Parameter gradients of `y = conv(x) + b` with the conv's geometry and `shape` (OIHW):
+ * `dW[o, c, i, j] = sum_{n, oy, ox} dy[n, o, oy, ox] x[n, g c, oy sh - pt + i dh, ox sw - pl + j dw]`
+ * and `db[o] = sum dy[n, o, :, :]`. Per group: dW_g = dY_g (Og x nP) colT_g (nP x Kc), SIMD GEMM.
+ */
+export function convWeightGradient(
+  rt: WasmConvRuntime,
+  input: ArrayLike<number>,
+  inputShape: readonly number[],
+  dy: ArrayLike<number>,
+  shape: readonly [number, number, number, number],
+  geometry: Geometry,
+): ConvParamGradients {
+  const fn = 'convWeightGradient';
+  const [o, cg, kh, kw] = shape;
+  const probe: Conv = {
+    shape,
+    weight: new Float32Array(o * cg * kh * kw),
+    bias: new Float32Array(o),
+    geometry,
+  };
+  validateConv(fn, probe);
+  const d = convDims(fn, probe, inputShape);
+  checkDy(fn, dy, d);
+  const inSize = d.n * d.c * d.h * d.w;
+  if (input.length !== inSize) {
+    throw new ShapeError(
+      `${fn}: input has ${input.length} values, shape [${inputShape.join(', ')}] needs ${inSize}`,
+    );
+  }
+  const { heap, exec } = rt;
+  const g = geometry.groups;
+  const og = o / g;
+  const kc = cg * kh * kw;
+  const p = d.ho * d.wo;
+  const rows = d.n * p;
+  const mark = heap.mark();
+  try {
+    const x = heap.alloc(inSize);
+    heap.write(x, input);
+    const dyp = heap.alloc(dy.length);
+    heap.write(dyp, dy);
+    const rowPanels = Math.ceil(og / 4);
+    const colPanels = Math.ceil(kc / 8);
+    const a = heap.alloc(rowPanels * 4 * rows);
+    const bcols = heap.alloc(colPanels * 8 * rows);
+    const dw = heap.alloc(o * kc);
+    const geo = geo8(geometry, kh, kw);
+    for (let gi = 0; gi < g; gi++) {
+      exec.run('packGradRows', [dyp, d.n, o, p, gi * og, og, a], 0, rowPanels);
+      const colArgs = [x, d.n, d.c, d.h, d.w, gi * cg, cg, ...geo, d.ho, d.wo, bcols] as const;
+      exec.run('im2colT', [...colArgs], 0, colPanels);
+      exec.run('gemm', [a, bcols, og, rows, kc, dw + gi * og * kc * 4, kc, 0, 0], 0, colPanels);
+    }
+    const bias = new Float32Array(o);
+    const dyv = heap.f32(dyp, dy.length);
+    for (let b = 0; b < d.n; b++) {
+      for (let c = 0; c < o; c++) {
+        let s = 0;
+        const base = (b * o + c) * p;
+        for (let i = 0; i < p; i++) s += dyv[base + i];
+        bias[c] += s;
+      }
+    }
+    return { weight: heap.f32(dw, o * kc).slice(), bias };
+  } finally {
+    heap.release(mark);
+  }
+}
