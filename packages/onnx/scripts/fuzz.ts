@@ -28,7 +28,8 @@ for (let seed = first; seed < first + cases; seed++) {
     console.error(`seed ${seed}: unexpected ${(e as Error).name}: ${(e as Error).message}`);
     outcome = `unexpected ${(e as Error).name}`;
   }
-  if (outcome === 'VerificationError') console.log(`seed ${seed}: VerificationError (a wrong rewrite caught by verification)`);
+  if (outcome === 'VerificationError')
+    console.log(`seed ${seed}: VerificationError (a wrong rewrite caught by verification)`);
   slowest = Math.max(slowest, Date.now() - t0);
   outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
   if ((seed - first) % 500 === 499)
