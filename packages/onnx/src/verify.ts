@@ -1,7 +1,7 @@
 import type { ModelProto } from './proto.js';
 import { encodeModel } from './proto.js';
 import { difference, type Difference } from './compare.js';
-import { runModel, type DenseTensor, type RunOptions } from './ort-run.js';
+import { openSession, type DenseTensor, type RunOptions } from './ort-run.js';
 import { inputDims, randomFeeds, type InputShapes } from './probe.js';
 
 /** Options of {@link verifyModels}. */
@@ -44,21 +44,33 @@ export async function verifyModels(
   const dims = inputDims(reference, options.shapes);
   const outputs = reference.graph!.output.map((o) => o.name ?? '');
   const names = [...outputs, ...(options.intermediates ?? [])];
-  const refBytes = encodeModel(withOutputs(reference, names));
-  const candBytes = encodeModel(withOutputs(candidate, names));
+  const samples = options.samples ?? 2;
+  const needReference = samples > (options.referenceFirst === undefined ? 0 : 1);
+  const refSession = needReference
+    ? await openSession(encodeModel(withOutputs(reference, names)), options)
+    : undefined;
   const worst = new Map<string, Difference>();
-  for (let s = 0; s < (options.samples ?? 2); s++) {
-    const feeds = randomFeeds(dims, (options.seed ?? 1) + s);
-    const ref =
-      s === 0 && options.referenceFirst !== undefined
-        ? options.referenceFirst
-        : await runModel(refBytes, feeds, names, options);
-    const got = await runModel(candBytes, feeds, names, options);
-    for (const name of names) {
-      const d = difference(name, ref.get(name)!, got.get(name)!);
-      const prev = worst.get(name);
-      if (prev === undefined || !(d.relative <= prev.relative)) worst.set(name, d);
+  try {
+    const candSession = await openSession(encodeModel(withOutputs(candidate, names)), options);
+    try {
+      for (let s = 0; s < samples; s++) {
+        const feeds = randomFeeds(dims, (options.seed ?? 1) + s);
+        const ref =
+          s === 0 && options.referenceFirst !== undefined
+            ? options.referenceFirst
+            : await refSession!.run(feeds, names);
+        const got = await candSession.run(feeds, names);
+        for (const name of names) {
+          const d = difference(name, ref.get(name)!, got.get(name)!);
+          const prev = worst.get(name);
+          if (prev === undefined || !(d.relative <= prev.relative)) worst.set(name, d);
+        }
+      }
+    } finally {
+      await candSession.release();
     }
+  } finally {
+    await refSession?.release();
   }
   const outs = outputs.map((n) => worst.get(n)!);
   const top = outs.reduce((a, b) => (b.relative > a.relative || Number.isNaN(b.relative) ? b : a));
