@@ -39,19 +39,11 @@ function blockMacs(model: tf.LayersModel): { training: number; collapsed: number
   return { training, collapsed };
 }
 
-async function stepTime(model: tf.LayersModel): Promise<number> {
-  model.compile({ optimizer: tf.train.sgd(1e-3), loss: 'categoricalCrossentropy' });
-  const x = tf.randomUniform([batch, size, size, 3]);
-  const y = tf.oneHot(tf.zeros([batch], 'int32'), 10);
+/** One timed training step (ms). */
+async function step(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor): Promise<number> {
+  const t = performance.now();
   await model.trainOnBatch(x, y);
-  const times: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const t = performance.now();
-    await model.trainOnBatch(x, y);
-    times.push(performance.now() - t);
-  }
-  tf.dispose([x, y]);
-  return median(times);
+  return performance.now() - t;
 }
 
 function latency(model: tf.LayersModel, n: number): number {
@@ -70,16 +62,28 @@ function latency(model: tf.LayersModel, n: number): number {
 console.log(`# tfjs wasm backend (${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD' : 'no SIMD'}), ResNet-18 width ${width}, ${size}x${size}, batch ${batch}, median of ${steps} steps\n`);
 console.log('| block | train step ms | time vs conv | block MACs vs deploy (costOf) | infer b1 train/deploy ms | infer b16 train/deploy ms |');
 console.log('|---|---|---|---|---|---|');
-let base = 0;
-for (const block of blockKinds as readonly BlockKind[]) {
-  const model = resnet18({ block, width, inputShape: [size, size, 3], classes: 10 });
-  const ms = await stepTime(model);
-  if (block === 'conv') base = ms;
-  const macs = blockMacs(model);
-  const { model: deploy } = reparameterize(model);
-  const b1 = [latency(model, 1), latency(deploy, 1)];
-  const b16 = [latency(model, 16), latency(deploy, 16)];
-  console.log(`| ${block} | ${ms.toFixed(1)} | ${(ms / base).toFixed(2)}x | ${(macs.training / macs.collapsed).toFixed(2)}x | ${b1[0].toFixed(2)} / ${b1[1].toFixed(2)} | ${b16[0].toFixed(2)} / ${b16[1].toFixed(2)} |`);
-  model.dispose();
-  deploy.dispose();
+// All models are built first and timed round-robin, so load changes on a shared machine hit every block alike.
+const models = blockKinds.map((block: BlockKind) => resnet18({ block, width, inputShape: [size, size, 3], classes: 10 }));
+const x = tf.randomUniform([batch, size, size, 3]);
+const y = tf.oneHot(tf.zeros([batch], 'int32'), 10);
+for (const m of models) {
+  m.compile({ optimizer: tf.train.sgd(1e-3), loss: 'categoricalCrossentropy' });
+  await m.trainOnBatch(x, y);
 }
+const times: number[][] = models.map(() => []);
+for (let r = 0; r < steps; r++) for (const [i, m] of models.entries()) times[i].push(await step(m, x, y));
+tf.dispose([x, y]);
+const deploys = models.map((m) => reparameterize(m).model);
+const lat = (n: number): number[][] => {
+  const out: number[][] = models.map(() => [0, 0]);
+  for (const [i, m] of models.entries()) out[i] = [latency(m, n), latency(deploys[i], n)];
+  return out;
+};
+const b1 = lat(1);
+const b16 = lat(16);
+const base = median(times[0]);
+blockKinds.forEach((block, i) => {
+  const ms = median(times[i]);
+  const macs = blockMacs(models[i]);
+  console.log(`| ${block} | ${ms.toFixed(1)} | ${(ms / base).toFixed(2)}x | ${(macs.training / macs.collapsed).toFixed(2)}x | ${b1[i][0].toFixed(2)} / ${b1[i][1].toFixed(2)} | ${b16[i][0].toFixed(2)} / ${b16[i][1].toFixed(2)} |`);
+});

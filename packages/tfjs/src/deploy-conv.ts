@@ -7,8 +7,8 @@ import type { ActivationName } from './layers/_internal/activation.js';
  * The tfjs layers computing one collapsed conv (OIHW, non-negative padding) then `activation`:
  * a `Conv2D` (groups 1) or `DepthwiseConv2D` (groups = input channels, `[c*m, 1, kh, kw]`),
  * with padding `'valid'`, `'same'` when tfjs's same-padding is the conv's padding (stride 1,
- * odd kernel, symmetric), or a `ZeroPadding2D` in front otherwise. Other group counts are
- * refused: tfjs has no grouped conv.
+ * odd kernel, symmetric), or a `ZeroPadding2D` in front otherwise. Other group counts, and
+ * stride > 1 together with dilation > 1, are refused: tfjs has neither.
  */
 export function deployLayers(conv: Conv, activation: ActivationName, name: string): tf.layers.Layer[] {
   const [out, inPerGroup, kh, kw] = conv.shape;
@@ -18,6 +18,11 @@ export function deployLayers(conv: Conv, activation: ActivationName, name: strin
   if (depthwise && (inPerGroup !== 1 || groups !== cin)) {
     throw new ShapeError(
       `deployLayers: '${name}' collapses to a conv with groups ${groups} over ${cin} input channels; tfjs has only dense (groups 1) and depthwise convs`,
+    );
+  }
+  if (stride.some((v) => v > 1) && dilation.some((v) => v > 1)) {
+    throw new ShapeError(
+      `deployLayers: '${name}' has stride [${stride.join(', ')}] and dilation [${dilation.join(', ')}]; tfjs convs take one or the other > 1, not both`,
     );
   }
   if (padding.some((p) => p < 0)) throw new ShapeError(`deployLayers: '${name}' has negative padding [${padding.join(', ')}]`);

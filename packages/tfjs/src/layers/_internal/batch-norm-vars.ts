@@ -23,12 +23,9 @@ export class BatchNormVars {
     const n = x.size / x.shape[3];
     // The running statistics are written, never differentiated: the loss does not depend on them.
     const unbiased = n > 1 ? tf.mul(m.variance, n / (n - 1)) : m.variance;
-    const mean = m.mean;
-    this.mean.write(tf.add(tf.mul(this.mean.read(), momentum), tf.mul(mean, 1 - momentum)));
+    this.mean.write(tf.add(tf.mul(this.mean.read(), momentum), tf.mul(m.mean, 1 - momentum)));
     this.variance.write(tf.add(tf.mul(this.variance.read(), momentum), tf.mul(unbiased, 1 - momentum)));
-    // Element-wise form: its gradient reduces with Sum, where tf.batchNorm's gradient tiles (slow on wasm).
-    const scale = tf.mul(this.gamma.read(), tf.rsqrt(tf.add(m.variance, epsilon)));
-    return tf.add<tf.Tensor4D>(tf.mul(tf.sub(x, m.mean), scale), this.beta.read());
+    return batchNormTraining(x, m.mean, tf.rsqrt(tf.add(m.variance, epsilon)), this.gamma.read(), this.beta.read());
   }
 
   /**
@@ -45,4 +42,33 @@ export class BatchNormVars {
     const f = (v: tf.LayerVariable): Float64Array => Float64Array.from(v.read().dataSync());
     return { gamma: f(this.gamma), beta: f(this.beta), mean: f(this.mean), variance: f(this.variance), epsilon };
   }
+}
+
+/**
+ * `y = (x - mean) * rstd * gamma + beta` with batch statistics, and its closed-form gradient
+ * (`dx = gamma * rstd * (dy - mean(dy) - xhat * mean(dy * xhat))`, `dgamma = sum(dy * xhat)`,
+ * `dbeta = sum(dy)`), which needs far fewer ops than differentiating moments on the tape. `mean`
+ * and `rstd` must be the statistics of `x`; their own gradients are folded into `dx`.
+ */
+export function batchNormTraining(x: tf.Tensor4D, mean: tf.Tensor, rstd: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor4D {
+  const count = x.size / x.shape[3];
+  const f = tf.customGrad((...args: unknown[]) => {
+    const [xi, mi, ri, gi, bi] = args as tf.Tensor[];
+    const save = args[5] as (t: tf.Tensor[]) => void;
+    const xhat = tf.mul(tf.sub(xi, mi), ri);
+    save([xhat, ri, gi]);
+    return {
+      value: tf.add(tf.mul(xhat, gi), bi),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const d = Array.isArray(dy) ? dy[0] : dy;
+        const [xh, r, g] = saved;
+        const dbeta = tf.sum(d, [0, 1, 2]);
+        const dgamma = tf.sum(tf.mul(d, xh), [0, 1, 2]);
+        const centred = tf.sub(tf.sub(d, tf.div(dbeta, count)), tf.mul(xh, tf.div(dgamma, count)));
+        const dx = tf.mul(centred, tf.mul(g, r));
+        return [dx, tf.zerosLike(mi), tf.zerosLike(ri), dgamma, dbeta];
+      },
+    };
+  });
+  return f(x, mean, rstd, gamma, beta) as tf.Tensor4D;
 }
