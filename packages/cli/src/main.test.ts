@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -11,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { readModel } from '@reparam/onnx';
+import { encodeModel, ModelBuilder, readModel } from '@reparam/onnx';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './main.js';
 
@@ -85,6 +86,33 @@ describe('reparam convert', () => {
       expect(r.stdout).toBe('');
     }
     expect(existsSync(join(dir, 'o.onnx'))).toBe(false);
+  });
+
+  it('external data pointing outside the model folder exits 2 with one line', async () => {
+    const dir = workdir();
+    mkdirSync(join(dir, 'model'));
+    writeFileSync(join(dir, 'secret.bin'), new Uint8Array(16));
+    const b = new ModelBuilder(17);
+    const x = b.input('x', [1, 2, 2, 2]);
+    b.output(b.op('Conv', [x, b.floats([2, 2, 1, 1], [1, 0, 0, 1])]), [1, 2, 2, 2]);
+    const m = b.build();
+    const w = m.graph!.initializer[0];
+    Object.assign(w, {
+      rawData: undefined,
+      dataLocation: 1,
+      externalData: [{ key: 'location', value: '../secret.bin' }],
+    });
+    writeFileSync(join(dir, 'model', 'm.onnx'), encodeModel(m));
+    const r = await cli(
+      'convert',
+      join(dir, 'model', 'm.onnx'),
+      '-o',
+      join(dir, 'model', 'o.onnx'),
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^reparam: OnnxFormatError: .*resolves outside the model's folder/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(readdirSync(join(dir, 'model'))).toEqual(['m.onnx']);
   });
 
   it('usage errors exit 2: unknown command, missing -o, bad --shape, dynamic dims without --shape', async () => {
