@@ -11,3 +11,9 @@ export {
 } from './conv-runtime.js';
 export { WasmNetwork, type Layer } from './network.js';
 export { convInputGradient, convWeightGradient, type ConvParamGradients } from './gradients.js';
+export {
+  registerWasmTrainingKernels,
+  type RegisteredKernels,
+  type TfApi,
+  type TrainingKernelOptions,
+} from './tfjs/training-kernels.js';
