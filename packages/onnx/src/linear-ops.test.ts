@@ -150,6 +150,51 @@ describe('each linear op collapses into one verified Conv', () => {
     ));
 });
 
+describe('more block families', () => {
+  it('MobileOne-style depthwise block: k over-parameterized 3x3 branches, a 1x1 scale branch and a BN skip', () =>
+    collapsesToOneConv(
+      model(17, 4, (b, rng, x) => {
+        const dw = (k: number, pads: number[]) =>
+          bnNode(b, rng, convNode(b, rng, x, 4, 4, [k, k], { pads, group: 4 }), 4);
+        return b.op('Sum', [
+          dw(3, [1, 1, 1, 1]),
+          dw(3, [1, 1, 1, 1]),
+          dw(3, [1, 1, 1, 1]),
+          dw(1, [0, 0, 0, 0]),
+          bnNode(b, rng, x, 4),
+        ]);
+      }),
+    ));
+
+  it('large-kernel depthwise 13x13 with a parallel 3x3 (RepLKNet-style), stride 2', () =>
+    collapsesToOneConv(
+      model(
+        17,
+        4,
+        (b, rng, x) =>
+          b.op('Add', [
+            bnNode(
+              b,
+              rng,
+              convNode(b, rng, x, 4, 4, [13, 13], {
+                pads: [6, 6, 6, 6],
+                group: 4,
+                strides: [2, 2],
+              }),
+              4,
+            ),
+            bnNode(
+              b,
+              rng,
+              convNode(b, rng, x, 4, 4, [3, 3], { pads: [1, 1, 1, 1], group: 4, strides: [2, 2] }),
+              4,
+            ),
+          ]),
+        [15, 15],
+      ),
+    ));
+});
+
 describe('regions that must stay, and why', () => {
   it('a residual Add from outside the region keeps the Add and folds the convs with their BNs (ResNet basic block)', async () => {
     const m = model(17, 3, (b, rng, x) => {
