@@ -3,7 +3,8 @@ import type { PassContext } from './context.js';
 import { OnnxFormatError, VerificationError } from './errors.js';
 import { indexGraph, nodeLabel } from './graph.js';
 import { checkModel } from './model-io.js';
-import { planRegions, type RegionReport } from './plan.js';
+import { planRegions, splitKept, type RegionReport } from './plan.js';
+import type { NotLinear } from './linear-ops.js';
 import { inputDims, probeModel, randomFeeds, type InputShapes } from './probe.js';
 import type { ModelProto } from './proto.js';
 import { findRegions } from './regions.js';
@@ -84,8 +85,18 @@ export async function convertModel(
   model: ModelProto,
   options: ConvertOptions = {},
 ): Promise<{ model: ModelProto; report: ConversionReport }> {
-  const { ctx, scan } = await analyzeModel(model, options);
-  const plan = planRegions(ctx, scan.regions);
+  const analysis = await analyzeModel(model, options);
+  const { ctx } = analysis;
+  let scan = analysis.scan;
+  let plan = planRegions(ctx, scan.regions);
+  const splits: NotLinear[] = [];
+  for (let round = 0; round < 4; round++) {
+    const more = splitKept(ctx, scan.regions, plan.reports);
+    if (more.length === 0) break;
+    splits.push(...more);
+    scan = findRegions(ctx, splits);
+    plan = planRegions(ctx, scan.regions);
+  }
   options.onProgress?.('rewrite', 0.5);
   const { graph, reports } = applyRewrites(ctx, plan.rewrites, plan.reports);
   const rewrites = plan.rewrites.filter(

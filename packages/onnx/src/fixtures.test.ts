@@ -36,12 +36,16 @@ describe('PyTorch training-form exports', () => {
     });
   }
 
-  it('not_exact_bn: an average pool that excludes padding keeps its region and says why', async () => {
+  it('not_exact_bn: an average pool that excludes padding keeps the block whole, says why, and still folds each branch', async () => {
     const { model: out, report } = await convertModel(readModel(fixture('not_exact_bn')));
-    const kept = report.regions.filter((r) => r.status === 'kept');
-    expect(kept).toHaveLength(1);
-    expect(kept[0].segments[0].reason).toMatch(/countIncludePad|padding/);
+    const add = report.excluded.find((e) => e.node === '/1/Add');
+    expect(add?.reason).toMatch(
+      /merges branches of a block kept whole \(avgPoolAsConv: .*countIncludePad false/,
+    );
     expect(count(out, 'AveragePool')).toBe(1);
+    expect(count(out, 'Add')).toBe(1);
+    expect(count(out, 'BatchNormalization')).toBe(0);
+    expect(count(out, 'Conv')).toBe(3);
     expect(report.verification!.ok).toBe(true);
   });
 

@@ -2,6 +2,7 @@ import { collapse, costOf, type Conv, type Expr } from '@reparam/core';
 import { dimsOf, type PassContext } from './context.js';
 import { nodeLabel } from './graph.js';
 import type { Region } from './regions.js';
+import type { NotLinear } from './linear-ops.js';
 import { cutSegments, segmentExpr, type Segment } from './segments.js';
 import { blockKind } from './block-kind.js';
 
@@ -130,6 +131,37 @@ export function planRegions(
     });
   });
   return { rewrites, reports };
+}
+
+const MERGES = new Set(['Add', 'Sum', 'Sub', 'Concat']);
+
+/**
+ * The branch merges (Add, Sum, Sub, Concat) of segments that could not be collapsed, as
+ * exclusions for another scan: the branches of a block that is not exact as a whole may still
+ * fold (each Conv with its BatchNormalization).
+ */
+export function splitKept(
+  ctx: PassContext,
+  regions: readonly Region[],
+  reports: readonly RegionReport[],
+): NotLinear[] {
+  const out: NotLinear[] = [];
+  reports.forEach((report, k) => {
+    for (const seg of report.segments) {
+      if (seg.collapsed) continue;
+      const labels = new Set(seg.nodes);
+      for (const op of regions[k].ops) {
+        const node = ctx.index.graph.node[op.node];
+        if (MERGES.has(node.opType ?? '') && labels.has(nodeLabel(node, op.node))) {
+          out.push({
+            node: op.node,
+            reason: `${node.opType ?? ''}: merges branches of a block kept whole (${seg.reason ?? ''}); its branches were tried alone`,
+          });
+        }
+      }
+    }
+  });
+  return out;
 }
 
 /** 'collapsed' when every segment is, 'kept' when none is. */

@@ -19,12 +19,15 @@ export interface RegionScan {
  * Finds maximal linear regions: grows each region backwards from a node whose output leaves the
  * linear world (read by a non-linear node or a graph output), taking a producer only when all
  * of its readers are in the region. Nodes that mix two different region inputs (a residual Add
- * from outside) are excluded and the scan repeats.
+ * from outside) are excluded and the scan repeats. `split` excludes more nodes, with a reason
+ * (branch merges of a region that could not be collapsed, so its branches are tried alone).
  */
-export function findRegions(ctx: PassContext): RegionScan {
+export function findRegions(ctx: PassContext, split: readonly NotLinear[] = []): RegionScan {
   const ops = new Map<number, LinearOp>();
-  const excluded: NotLinear[] = [];
+  const excluded: NotLinear[] = [...split];
+  const forced = new Set(split.map((e) => e.node));
   for (const i of ctx.index.order) {
+    if (forced.has(i)) continue;
     const r = linearOp(ctx, i);
     if (r === undefined) continue;
     if ('reason' in r) excluded.push(r);
@@ -38,7 +41,7 @@ export function findRegions(ctx: PassContext): RegionScan {
     const regions = grow(ctx, ops, owner);
     const mixers = regions.flatMap((r) => mixing(ctx, r));
     if (mixers.length === 0)
-      return { regions: regions.map((r) => toRegion(ctx, r)), excluded: finalExcluded() };
+      return { regions: regions.reverse().map((r) => toRegion(ctx, r)), excluded: finalExcluded() };
     for (const m of mixers) {
       ops.delete(m.node);
       excluded.push(m);
