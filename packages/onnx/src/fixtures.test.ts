@@ -3,6 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { convertModel } from './convert.js';
 import { UsageError } from './errors.js';
+import { difference } from './compare.js';
+import { runModel } from './ort-run.js';
+import { randomFeeds } from './probe.js';
 import { parseModel, readModel, serializeModel } from './model-io.js';
 import type { ModelProto } from './proto.js';
 
@@ -58,8 +61,35 @@ describe('PyTorch training-form exports', () => {
     expect(out.graph!.input[0].type!.tensorType!.shape!.dim[0].dimParam).toBe('batch');
   });
 
+  it('dbb_dynamic_o17: pad-with-bias indices read at --shape; the result also runs at another batch size', async () => {
+    const model = readModel(fixture('dbb_dynamic_o17'));
+    const { model: out, report } = await convertModel(model, { shapes: { input: [2, 3, 10, 10] } });
+    expect(report.verification!.ok).toBe(true);
+    expect(
+      report.regions.some((r) => r.kind === 'DBB' && r.status === 'collapsed' && r.shapeDependent),
+    ).toBe(true);
+    expect(count(out, 'Conv')).toBe(2);
+    for (const op of ['ScatterND', 'Pad', 'AveragePool', 'BatchNormalization'])
+      expect(count(out, op), op).toBe(0);
+    // PyTorch 1.13 bakes the traced batch into the Expand of the index subgraph, so the original
+    // only runs at batch 2; the converted model has no such subgraph and runs at batch 3: its
+    // first two samples must equal the original's on the same two samples.
+    const three = randomFeeds(new Map([['input', [3, 3, 10, 10]]]), 9).input;
+    const two = { ...three, dims: [2, 3, 10, 10], data: three.data.slice(0, 2 * 300) };
+    const want = (await runModel(serializeModel(model), { input: two })).get('output')!;
+    const got = (await runModel(serializeModel(out), { input: three })).get('output')!;
+    expect(got.dims).toEqual([3, 5]);
+    const d = difference('output', want, { ...got, dims: want.dims, data: got.data.slice(0, 10) });
+    expect(d.relative).toBeLessThan(1e-5);
+  });
+
   it('every fixture survives read -> write -> read unchanged', () => {
-    for (const [name] of [...cases, ['not_exact_bn'], ['repvgg_dynamic_batch']]) {
+    for (const [name] of [
+      ...cases,
+      ['not_exact_bn'],
+      ['repvgg_dynamic_batch'],
+      ['dbb_dynamic_o17'],
+    ]) {
       const bytes = readFileSync(fixture(name));
       const once = parseModel(bytes);
       const again = parseModel(serializeModel(once));
