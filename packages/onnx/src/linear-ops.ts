@@ -73,7 +73,7 @@ export function linearOp(ctx: PassContext, i: number): LinearOp | NotLinear | un
   const channels = dimsOf(ctx, node.output[0])![1];
   switch (op) {
     case 'Conv':
-      return convOp(ctx, node, i, make, fail);
+      return convOp(ctx, node, make, fail);
     case 'BatchNormalization': {
       if (intAttr(node, 'training_mode', 0) !== 0)
         return fail('training_mode is 1 (batch statistics)');
@@ -129,13 +129,7 @@ export function linearOp(ctx: PassContext, i: number): LinearOp | NotLinear | un
 export type Make = (inputs: string[], build: LinearOp['build']) => LinearOp;
 export type Fail = (reason: string) => NotLinear;
 
-function convOp(
-  ctx: PassContext,
-  node: NodeProto,
-  i: number,
-  make: Make,
-  fail: Fail,
-): LinearOp | NotLinear {
+function convOp(ctx: PassContext, node: NodeProto, make: Make, fail: Fail): LinearOp | NotLinear {
   const [x, w, b] = node.input;
   if (
     kindOf(ctx, x) !== 'dynamic' ||
@@ -168,7 +162,6 @@ function convOp(
     dilation: [dilation[0], dilation[1]],
     groups: intAttr(node, 'group', 1),
   });
-  void i;
   return make([x], ([t]) => after(t, conv(c)));
 }
 
