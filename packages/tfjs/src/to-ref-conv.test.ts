@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { toRefConv } from './to-ref-conv.js';
 import { reparameterize } from './reparameterize.js';
 import { RefConv2D } from './layers/ref-conv2d.js';
+import { resnet18 } from './models/resnet18.js';
 import { useBackend } from './test-helpers/backends.js';
 import { randomInput, randomizeWeights } from './test-helpers/layers.js';
 
@@ -45,5 +46,18 @@ describe('toRefConv', () => {
     const { converted, skipped } = toRefConv(m);
     expect(converted).toEqual([]);
     expect(skipped[0].reason).toMatch(/pads 1 pixels/);
+  });
+
+  it('turns trained ConvBN layers (a conv-block builder model) into RefConv2D + BN with the same outputs', async () => {
+    await useBackend('cpu');
+    const model = resnet18({ block: 'conv', width: 4, inputShape: [12, 12, 3], classes: 3 });
+    model.layers.forEach((l, i) => randomizeWeights(l, i + 7, 'keep'));
+    const { model: ref, converted, skipped } = toRefConv(model);
+    expect(converted).toHaveLength(17); // the 7x7 stem and 16 3x3 convs
+    expect(skipped.map((s) => s.reason)).toEqual(['kernel 1x1', 'kernel 1x1', 'kernel 1x1']);
+    const x = randomInput([2, 12, 12, 3], 2);
+    const a = model.predict(x) as tf.Tensor;
+    const b = ref.predict(x) as tf.Tensor;
+    expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).toBeLessThan(1e-5 * tf.max(tf.abs(a)).dataSync()[0]);
   });
 });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { activationNames, type ActivationName } from './layers/_internal/activation.js';
+import { ConvBN } from './layers/conv-bn.js';
 import { RefConv2D } from './layers/ref-conv2d.js';
 import { rewriteModel } from './_internal/rewrite-model.js';
 
@@ -49,8 +50,32 @@ function refusal(layer: tf.layers.Layer, c: ConvConfig): string | null {
   return null;
 }
 
+/** A RefConv2D with a batch-norm computing what a trained {@link ConvBN} computes, or why not. */
+function fromConvBN(layer: ConvBN, m: number): RefConv2D | string {
+  if (layer.kernelSize === 1) return 'kernel 1x1';
+  const [kernel, gamma, beta, mean, variance] = layer.getWeights();
+  const [k, , ci, co] = kernel.shape;
+  if (layer.depthwise && co !== 1) return `depth multiplier ${co} is not 1`;
+  const refocus = tf.zeros(layer.depthwise ? [m, m, ci, ci] : [m, m, ci * co, 1]);
+  return new RefConv2D({
+    name: layer.name,
+    filters: layer.filters,
+    depthwise: layer.depthwise,
+    kernelSize: k,
+    strides: layer.strides,
+    activation: layer.activation,
+    momentum: layer.momentum,
+    epsilon: layer.epsilon,
+    mapKernelSize: m,
+    useBatchNorm: true,
+    // Trainable first (refocus, gamma, beta), then the frozen base and running statistics.
+    weights: [refocus, gamma, beta, kernel, mean, variance],
+  });
+}
+
 /**
- * Replaces the KxK convs of a trained model (`Conv2D`, and `DepthwiseConv2D` with multiplier 1)
+ * Replaces the KxK convs of a trained model (`Conv2D`, `DepthwiseConv2D` with multiplier 1, and
+ * this package's {@link ConvBN}, which becomes a RefConv2D with the same batch-norm)
  * by {@link RefConv2D} layers whose frozen base kernels are the trained weights, with the
  * refocusing kernels at zero, so the new model computes exactly what the old one does and only
  * W_r (and biases) train (RefConv is applied to pretrained models). Convs whose tfjs padding is
@@ -63,6 +88,12 @@ export function toRefConv(model: tf.LayersModel, options: ToRefConvOptions = {})
   const skipped: Array<{ name: string; reason: string }> = [];
   const out = rewriteModel(model, (layer) => {
     const cls = layer.getClassName();
+    if (layer instanceof ConvBN) {
+      const r = fromConvBN(layer, m);
+      if (typeof r === 'string') skipped.push({ name: layer.name, reason: r });
+      else converted.push(layer.name);
+      return typeof r === 'string' ? null : [r];
+    }
     if (cls !== 'Conv2D' && cls !== 'DepthwiseConv2D') return null;
     const c = layer.getConfig() as unknown as ConvConfig;
     const why = refusal(layer, c);
