@@ -1,6 +1,7 @@
 import { validateConv } from './conv.js';
 import { NotEquivalentError, ShapeError } from './errors.js';
 import type { Expr } from './expr.js';
+import { outputLength } from './geometry.js';
 import { composeFillConvs } from './_internal/compose.js';
 import { describeFill, sameValues } from './_internal/fill.js';
 import { type FillConv, padsInput, toFillConv, withoutFill } from './_internal/fill-conv.js';
@@ -17,6 +18,12 @@ export interface CollapseOptions {
   precision?: 'float32' | 'float64';
   /** Input channels, needed only when the expression does not say (a lone zero pad). */
   inChannels?: number;
+  /**
+   * `[height, width]` of the input the result will run on. Branches whose output sizes agree
+   * only at this size (say stride-2 branches padded differently) then merge; the result is
+   * exact at this size and not promised at others.
+   */
+  inputSize?: readonly [number, number];
 }
 
 /**
@@ -33,7 +40,10 @@ export function collapse(expr: Expr, options: CollapseOptions = {}): Conv {
       'collapse: the expression does not say how many channels it reads (only zero padding); add a node with channels',
     );
   }
-  const result = withNonNegativePadding(collapseNode(expr, channels), 'collapse');
+  const result = withNonNegativePadding(
+    collapseNode(expr, channels, options.inputSize),
+    'collapse',
+  );
   if (padsInput(result) && !sameValues(result.fill, undefined, channels)) {
     throw new NotEquivalentError(
       'collapse',
@@ -61,7 +71,9 @@ function depthwise(
   };
 }
 
-function collapseNode(expr: Expr, channels: number): FillConv {
+type Size = readonly [number, number] | undefined;
+
+function collapseNode(expr: Expr, channels: number, size: Size): FillConv {
   const expectChannels = (c: number, what: string) => {
     if (c !== channels)
       throw new ShapeError(`collapse: ${what} has ${c} channels, its input has ${channels}`);
@@ -91,13 +103,15 @@ function collapseNode(expr: Expr, channels: number): FillConv {
     }
     case 'sum':
       return sumFillConvs(
-        expr.terms.map((t) => collapseNode(t, channels)),
+        expr.terms.map((t) => collapseNode(t, channels, size)),
         'collapse(sum)',
+        size,
       );
     case 'concat':
       return concatFillConvs(
-        expr.parts.map((p) => collapseNode(p, channels)),
+        expr.parts.map((p) => collapseNode(p, channels, size)),
         'collapse(concat)',
+        size,
       );
     case 'sequence': {
       const [head, next] = expr.stages;
@@ -108,13 +122,24 @@ function collapseNode(expr: Expr, channels: number): FillConv {
         next.batchNorm.gamma.length === head.conv.shape[0];
       let acc = folded
         ? foldFresh(head.conv, next.batchNorm, channels)
-        : collapseNode(head, channels);
+        : collapseNode(head, channels, size);
       for (const stage of expr.stages.slice(folded ? 2 : 1)) {
-        acc = composeFillConvs(acc, collapseNode(stage, acc.shape[0]), 'collapse(sequence)');
+        const stageConv = collapseNode(stage, acc.shape[0], outputSize(acc, size));
+        acc = composeFillConvs(acc, stageConv, 'collapse(sequence)');
       }
       return acc;
     }
   }
+}
+
+/** Spatial output size of a conv at a given input size. */
+function outputSize(c: FillConv, size: Size): Size {
+  if (size === undefined) return undefined;
+  const { stride, padding, dilation } = c.geometry;
+  return [
+    outputLength(size[0], c.shape[2], stride[0], padding[0], padding[2], dilation[0]),
+    outputLength(size[1], c.shape[3], stride[1], padding[1], padding[3], dilation[1]),
+  ];
 }
 
 function foldFresh(c: Conv, bn: BatchNorm, channels: number): FillConv {

@@ -24,12 +24,20 @@ export interface Cost {
 export function costOf(
   expr: Expr,
   input: Shape,
-): { training: Cost; collapsed: Cost; outputShape: Shape } {
+  options: CostOptions = {},
+): { training: Cost; collapsed: Cost; outputShape: Shape; conv: Conv } {
   const training: Cost = { params: 0, macs: 0, activations: 0 };
   const outputShape = walk(expr, input, training);
   const collapsed: Cost = { params: 0, macs: 0, activations: 0 };
-  walk({ kind: 'conv', conv: collapse(expr) }, input, collapsed);
-  return { training, collapsed, outputShape };
+  const conv = options.conv ?? collapse(expr, { inputSize: [input[2], input[3]] });
+  walk({ kind: 'conv', conv }, input, collapsed);
+  return { training, collapsed, outputShape, conv };
+}
+
+/** Options of {@link costOf}. */
+export interface CostOptions {
+  /** The expression's collapsed conv, if the caller has it already (it is returned as `conv`). */
+  conv?: Conv;
 }
 
 function convCost(c: Conv, x: Shape, cost: Cost): Shape {

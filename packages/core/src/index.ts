@@ -27,7 +27,7 @@ export { embedKernel } from './rules/embed-kernel.js';
 export { batchNormAsConv, foldBatchNorm } from './rules/fuse-batch-norm.js';
 export { identityConv } from './rules/identity-conv.js';
 export { scaleConv } from './rules/scale-conv.js';
-export { costOf, type Cost } from './cost.js';
+export { costOf, type Cost, type CostOptions } from './cost.js';
 export { acb, type ACBWeights } from './recipes/acb.js';
 export { convBn, outputOfZero, type ConvBnWeights } from './recipes/conv-bn.js';
 export { dbb, type DBBWeights } from './recipes/dbb.js';

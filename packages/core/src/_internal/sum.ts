@@ -14,6 +14,7 @@ export function sharedLayout(
   rule: string,
   groups: number,
   nonNegative = false,
+  inputSize?: readonly [number, number],
 ): TapLayout {
   const inChannels = convs[0].shape[1] * convs[0].geometry.groups;
   convs.forEach((c, i) => {
@@ -31,12 +32,14 @@ export function sharedLayout(
       rule,
       'vertical',
       nonNegative,
+      inputSize?.[0],
     ),
     cols: commonWindow(
       windows.map((w) => w[1]),
       rule,
       'horizontal',
       nonNegative,
+      inputSize?.[1],
     ),
     groups,
     inChannels,
@@ -87,7 +90,11 @@ export function combine(
 }
 
 /** Branch addition (II) with kernel embedding (VI) in the internal fill-aware form. */
-export function sumFillConvs(convs: readonly FillConv[], rule: string): FillConv {
+export function sumFillConvs(
+  convs: readonly FillConv[],
+  rule: string,
+  inputSize?: readonly [number, number],
+): FillConv {
   const out = convs[0].shape[0];
   convs.forEach((c, i) => {
     if (c.shape[0] !== out)
@@ -96,13 +103,17 @@ export function sumFillConvs(convs: readonly FillConv[], rule: string): FillConv
       );
   });
   const groups = gcd(...convs.map((c) => c.geometry.groups));
-  return combine(convs, sharedLayout(convs, rule, groups), false, rule);
+  return combine(convs, sharedLayout(convs, rule, groups, false, inputSize), false, rule);
 }
 
 /** Depth concatenation (IV) in the internal fill-aware form; the result has groups 1 unless one part. */
-export function concatFillConvs(convs: readonly FillConv[], rule: string): FillConv {
+export function concatFillConvs(
+  convs: readonly FillConv[],
+  rule: string,
+  inputSize?: readonly [number, number],
+): FillConv {
   const groups = convs.length === 1 ? convs[0].geometry.groups : 1;
-  return combine(convs, sharedLayout(convs, rule, groups), true, rule);
+  return combine(convs, sharedLayout(convs, rule, groups, false, inputSize), true, rule);
 }
 
 /** The same function with non-negative padding: crops become zero kernel taps. */

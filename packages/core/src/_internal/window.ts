@@ -22,15 +22,21 @@ export const reachOf = (w: AxisWindow): number => w.padBefore + w.padAfter - ext
  * The smallest window that holds every given window's taps on one grid (additivity needs the
  * same sliding windows: equal stride and reach). With `nonNegative`, the result is widened with
  * zero taps so that no padding is negative (a crop becomes kernel taps that read nothing).
+ * With `inputLength`, windows need equal output lengths at that input length only.
  */
 export function commonWindow(
   windows: readonly AxisWindow[],
   rule: string,
   axis: string,
   nonNegative = false,
+  inputLength?: number,
 ): AxisWindow {
   const stride = windows[0].stride;
-  const reach = reachOf(windows[0]);
+  // At a known input length, branches agree when their output lengths do; padding after the
+  // last window is then only read by taps that are zero in the other branches.
+  const lengthAt = (w: AxisWindow) =>
+    Math.floor(((inputLength ?? 0) + reachOf(w) - 1) / w.stride) + 1;
+  const reach = inputLength === undefined ? reachOf(windows[0]) : Math.max(...windows.map(reachOf));
   windows.forEach((w, i) => {
     if (w.stride !== stride) {
       throw new NotEquivalentError(
@@ -38,10 +44,10 @@ export function commonWindow(
         `branch ${i} has ${axis} stride ${w.stride}, branch 0 has ${stride}; the branches must share the stride`,
       );
     }
-    if (reachOf(w) !== reach) {
+    if (inputLength !== undefined ? lengthAt(w) !== lengthAt(windows[0]) : reachOf(w) !== reach) {
       throw new NotEquivalentError(
         rule,
-        `branch ${i} has ${axis} padding ${w.padBefore}+${w.padAfter} for a kernel extent of ${extentOf(w)}, branch 0 has ${windows[0].padBefore}+${windows[0].padAfter} for ${extentOf(windows[0])}: their outputs differ in size; pad each branch by (extent)/2 more or less to match`,
+        `branch ${i} has ${axis} padding ${w.padBefore}+${w.padAfter} for a kernel extent of ${extentOf(w)}, branch 0 has ${windows[0].padBefore}+${windows[0].padAfter} for ${extentOf(windows[0])}: their outputs differ in size${inputLength === undefined ? '' : ` at input length ${inputLength}`}; pad each branch by (extent)/2 more or less to match`,
       );
     }
   });
