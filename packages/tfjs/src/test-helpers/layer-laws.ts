@@ -2,7 +2,7 @@
 import { expect, it } from 'vitest';
 import fc from 'fast-check';
 import { useBackend } from './backends.js';
-import { deviationFromCore, randomizeWeights, saveLoadDeviation, type LayerCase } from './layers.js';
+import { deviationFromCore, deviationFromDeploy, randomizeWeights, saveLoadDeviation, type LayerCase } from './layers.js';
 
 /** Options of a random layer case. */
 export interface CaseParams {
@@ -27,12 +27,13 @@ export const caseParams: fc.Arbitrary<CaseParams> = fc.record({
 
 /**
  * Registers: (1) on cpu and on wasm, the training form in inference mode equals core's float64
- * `evaluate` of `toExpr()` (<= 1e-5 of max |y|) with random non-identity weights; (2) a
+ * `evaluate` of `toExpr()` and the re-parameterized deploy layers (each <= 1e-5 of max |y|),
+ * with random shapes and random non-identity weights; (2) a
  * save -> load round trip keeps the class and the outputs.
  */
 export function layerLaws(name: string, make: (p: CaseParams) => LayerCase, numRuns = 12): void {
   for (const backend of ['cpu', 'wasm'] as const) {
-    it(`${name}: inference output equals core's float64 evaluate of toExpr() on ${backend}`, async () => {
+    it(`${name}: inference output equals core's float64 evaluate of toExpr() and the deploy conv on ${backend}`, async () => {
       await useBackend(backend);
       fc.assert(
         fc.property(caseParams, fc.integer({ min: 1, max: 1e6 }), (p, seed) => {
@@ -40,6 +41,7 @@ export function layerLaws(name: string, make: (p: CaseParams) => LayerCase, numR
           layer.build([null, shape[1], shape[2], shape[3]]);
           randomizeWeights(layer, seed);
           expect(deviationFromCore(layer, shape, seed + 1)).toBeLessThan(1e-5);
+          expect(deviationFromDeploy(layer, shape, seed + 2)).toBeLessThan(1e-5);
         }),
         { numRuns },
       );

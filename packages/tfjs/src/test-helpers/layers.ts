@@ -1,6 +1,7 @@
 /** Test-only helpers for the layers: non-identity weights and the float64 oracle. */
 import * as tf from '@tensorflow/tfjs';
-import { evaluate } from '@reparam/core';
+import { collapse, evaluate } from '@reparam/core';
+import { deployLayers } from '../deploy-conv.js';
 import { nchwToNhwc, nhwcToNchw, type Shape4 } from '../layout.js';
 import type { ReparamLayer } from '../layers/reparam-layer.js';
 import { randomFloats, relErr } from './backends.js';
@@ -83,4 +84,22 @@ export async function saveLoadDeviation(c: LayerCase, seed: number): Promise<{ d
   model.dispose();
   loaded.dispose();
   return { deviation, className };
+}
+
+/**
+ * Relative deviation (vs max |y|) between the layer's training form in inference mode and its
+ * deploy layers (`deployLayers(collapse(layer.toExpr()))`, what `reparameterize` emits), both run
+ * on the active backend in float32.
+ */
+export function deviationFromDeploy(layer: ReparamLayer, shape: Shape4, seed: number): number {
+  const x = randomInput(shape, seed);
+  const chain = deployLayers(collapse(layer.toExpr()), layer.activation, `${layer.name}_deploy`);
+  const y = layer.apply(x, { training: false }) as tf.Tensor;
+  let z: tf.Tensor = x;
+  for (const l of chain) z = l.apply(z) as tf.Tensor;
+  expectShape(y.shape, z.shape);
+  const d = relErr(z.dataSync(), y.dataSync());
+  tf.dispose([x, y, z]);
+  chain.forEach((l) => l.dispose());
+  return d;
 }
