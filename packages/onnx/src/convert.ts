@@ -98,10 +98,23 @@ export async function convertModel(
     plan = planRegions(ctx, scan.regions);
   }
   options.onProgress?.('rewrite', 0.5);
-  const { graph, reports } = applyRewrites(ctx, plan.rewrites, plan.reports);
+  const applied = applyRewrites(ctx, plan.rewrites, plan.reports);
+  const { graph } = applied;
   const rewrites = plan.rewrites.filter(
-    (r) => reports.find((rep) => rep.id === r.region)?.segments[r.segment]?.collapsed === true,
+    (r) =>
+      applied.reports.find((rep) => rep.id === r.region)?.segments[r.segment]?.collapsed === true,
   );
+  // A lone Conv is not a block: leave it out of the report; number the rest in graph order.
+  const shown = applied.reports.filter(
+    (r) =>
+      !(
+        r.status === 'kept' &&
+        r.nodes.length === 1 &&
+        r.segments[0]?.reason === 'already a single convolution'
+      ),
+  );
+  const renumber = new Map(shown.map((r, k) => [r.id, k]));
+  const reports: RegionReport[] = shown.map((r, k) => ({ ...r, id: k }));
   const converted: ModelProto = { ...model, graph };
   checkModel(converted);
   const base = {
@@ -138,7 +151,7 @@ export async function convertModel(
       .sort((a, b) => position(a.to) - position(b.to))
       .find((r) => (ctx.index.inputs.has(r.from) || fine(r.from)) && !fine(r.to));
     const bad = culprit === undefined ? undefined : off.get(culprit.to);
-    const region = culprit === undefined ? undefined : reports.find((r) => r.id === culprit.region);
+    const region = culprit === undefined ? undefined : reports[renumber.get(culprit.region) ?? -1];
     const where =
       region === undefined
         ? '; each collapsed region matches given its own input; the difference grows in unchanged nodes (an ill-conditioned model?)'
