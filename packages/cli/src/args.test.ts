@@ -17,6 +17,8 @@ describe('parseArgs', () => {
       '--json',
       '--seed',
       '7',
+      '--samples',
+      '3',
     ]);
     expect(a).toMatchObject({
       command: 'convert',
@@ -26,6 +28,7 @@ describe('parseArgs', () => {
       verify: false,
       json: true,
       seed: 7,
+      samples: 3,
       shapes: { x: [2, 3, 8, 8], y: [1, 4] },
     });
   });

@@ -13,6 +13,7 @@ export interface CliArgs {
   seed?: number;
   threads?: number;
   runs?: number;
+  samples?: number;
 }
 
 const VALUE_FLAGS = new Set([
@@ -23,6 +24,7 @@ const VALUE_FLAGS = new Set([
   '--seed',
   '--threads',
   '--runs',
+  '--samples',
 ]);
 
 /** Parses `argv` (without node and script); throws {@link UsageError} on unknown flags or bad values. */
@@ -60,6 +62,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
       case '--threads':
         args.threads = integer(arg, value!);
+        break;
+      case '--samples':
+        args.samples = integer(arg, value!);
         break;
       case '--runs':
         args.runs = integer(arg, value!);

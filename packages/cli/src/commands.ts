@@ -19,6 +19,7 @@ const options = (args: CliArgs) => ({
   tolerance: args.tolerance,
   seed: args.seed,
   threads: args.threads,
+  samples: args.samples,
 });
 
 function one(args: CliArgs, what: string): string {

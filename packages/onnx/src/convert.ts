@@ -88,14 +88,16 @@ export async function convertModel(
   const analysis = await analyzeModel(model, options);
   const { ctx } = analysis;
   let scan = analysis.scan;
-  let plan = planRegions(ctx, scan.regions);
+  const onRegion = (done: number, total: number) =>
+    options.onProgress?.('collapse', 0.3 + (0.2 * done) / Math.max(total, 1));
+  let plan = planRegions(ctx, scan.regions, onRegion);
   const splits: NotLinear[] = [];
   for (let round = 0; round < 4; round++) {
     const more = splitKept(ctx, scan.regions, plan.reports);
     if (more.length === 0) break;
     splits.push(...more);
     scan = findRegions(ctx, splits);
-    plan = planRegions(ctx, scan.regions);
+    plan = planRegions(ctx, scan.regions, onRegion);
   }
   options.onProgress?.('rewrite', 0.5);
   const applied = applyRewrites(ctx, plan.rewrites, plan.reports);

@@ -64,10 +64,12 @@ const MAX_SPAN = 8;
 export function planRegions(
   ctx: PassContext,
   regions: readonly Region[],
+  onRegion?: (done: number, total: number) => void,
 ): { rewrites: Rewrite[]; reports: RegionReport[] } {
   const rewrites: Rewrite[] = [];
   const reports: RegionReport[] = [];
   regions.forEach((region, id) => {
+    onRegion?.(id, regions.length);
     const segs = cutSegments(ctx, region);
     const parts: SegmentReport[] = [];
     let i = 0;
