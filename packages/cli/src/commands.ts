@@ -54,7 +54,7 @@ export async function convertCommand(args: CliArgs, io: CliIO): Promise<number> 
   const { report } = result;
   if (args.json)
     io.stdout.write(
-      `${JSON.stringify({ command: 'convert', input, output: args.output, report })}\n`,
+      `${JSON.stringify({ ok: true, command: 'convert', input, output: args.output, report })}\n`,
     );
   else {
     const collapsed = report.regions.filter((r) => r.status !== 'kept').length;
@@ -98,7 +98,7 @@ export async function inspectCommand(args: CliArgs, io: CliIO): Promise<number> 
     { pb: 0, pa: 0, mb: 0, ma: 0 },
   );
   if (args.json)
-    io.stdout.write(`${JSON.stringify({ command: 'inspect', input, report, totals })}\n`);
+    io.stdout.write(`${JSON.stringify({ ok: true, command: 'inspect', input, report, totals })}\n`);
   else {
     io.stdout.write(
       `${[
@@ -125,7 +125,9 @@ export async function verifyCommand(args: CliArgs, io: CliIO): Promise<number> {
     throw new UsageError(`reparam verify: outputs differ: [${names(a)}] vs [${names(b)}]`);
   const result = await verifyModels(a, b, options(args));
   if (args.json)
-    io.stdout.write(`${JSON.stringify({ command: 'verify', models: args.positional, result })}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ ok: result.ok, command: 'verify', models: args.positional, result })}\n`,
+    );
   else io.stdout.write(`${formatVerification(result)}\n`);
   return result.ok ? 0 : 1;
 }
@@ -154,7 +156,7 @@ export async function benchCommand(args: CliArgs, io: CliIO): Promise<number> {
     times.sort((x, y) => x - y);
     results.push({ model: path, medianMs: times[times.length >> 1], runs });
   }
-  if (args.json) io.stdout.write(`${JSON.stringify({ command: 'bench', results })}\n`);
+  if (args.json) io.stdout.write(`${JSON.stringify({ ok: true, command: 'bench', results })}\n`);
   else
     io.stdout.write(
       `${results.map((r) => `${r.model}: ${r.medianMs.toFixed(2)} ms median of ${r.runs} (first run discarded)`).join('\n')}\n`,

@@ -59,6 +59,29 @@ describe('reparam convert', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('with --json a failed verification also prints the report on stdout', async () => {
+    const dir = workdir();
+    const r = await cli(
+      'convert',
+      fixture('repvgg_bn'),
+      '-o',
+      join(dir, 'o.onnx'),
+      '--tolerance',
+      '1e-14',
+      '--json',
+    );
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout) as {
+      ok: boolean;
+      exitCode: number;
+      error: { name: string };
+      report: { regions: unknown[] };
+    };
+    expect(json).toMatchObject({ ok: false, exitCode: 1, error: { name: 'VerificationError' } });
+    expect(json.report.regions.length).toBeGreaterThan(0);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('never overwrites its input (exit 2, input unchanged)', async () => {
     const dir = workdir();
     const input = join(dir, 'm.onnx');

@@ -1,4 +1,4 @@
-import { OnnxFormatError, UsageError, VerificationError } from '@reparam/onnx';
+import { UsageError, VerificationError } from '@reparam/onnx';
 import { parseArgs } from './args.js';
 import { benchCommand, convertCommand, inspectCommand, verifyCommand } from './commands.js';
 import type { CliIO } from './progress.js';
@@ -24,8 +24,10 @@ exit codes: 0 done, 1 verification failed (nothing written), 2 bad input or usag
  * `io.stdout`; one-line errors and (on a terminal) progress to `io.stderr`.
  */
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  let json = argv.includes('--json');
   try {
     const args = parseArgs(argv);
+    json = args.json;
     if (args.help || args.command === '') {
       (args.help ? io.stdout : io.stderr).write(`${HELP}\n`);
       return args.help ? ExitCode.ok : ExitCode.badInput;
@@ -46,9 +48,17 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     }
   } catch (e) {
     const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    io.stderr.write(`reparam: ${message.split('\n')[0]}\n`);
-    if (e instanceof VerificationError) return ExitCode.verificationFailed;
-    if (e instanceof UsageError || e instanceof OnnxFormatError) return ExitCode.badInput;
-    return ExitCode.badInput;
+    const line = message.split('\n')[0];
+    io.stderr.write(`reparam: ${line}\n`);
+    const code = e instanceof VerificationError ? ExitCode.verificationFailed : ExitCode.badInput;
+    if (json) {
+      // machine readers get the failure (and, for a failed verification, the full report) too
+      const report = (e as { report?: unknown }).report;
+      const name = e instanceof Error ? e.name : 'Error';
+      io.stdout.write(
+        `${JSON.stringify({ ok: false, exitCode: code, error: { name, message: line }, report })}\n`,
+      );
+    }
+    return code;
   }
 }
