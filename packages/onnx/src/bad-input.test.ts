@@ -77,6 +77,12 @@ describe('bad inputs are refused with one-line named errors', () => {
     await expect(convertModel(b.build())).rejects.toThrow(OnnxFormatError);
   });
 
+  it('a Loop (whose trip count could keep the probe running) is refused before anything runs', async () => {
+    const b = oneConv();
+    b.nodes.push({ name: 'forever', opType: 'Loop', input: ['', ''], output: [], attribute: [] });
+    await expect(convertModel(b.build())).rejects.toThrow(/node forever is a Loop/);
+  });
+
   it('an opset outside 13-21', async () => {
     const b = new ModelBuilder(11);
     b.output(b.op('Relu', [b.input('x', [1, 1, 2, 2])]), [1, 1, 2, 2]);

@@ -12,6 +12,9 @@ import { applyRewrites } from './apply.js';
 import type { RunOptions } from './ort-run.js';
 import { verifyModels, type VerifyResult } from './verify.js';
 
+/** Ops whose iteration count comes from data: running them could take unbounded time. */
+const LOOPS = new Set(['Loop', 'Scan', 'SequenceMap']);
+
 /** Opsets of the default domain that the pass reads (ONNX 13 to 21). */
 export const SUPPORTED_OPSETS = [13, 21] as const;
 
@@ -59,6 +62,12 @@ export async function analyzeModel(
   scan: ReturnType<typeof findRegions>;
 }> {
   checkModel(model);
+  const loop = model.graph!.node.find((n) => LOOPS.has(n.opType ?? ''));
+  if (loop !== undefined) {
+    throw new OnnxFormatError(
+      `analyzeModel: node ${loop.name ?? ''} is a ${loop.opType ?? ''}; models with loops are refused because running them (the probe and the verification) may not terminate`,
+    );
+  }
   const opset =
     model.opsetImport.find((o) => (o.domain ?? '') === '' || o.domain === 'ai.onnx')?.version ?? 0;
   if (opset < SUPPORTED_OPSETS[0] || opset > SUPPORTED_OPSETS[1]) {
