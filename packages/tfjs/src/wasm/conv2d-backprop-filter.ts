@@ -1,6 +1,7 @@
 import { getKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { convInfo, readFloats, type GradAttrs } from './conv-info.js';
+import { ShapeError } from '@reparam/core';
+import { convInfo, type GradAttrs } from './conv-info.js';
 
 /** Largest im2col chunk, in floats (16 MB), so big batches never need a huge temporary. */
 const CHUNK_FLOATS = 1 << 22;
@@ -22,18 +23,26 @@ export const conv2dBackpropFilterWasm: KernelFunc = ({ inputs, backend, attrs })
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: ho, outWidth: wo, outChannels: co } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
   const { top, left } = info.padInfo;
-  const xs = readFloats(fn, b, x);
-  const dys = readFloats(fn, b, dy);
+  if (x.dtype !== 'float32' || dy.dtype !== 'float32') throw new ShapeError(`${fn}: expects float32 tensors, got ${x.dtype} and ${dy.dtype}`);
   const k = kh * kw * ci;
   const per = ho * wo;
   const nb = Math.max(1, Math.min(n, Math.floor(CHUNK_FLOATS / Math.max(1, k * per))));
   const matMul = getKernel('BatchMatMul', 'wasm');
   if (matMul === undefined) throw new Error(`${fn}: the wasm backend has no BatchMatMul kernel`);
-  const acc = new Float32Array(k * co);
+  const single = nb >= n;
+  const acc = single ? undefined : new Float32Array(k * co);
   for (let n0 = 0; n0 < n; n0 += nb) {
     const nc = Math.min(nb, n - n0);
     const m = nc * per;
-    const p = new Float32Array(k * m);
+    // The im2col matrix is written straight into the wasm heap; views are taken after every
+    // allocation, since growing the heap detaches earlier views.
+    const pt = b.makeOutput([k, m], 'float32');
+    const dyc: TensorInfo = single ? { dataId: dy.dataId, shape: [m, co], dtype: 'float32' } : b.makeOutput([m, co], 'float32');
+    const xs = b.typedArrayFromHeap(x) as Float32Array;
+    const dys = b.typedArrayFromHeap(dy) as Float32Array;
+    const p = b.typedArrayFromHeap(pt) as Float32Array;
+    if (!single) (b.typedArrayFromHeap(dyc) as Float32Array).set(dys.subarray(n0 * per * co, (n0 + nc) * per * co));
+    p.fill(0);
     for (let y = 0; y < kh; y++) {
       for (let xk = 0; xk < kw; xk++) {
         for (let bi = 0; bi < nc; bi++) {
@@ -53,20 +62,22 @@ export const conv2dBackpropFilterWasm: KernelFunc = ({ inputs, backend, attrs })
         }
       }
     }
-    const pt = b.makeOutput([k, m], 'float32', undefined, p);
-    const dyc = b.makeOutput([m, co], 'float32', undefined, dys.subarray(n0 * per * co, (n0 + nc) * per * co));
     const out = matMul.kernelFunc({
       inputs: { a: pt, b: dyc },
       backend: b,
       attrs: { transposeA: false, transposeB: false },
     }) as TensorInfo;
-    const r = b.readSync(out.dataId) as Float32Array;
-    for (let i = 0; i < acc.length; i++) acc[i] += r[i];
     b.disposeData(pt.dataId);
+    if (acc === undefined) {
+      // One chunk: the product [1, k, co] already is the HWIO gradient.
+      return { ...out, shape: [kh, kw, ci, co] };
+    }
     b.disposeData(dyc.dataId);
+    const r = b.typedArrayFromHeap(out) as Float32Array;
+    for (let i = 0; i < acc.length; i++) acc[i] += r[i];
     b.disposeData(out.dataId);
   }
-  return b.makeOutput([kh, kw, ci, co], 'float32', undefined, acc);
+  return b.makeOutput([kh, kw, ci, co], 'float32', undefined, acc ?? new Float32Array(k * co));
 };
 
 /** Kernel registration record for {@link conv2dBackpropFilterWasm}. */
