@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import {
   convertModel,
   readModel,
@@ -38,6 +39,10 @@ export async function convertCommand(args: CliArgs, io: CliIO): Promise<number> 
     throw new UsageError(
       `reparam convert: refusing to overwrite the input '${input}'; choose another -o`,
     );
+  const folder = dirname(resolve(args.output));
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+    throw new UsageError(`reparam convert: the folder of -o '${args.output}' does not exist`);
+  }
   const model = readModel(input);
   const bar = progressBar(io);
   let result;

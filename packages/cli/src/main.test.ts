@@ -141,6 +141,9 @@ describe('reparam convert', () => {
   it('usage errors exit 2: unknown command, missing -o, bad --shape, dynamic dims without --shape', async () => {
     expect((await cli('frobnicate')).code).toBe(2);
     expect((await cli('convert', fixture('repvgg_bn'))).code).toBe(2);
+    const noDir = await cli('convert', fixture('repvgg_bn'), '-o', join(workdir(), 'no', 'o.onnx'));
+    expect(noDir.code).toBe(2);
+    expect(noDir.stderr).toMatch(/does not exist/);
     expect((await cli('inspect', fixture('repvgg_bn'), '--shape', 'input=1xbad')).code).toBe(2);
     const r = await cli('inspect', fixture('repvgg_dynamic_batch'));
     expect(r.code).toBe(2);
