@@ -96,4 +96,19 @@ describe('reparameterize', () => {
     expect(agree(deploy, loaded, [2, 9, 8, 3])).toBeLessThan(1e-6);
     expect(Array.from((model.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from(before));
   });
+
+  it('needs probeShape for inputs of unknown size, and handles a block shared by two paths', async () => {
+    await useBackend('cpu');
+    const x = tf.input({ shape: [null, null, 2] });
+    const shared = new ACBlock({ filters: 2, name: 'shared' });
+    const a = shared.apply(x) as tf.SymbolicTensor;
+    const b = shared.apply(a) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: x, outputs: b });
+    randomizeWeights(shared, 3);
+    expect(() => reparameterize(model)).toThrow(/pass probeShape/);
+    const { model: deploy, report } = reparameterize(model, { probeShape: [6, 5, 2] });
+    expect(report.output.relativeDeviation).toBeLessThan(1e-5);
+    expect(deploy.layers.filter((l) => l.getClassName() === 'Conv2D')).toHaveLength(1);
+    expect(agree(model, deploy, [1, 7, 4, 2])).toBeLessThan(1e-5);
+  });
 });
