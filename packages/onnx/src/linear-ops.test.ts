@@ -20,8 +20,9 @@ function model(
   return b.build();
 }
 
-async function collapsesToOneConv(m: ModelProto): Promise<void> {
+async function collapsesToOneConv(m: ModelProto, kind?: string): Promise<void> {
   const { model: out, report } = await convertModel(m);
+  if (kind !== undefined) expect(report.regions.map((r) => r.kind)).toEqual([kind]);
   expect(report.verification!.ok).toBe(true);
   expect(
     ops(out),
@@ -164,6 +165,7 @@ describe('more block families', () => {
           bnNode(b, rng, x, 4),
         ]);
       }),
+      'MobileOne',
     ));
 
   it('large-kernel depthwise 13x13 with a parallel 3x3 (RepLKNet-style), stride 2', () =>
@@ -192,6 +194,7 @@ describe('more block families', () => {
           ]),
         [15, 15],
       ),
+      'RepLKNet',
     ));
 });
 

@@ -43,7 +43,7 @@ export interface SegmentReport {
 /** What happened to one linear region. */
 export interface RegionReport {
   readonly id: number;
-  /** The block the region looks like: 'RepVGG', 'ACB', 'DBB', 'Conv+BN', 'linear'. */
+  /** The block the region looks like: 'RepVGG', 'ACB', 'DBB', 'MobileOne', 'RepLKNet', 'Conv+BN', 'linear'. */
   readonly kind: string;
   readonly input: string;
   readonly output: string;
