@@ -127,14 +127,37 @@ export function col2im(
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
         const row = dcol + ((<usize>((c * kh + i) * kw + j) * P) << 2);
+        // Outputs whose tap (i, j) lands inside the row: ox in [xa, xb).
+        const shift = j * dw - pl;
+        let xa = 0,
+          xb = Wo;
+        if (sw == 1) {
+          xa = max(0, -shift);
+          xb = min(Wo, W - shift);
+        }
         for (let oy = 0; oy < Ho; oy++) {
           const iy = oy * sh - pt + i * dh;
           if (iy < 0 || iy >= H) continue;
+          const src = row + ((<usize>(oy * Wo)) << 2);
+          const dst = plane + ((<usize>(iy * W)) << 2);
+          if (sw == 1) {
+            // Stride 1: dX[iy, ox + shift] += dcol[oy, ox], 4 at a time.
+            let ox = xa;
+            for (; ox + 4 <= xb; ox += 4) {
+              const at = dst + ((<usize>(ox + shift)) << 2);
+              v128.store(at, f32x4.add(v128.load(at), v128.load(src + ((<usize>ox) << 2))));
+            }
+            for (; ox < xb; ox++) {
+              const at = dst + ((<usize>(ox + shift)) << 2);
+              store<f32>(at, load<f32>(at) + load<f32>(src + ((<usize>ox) << 2)));
+            }
+            continue;
+          }
           for (let ox = 0; ox < Wo; ox++) {
-            const ix = ox * sw - pl + j * dw;
+            const ix = ox * sw + shift;
             if (ix < 0 || ix >= W) continue;
-            const at = plane + ((<usize>(iy * W + ix)) << 2);
-            store<f32>(at, load<f32>(at) + load<f32>(row + ((<usize>(oy * Wo + ox)) << 2)));
+            const at = dst + ((<usize>ix) << 2);
+            store<f32>(at, load<f32>(at) + load<f32>(src + ((<usize>ox) << 2)));
           }
         }
       }

@@ -25,6 +25,16 @@ function storeRow(y: usize, lo: v128, hi: v128, cols: i32): void {
   if (cols > 6) store<f32>(y, f32x4.extract_lane(hi, 2), 24);
 }
 
+/** Lanes 0..3 (`lo`) of row y's 8 columns, of which `cols` exist; absent ones read as 0. */
+function loadHalf(y: usize, cols: i32): v128 {
+  if (cols >= 4) return v128.load(y);
+  let v = f32x4.splat(0);
+  if (cols > 0) v = f32x4.replace_lane(v, 0, load<f32>(y));
+  if (cols > 1) v = f32x4.replace_lane(v, 1, load<f32>(y, 4));
+  if (cols > 2) v = f32x4.replace_lane(v, 2, load<f32>(y, 8));
+  return v;
+}
+
 function biasAt(bias: usize, m: i32, rows: i32): v128 {
   if (bias == 0 || m >= rows) return f32x4.splat(0);
   return v128.load32_splat(bias + ((<usize>m) << 2));
@@ -41,6 +51,7 @@ function micro4x8(
   cols: i32,
   bias: usize,
   relu: bool,
+  accumulate: bool,
 ): void {
   let c00 = biasAt(bias, 0, rows),
     c10 = biasAt(bias, 1, rows);
@@ -50,6 +61,25 @@ function micro4x8(
     c11 = c10,
     c21 = c20,
     c31 = c30;
+  if (accumulate) {
+    // Start from Y itself (a sum over several calls, e.g. over the images of a batch).
+    const row = (<usize>ldy) << 2;
+    const hi = cols - 4;
+    c00 = f32x4.add(c00, loadHalf(y, cols));
+    c01 = f32x4.add(c01, loadHalf(y + 16, hi));
+    if (rows > 1) {
+      c10 = f32x4.add(c10, loadHalf(y + row, cols));
+      c11 = f32x4.add(c11, loadHalf(y + row + 16, hi));
+    }
+    if (rows > 2) {
+      c20 = f32x4.add(c20, loadHalf(y + 2 * row, cols));
+      c21 = f32x4.add(c21, loadHalf(y + 2 * row + 16, hi));
+    }
+    if (rows > 3) {
+      c30 = f32x4.add(c30, loadHalf(y + 3 * row, cols));
+      c31 = f32x4.add(c31, loadHalf(y + 3 * row + 16, hi));
+    }
+  }
   for (let k = 0; k < K; k++) {
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
@@ -76,6 +106,7 @@ function micro4x8(
 }
 
 /**
+ * `flags`: bit 0 = ReLU after the bias, bit 1 = accumulate (Y += A B instead of Y = A B).
  * Y[m, n] for all m < M and the column panels p0 <= p < p1 (columns 8 p .. 8 p + 7, < N).
  * `y` is row-major with leading dimension `ldy`; `bias` is 0 or a pointer to M floats.
  * Loop order: blocks of 32 column panels (B block <= K * 1 KiB, kept in L2), then row panels
@@ -90,7 +121,7 @@ export function gemm(
   y: usize,
   ldy: i32,
   bias: usize,
-  relu: i32,
+  flags: i32,
   p0: i32,
   p1: i32,
 ): void {
@@ -113,7 +144,8 @@ export function gemm(
           rows,
           min(8, N - n0),
           biasRow,
-          relu != 0,
+          (flags & 1) != 0,
+          (flags & 2) != 0,
         );
       }
     }

@@ -10,3 +10,4 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export { packGradRows, im2colT, col2im } from './backward';
+export { weightGradDirect } from './weight-grad-direct';

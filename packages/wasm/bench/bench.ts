@@ -57,6 +57,37 @@ for (const net of workloads()) {
       `${spread < 1e-4 ? 'yes' : `no (${spread.toExponential(1)})`} |`,
   );
 }
+// Training step of the small Fashion-MNIST-shaped CNN (bench/train-step.ts), one process each.
+const trainScript = fileURLToPath(new URL('./train-step.ts', import.meta.url));
+// (tfjs-cpu is left out: its weight-gradient kernel takes minutes per step here.)
+const trainConfigs: [string, number][] = [
+  ['tfjs-wasm-js', 1],
+  ['ours', 1],
+  ['ours', 2],
+];
+const train = trainConfigs.map(([runtime, threads]) => {
+  process.stderr.write(`bench: training step ${runtime} x${threads}...\n`);
+  const out = execFileSync(process.execPath, [...tsx, trainScript, runtime, String(threads)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  return JSON.parse(out.trim().split('\n').pop() ?? '') as {
+    runtime: string;
+    threads: number;
+    ms: number;
+    loss: number;
+  };
+});
+const js = train.find((t) => t.runtime === 'tfjs-wasm-js')?.ms ?? NaN;
+const trainRows = [
+  '| tfjs backend + conv gradient kernels | threads | step (ms) | vs tfjs-wasm + JS kernels | loss |',
+  '| --- | --- | --- | --- | --- |',
+  ...train.map(
+    (t) =>
+      `| ${t.runtime} | ${t.threads} | ${t.ms.toFixed(1)} | ${(js / t.ms).toFixed(2)}x | ${t.loss.toFixed(5)} |`,
+  ),
+];
+
 const cpu = cpus();
 console.log(
   `${new Date().toISOString()} — ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}, load average at start ${load.toFixed(2)}`,
@@ -65,3 +96,7 @@ console.log(
   'GFLOP/s as direct-convolution FLOPs (2 per multiply-add), median time per run in brackets.\n',
 );
 console.log(rows.join('\n'));
+console.log(
+  '\nTraining step (SGD, batch 32, 28x28x1, 4 convs + depthwise + GAP + dense; bench/train-step.ts):\n',
+);
+console.log(trainRows.join('\n'));

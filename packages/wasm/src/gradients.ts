@@ -115,29 +115,22 @@ export function convWeightGradient(
       `${fn}: input has ${input.length} values, shape [${inputShape.join(', ')}] needs ${inSize}`,
     );
   }
-  const { heap, exec } = rt;
+  const { heap } = rt;
   const g = geometry.groups;
   const og = o / g;
   const kc = cg * kh * kw;
   const p = d.ho * d.wo;
-  const rows = d.n * p;
   const mark = heap.mark();
   try {
     const x = heap.alloc(inSize);
     heap.write(x, input);
     const dyp = heap.alloc(dy.length);
     heap.write(dyp, dy);
-    const rowPanels = Math.ceil(og / 4);
-    const colPanels = Math.ceil(kc / 8);
-    const a = heap.alloc(rowPanels * 4 * rows);
-    const bcols = heap.alloc(colPanels * 8 * rows);
     const dw = heap.alloc(o * kc);
-    const geo = geo8(geometry, kh, kw);
-    for (let gi = 0; gi < g; gi++) {
-      exec.run('packGradRows', [dyp, d.n, o, p, gi * og, og, a], 0, rowPanels);
-      const colArgs = [x, d.n, d.c, d.h, d.w, gi * cg, cg, ...geo, d.ho, d.wo, bcols] as const;
-      exec.run('im2colT', [...colArgs], 0, colPanels);
-      exec.run('gemm', [a, bcols, og, rows, kc, dw + gi * og * kc * 4, kc, 0, 0], 0, colPanels);
+    if (geometry.stride[0] === 1 && geometry.stride[1] === 1) {
+      weightGradStride1(rt, x, dyp, d, [og, cg, kh, kw], geometry, dw);
+    } else {
+      weightGradPacked(rt, x, dyp, d, [og, cg, kh, kw], geometry, dw);
     }
     const bias = new Float32Array(o);
     const dyv = heap.f32(dyp, dy.length);
@@ -152,5 +145,71 @@ export function convWeightGradient(
     return { weight: heap.f32(dw, o * kc).slice(), bias };
   } finally {
     heap.release(mark);
+  }
+}
+
+type GroupShape = readonly [og: number, cg: number, kh: number, kw: number];
+
+/** Stride 1: direct correlation of padded rows (assembly/weight-grad-direct.ts), no packing. */
+function weightGradStride1(
+  rt: WasmConvRuntime,
+  x: number,
+  dy: number,
+  d: ConvDims,
+  [og, cg, kh, kw]: GroupShape,
+  geometry: Geometry,
+  dw: number,
+): void {
+  const { heap, exec } = rt;
+  const [dh, dwl] = geometry.dilation;
+  const [pt, pl] = geometry.padding;
+  const wd = Math.ceil(d.wo / 4) * 4;
+  const hp = d.ho + (kh - 1) * dh;
+  const wp = wd + (kw + 2) * dwl;
+  const p = d.ho * d.wo;
+  heap.f32(dw, d.o * cg * kh * kw).fill(0);
+  const xp = heap.alloc(cg * hp * wp);
+  const dyp = heap.alloc(og * d.ho * wd);
+  for (let b = 0; b < d.n; b++) {
+    for (let g = 0; g < geometry.groups; g++) {
+      const xg = x + (b * d.c + g * cg) * d.h * d.w * 4;
+      exec.run('padPlanes', [xg, d.h, d.w, pt, pl, xp, hp, wp], 0, cg);
+      const dyg = dy + (b * d.o + g * og) * p * 4;
+      exec.run('padPlanes', [dyg, d.ho, d.wo, 0, 0, dyp, d.ho, wd], 0, og);
+      const dwg = dw + g * og * cg * kh * kw * 4;
+      const args = [xp, hp, wp, dyp, og, d.ho, wd, cg, kh, kw, dh, dwl, dwg] as const;
+      exec.run('weightGradDirect', [...args], 0, cg);
+    }
+  }
+}
+
+/** Any stride: per image, transposed im2col + GEMM accumulating into dW (gemm flag 2). */
+function weightGradPacked(
+  rt: WasmConvRuntime,
+  x: number,
+  dy: number,
+  d: ConvDims,
+  [og, cg, kh, kw]: GroupShape,
+  geometry: Geometry,
+  dw: number,
+): void {
+  const { heap, exec } = rt;
+  const kc = cg * kh * kw;
+  const p = d.ho * d.wo;
+  const rowPanels = Math.ceil(og / 4);
+  const colPanels = Math.ceil(kc / 8);
+  const a = heap.alloc(rowPanels * 4 * p);
+  const bcols = heap.alloc(colPanels * 8 * p);
+  const geo = geo8(geometry, kh, kw);
+  for (let b = 0; b < d.n; b++) {
+    const xb = x + b * d.c * d.h * d.w * 4;
+    const dyb = dy + b * d.o * p * 4;
+    for (let gi = 0; gi < geometry.groups; gi++) {
+      exec.run('packGradRows', [dyb, 1, d.o, p, gi * og, og, a], 0, rowPanels);
+      const colArgs = [xb, 1, d.c, d.h, d.w, gi * cg, cg, ...geo, d.ho, d.wo, bcols] as const;
+      exec.run('im2colT', [...colArgs], 0, colPanels);
+      const flags = b > 0 ? 2 : 0;
+      exec.run('gemm', [a, bcols, og, p, kc, dw + gi * og * kc * 4, kc, 0, flags], 0, colPanels);
+    }
   }
 }

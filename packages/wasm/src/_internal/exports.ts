@@ -14,7 +14,24 @@ export interface KernelExports {
   packGradRows: (...args: [...PackGradRowsArgs, r0: number, r1: number]) => void;
   im2colT: (...args: [...Im2colTArgs, q0: number, q1: number]) => void;
   col2im: (...args: [...Col2imArgs, c0: number, c1: number]) => void;
+  weightGradDirect: (...args: [...WeightGradDirectArgs, c0: number, c1: number]) => void;
 }
+
+type WeightGradDirectArgs = [
+  xp: number,
+  hp: number,
+  wp: number,
+  dy: number,
+  og: number,
+  ho: number,
+  wd: number,
+  cg: number,
+  kh: number,
+  kw: number,
+  dh: number,
+  dw: number,
+  dW: number,
+];
 
 type PackGradRowsArgs = [
   dy: number,
@@ -67,7 +84,8 @@ type GemmArgs = [
   y: number,
   ldy: number,
   bias: number,
-  relu: number,
+  /** bit 0: ReLU; bit 1: accumulate into y. */
+  flags: number,
 ];
 type GemmBatchedArgs = [
   ap: number,
@@ -142,6 +160,7 @@ export interface KernelArgs {
   packGradRows: PackGradRowsArgs;
   im2colT: Im2colTArgs;
   col2im: Col2imArgs;
+  weightGradDirect: WeightGradDirectArgs;
 }
 
 /** Names of the range-split kernels. */
@@ -158,4 +177,5 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'packGradRows',
   'im2colT',
   'col2im',
+  'weightGradDirect',
 ];
