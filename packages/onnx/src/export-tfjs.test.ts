@@ -51,6 +51,42 @@ describe('exportTfjsModel: tfjs deploy models run in onnxruntime-web with the sa
     await roundTrip(resnet18({ inputShape: [16, 16, 3], classes: 3, width: 4 }), [1, 16, 16, 3]);
   });
 
+  it('a hand-built Sequential model (no InputLayer in layers): Conv2D valid/same, BatchNormalization, AveragePooling2D, Flatten, Dense', async () => {
+    const m = tf.sequential();
+    m.add(
+      tf.layers.conv2d({
+        inputShape: [9, 9, 2],
+        filters: 3,
+        kernelSize: 3,
+        strides: 2,
+        padding: 'same',
+        activation: 'relu',
+      }),
+    );
+    m.add(
+      tf.layers.batchNormalization({
+        movingVarianceInitializer: 'ones',
+        gammaInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: 1 }),
+        betaInitializer: tf.initializers.randomUniform({ minval: -1, maxval: 1, seed: 2 }),
+      }),
+    );
+    m.add(tf.layers.conv2d({ filters: 4, kernelSize: [2, 3], padding: 'valid', dilationRate: 1 }));
+    m.add(tf.layers.averagePooling2d({ poolSize: 2, strides: 1, padding: 'same' }));
+    m.add(tf.layers.flatten());
+    m.add(tf.layers.dense({ units: 3, activation: 'tanh' }));
+    const onnx = exportTfjsModel(m);
+    const x = tf.randomUniform([2, 9, 9, 2], -1, 1, 'float32', 5);
+    const want = (m.predict(x) as tf.Tensor).dataSync();
+    const got = (
+      await runModel(serializeModel(onnx), {
+        [onnx.graph!.input[0].name!]: { dims: [2, 9, 9, 2], data: x.dataSync(), type: 'float32' },
+      })
+    ).get(onnx.graph!.output[0].name!)!;
+    const max = Math.max(...Array.from(want, Math.abs));
+    for (let i = 0; i < want.length; i++)
+      expect(Math.abs(want[i] - Number(got.data[i]))).toBeLessThanOrEqual(1e-5 * max);
+  });
+
   it('MobileNetV2-style (DepthwiseConv2D, relu6)', async () => {
     await roundTrip(
       mobilenetV2({ inputShape: [16, 16, 3], classes: 3, alpha: 0.25 }),

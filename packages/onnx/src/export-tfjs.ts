@@ -41,7 +41,12 @@ const inbound = (layer: tf.layers.Layer): tf.layers.Layer[] => {
 export function exportTfjsModel(model: tf.LayersModel, options: ExportOptions = {}): ModelProto {
   const b = new ModelBuilder(options.opset ?? 17, model.name);
   const values = new Map<string, Value>();
-  for (const layer of model.layers) {
+  // A Sequential model does not list its InputLayer among `layers`: take it from the inbound nodes.
+  const listed = new Set(model.layers);
+  const hidden = model.layers
+    .flatMap((l) => inbound(l))
+    .filter((l) => !listed.has(l) && l.getClassName() === 'InputLayer');
+  for (const layer of [...new Set(hidden), ...model.layers]) {
     const cls = layer.getClassName();
     const config = layer.getConfig() as Config;
     if (cls === 'InputLayer') {
@@ -62,7 +67,14 @@ export function exportTfjsModel(model: tf.LayersModel, options: ExportOptions = 
         `exportTfjsModel: layer '${layer.name}' uses dataFormat ${JSON.stringify(config.dataFormat)}; only channelsLast is supported`,
       );
     }
-    const inputs = inbound(layer).map((l) => values.get(l.name)!);
+    const inputs = inbound(layer).map((l) => {
+      const v = values.get(l.name);
+      if (v === undefined)
+        throw new UsageError(
+          `exportTfjsModel: layer '${layer.name}' reads '${l.name}', which is not a layer of the model`,
+        );
+      return v;
+    });
     values.set(layer.name, exportLayer(b, layer, cls, config, inputs));
   }
   for (const t of model.outputs) {
