@@ -49,16 +49,25 @@ export function agreement(a: Float32Array, b: Float32Array, count: number, tieTo
   return { disagree, realDisagree, maxProbDiff };
 }
 
-/** Median wall time (ms) of `model.predict` on a batch, after warm-up. */
-export function latency(model: tf.LayersModel, batch: number, runs: number): number {
+/**
+ * Median wall times (ms) of `predict` on one batch for two models, measured alternately after a
+ * warm-up so that load changes on a shared machine hit both alike.
+ */
+export function latencyPair(a: tf.LayersModel, b: tf.LayersModel, batch: number, runs: number): [number, number] {
   const x = tf.randomUniform([batch, 28, 28, 1]);
-  const once = (): number => {
+  const once = (m: tf.LayersModel): number => {
     const t = performance.now();
-    tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync());
+    tf.tidy(() => (m.predict(x) as tf.Tensor).dataSync());
     return performance.now() - t;
   };
-  for (let i = 0; i < 5; i++) once();
-  const times = Array.from({ length: runs }, once).sort((p, q) => p - q);
+  for (let i = 0; i < 5; i++) [a, b].forEach(once);
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    ta.push(once(a));
+    tb.push(once(b));
+  }
   x.dispose();
-  return times[times.length >> 1];
+  const median = (v: number[]): number => v.sort((p, q) => p - q)[v.length >> 1];
+  return [median(ta), median(tb)];
 }

@@ -10,7 +10,7 @@ import { repvggNet, reparameterize, toRefConv } from '@reparam/tfjs';
 import { parseArgs } from './args.js';
 import { useWasm } from './backend.js';
 import { loadFashionMnist } from './data.js';
-import { accuracy, agreement, latency, predictAll } from './evaluate.js';
+import { accuracy, agreement, latencyPair, predictAll } from './evaluate.js';
 import { ProgressBar } from './progress.js';
 import { loadModel, saveModel } from './save.js';
 
@@ -78,8 +78,7 @@ log(`test accuracy: training form ${(100 * accuracy(pTrain, test)).toFixed(2)}%,
 log(`predictions differ on ${agree.disagree} of ${test.count} images (${agree.realDisagree} beyond ties); max probability difference ${agree.maxProbDiff.toExponential(2)}`);
 
 for (const batch of [1, 100]) {
-  const a = latency(model, batch, batch === 1 ? 50 : 10);
-  const b = latency(deploy, batch, batch === 1 ? 50 : 10);
+  const [a, b] = latencyPair(model, deploy, batch, batch === 1 ? 50 : 15);
   log(`latency, batch ${batch} (median): training form ${a.toFixed(2)} ms, deploy form ${b.toFixed(2)} ms (${(a / b).toFixed(2)}x)`);
 }
 
