@@ -87,6 +87,41 @@ describe('convolution gradients (SIMD GEMM + im2col / col2im)', () => {
     );
   });
 
+  it('input gradient of wide 3x3 stride-1 convs (the Winograd transposed-conv path) is the adjoint', () => {
+    const wide = fc.record({
+      cg: fc.integer({ min: 8, max: 10 }),
+      og: fc.integer({ min: 8, max: 11 }),
+      groups: fc.integer({ min: 1, max: 2 }),
+      padding: fc.tuple(...[0, 1, 2, 3].map(() => fc.integer({ min: -1, max: 2 }))),
+      n: fc.integer({ min: 1, max: 2 }),
+      h: fc.integer({ min: 3, max: 12 }),
+      w: fc.integer({ min: 3, max: 12 }),
+      seed: fc.integer({ min: 1, max: 1e6 }),
+      two: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(wide, (r) => {
+        const [pt, pl, pb, pr] = r.padding;
+        const h = Math.max(r.h, 3 - pt - pb);
+        const w = Math.max(r.w, 3 - pl - pr);
+        const o = r.og * r.groups;
+        const conv = makeConv({
+          shape: [o, r.cg, 3, 3],
+          weight: Float32Array.from(randomTensor([o, r.cg, 3, 3], r.seed).data),
+          padding: [pt, pl, pb, pr],
+          groups: r.groups,
+        });
+        const input = randomTensor([r.n, r.cg * r.groups, h, w], r.seed + 1);
+        const dy = randomTensor(outputOf(input, conv).shape, r.seed + 2);
+        const dx = convInputGradient(rts[r.two ? 1 : 0], dy.data, conv, input.shape);
+        const cv = outputOf(input, conv);
+        const scale = absDot(dy.data, cv.data) + 1e-12;
+        expect(Math.abs(dot(dx, input.data) - dot(dy.data, cv.data)) / scale).toBeLessThan(1e-4);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('rejects a dy that does not match the output, naming the sizes', () => {
     const conv = makeConv({ shape: [4, 3, 3, 3], weight: new Float32Array(108), padding: 1 });
     const rt = rts[0];

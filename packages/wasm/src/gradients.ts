@@ -38,6 +38,8 @@ export function convInputGradient(
   validateConv(fn, conv);
   const d = convDims(fn, conv, inputShape);
   checkDy(fn, dy, d);
+  const transposed = stride1Transpose(conv);
+  if (transposed !== undefined) return rt.conv2d(dy, [d.n, d.o, d.ho, d.wo], transposed).data;
   const { heap, exec } = rt;
   const [, cg, kh, kw] = conv.shape;
   const g = conv.geometry.groups;
@@ -146,6 +148,41 @@ export function convWeightGradient(
   } finally {
     heap.release(mark);
   }
+}
+
+/**
+ * For a stride-1 3x3 conv wide enough for Winograd, the conv whose forward pass is this conv's
+ * input gradient: weights flipped in space with in/out swapped per group, padding
+ * `(k - 1) d - p` on each side (the transposed convolution). Undefined otherwise.
+ */
+function stride1Transpose(conv: Conv): Conv | undefined {
+  const [o, cg, kh, kw] = conv.shape;
+  const { stride, dilation, padding, groups } = conv.geometry;
+  const og = o / groups;
+  if (stride[0] !== 1 || stride[1] !== 1 || kh !== 3 || kw !== 3) return undefined;
+  if (dilation[0] !== 1 || dilation[1] !== 1 || og < 8 || cg < 8) return undefined;
+  const weight = new Float32Array(conv.weight.length);
+  for (let g = 0; g < groups; g++)
+    for (let oo = 0; oo < og; oo++)
+      for (let c = 0; c < cg; c++)
+        for (let i = 0; i < kh; i++)
+          for (let j = 0; j < kw; j++) {
+            const from = (((g * og + oo) * cg + c) * kh + i) * kw + j;
+            const to = (((g * cg + c) * og + oo) * kh + (kh - 1 - i)) * kw + (kw - 1 - j);
+            weight[to] = conv.weight[from];
+          }
+  const [pt, pl, pb, pr] = padding;
+  return {
+    shape: [groups * cg, og, kh, kw],
+    weight,
+    bias: new Float32Array(groups * cg),
+    geometry: {
+      stride: [1, 1],
+      padding: [kh - 1 - pt, kw - 1 - pl, kh - 1 - pb, kw - 1 - pr],
+      dilation: [1, 1],
+      groups,
+    },
+  };
 }
 
 type GroupShape = readonly [og: number, cg: number, kh: number, kw: number];
