@@ -48,6 +48,7 @@ export function checkModel(model: ModelProto): void {
   if (graph.input.length + graph.initializer.length === 0 && graph.node.length === 0) {
     throw new OnnxFormatError('checkModel: the graph is empty');
   }
+  if (graph.output.length === 0) throw new OnnxFormatError('checkModel: the graph has no outputs');
   indexGraph(graph);
 }
 

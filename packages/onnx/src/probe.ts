@@ -1,5 +1,5 @@
 import { seededRandom } from '@reparam/core';
-import { UsageError } from './errors.js';
+import { OnnxFormatError, UsageError } from './errors.js';
 import { runModel, type DenseTensor, type RunOptions } from './ort-run.js';
 import type { ModelProto, ValueInfoProto } from './proto.js';
 import { encodeModel } from './proto.js';
@@ -33,6 +33,9 @@ export function inputDims(model: ModelProto, shapes: InputShapes = {}): Map<stri
     else {
       dims = declared.map((d, k) => {
         if (d.dimValue !== undefined && d.dimValue > 0) return d.dimValue;
+        if (d.dimValue === 0 && d.dimParam === undefined) {
+          throw new OnnxFormatError(`inputDims: input '${name}' dim ${k} has size 0`);
+        }
         throw new UsageError(
           `inputDims: input '${name}' dim ${k} is dynamic ('${d.dimParam ?? '?'}'); pass --shape ${name}=${declared.map((e) => e.dimValue || 1).join('x')}`,
         );
