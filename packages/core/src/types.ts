@@ -3,6 +3,7 @@ export type Floats = Float32Array | Float64Array;
 
 /** `[top, left, bottom, right]`; negative amounts crop. */
 export type Padding4 = readonly [number, number, number, number];
+/** Two values, `[vertical, horizontal]`. */
 export type Pair = readonly [number, number];
 
 /** Sliding-window geometry of a 2-D convolution. */
