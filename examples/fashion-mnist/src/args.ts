@@ -25,7 +25,7 @@ export function parseArgs(argv: readonly string[]): DemoArgs {
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
-    if (flag === '--short') continue;
+    if (flag === '--short' || flag === '--') continue;
     const value = argv[i + 1];
     if (value === undefined) throw new Error(`${flag} needs a value\n${usage}`);
     i++;
