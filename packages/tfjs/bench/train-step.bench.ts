@@ -46,17 +46,23 @@ async function step(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor): Promise<
   return performance.now() - t;
 }
 
-function latency(model: tf.LayersModel, n: number): number {
+/** Median predict times (ms) of two models on one batch, measured alternately. */
+function latencyPair(a: tf.LayersModel, b: tf.LayersModel, n: number): [number, number] {
   const x = tf.randomUniform([n, size, size, 3]);
-  const once = (): number => {
+  const once = (m: tf.LayersModel): number => {
     const t = performance.now();
-    tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync());
+    tf.tidy(() => (m.predict(x) as tf.Tensor).dataSync());
     return performance.now() - t;
   };
-  for (let i = 0; i < 3; i++) once();
-  const m = median(Array.from({ length: 15 }, once));
+  for (let i = 0; i < 3; i++) [a, b].forEach(once);
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    ta.push(once(a));
+    tb.push(once(b));
+  }
   x.dispose();
-  return m;
+  return [median(ta), median(tb)];
 }
 
 console.log(`# tfjs wasm backend (${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD' : 'no SIMD'}), ResNet-18 width ${width}, ${size}x${size}, batch ${batch}, median of ${steps} steps\n`);
@@ -74,11 +80,7 @@ const times: number[][] = models.map(() => []);
 for (let r = 0; r < steps; r++) for (const [i, m] of models.entries()) times[i].push(await step(m, x, y));
 tf.dispose([x, y]);
 const deploys = models.map((m) => reparameterize(m).model);
-const lat = (n: number): number[][] => {
-  const out: number[][] = models.map(() => [0, 0]);
-  for (const [i, m] of models.entries()) out[i] = [latency(m, n), latency(deploys[i], n)];
-  return out;
-};
+const lat = (n: number): number[][] => models.map((m, i) => latencyPair(m, deploys[i], n));
 const b1 = lat(1);
 const b16 = lat(16);
 const base = median(times[0]);
