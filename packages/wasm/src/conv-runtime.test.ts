@@ -21,20 +21,34 @@ describe('WasmConvRuntime.conv2d', () => {
     );
   });
 
-  it('winograd F(2x2,3x3) equals the reference within 1e-4 x max|y| for 3x3 stride 1', () => {
-    fc.assert(
-      fc.property(convCase({ square3x3Stride1: true }), ({ conv, input, relu }) => {
-        const got = rt.conv2d(input.data, input.shape, conv, { relu, algorithm: 'winograd2' });
-        expect(relativeError(got.data, referenceOutput(input, conv, relu))).toBeLessThan(1e-4);
-      }),
-      { numRuns: 150 },
-    );
+  for (const algorithm of ['winograd2', 'winograd4'] as const) {
+    it(`${algorithm} equals the reference within 1e-4 x max|y| for 3x3 stride 1`, () => {
+      fc.assert(
+        fc.property(convCase({ square3x3Stride1: true }), ({ conv, input, relu }) => {
+          const got = rt.conv2d(input.data, input.shape, conv, { relu, algorithm });
+          expect(relativeError(got.data, referenceOutput(input, conv, relu))).toBeLessThan(1e-4);
+        }),
+        { numRuns: 150 },
+      );
+    });
+  }
+
+  it('winograd4 stays within 1e-4 x max|y| at 256 input channels', () => {
+    const conv = makeConv({
+      shape: [8, 256, 3, 3],
+      weight: Float32Array.from(randomTensor([8, 256, 3, 3], 3).data),
+      bias: Float32Array.from(randomTensor([1, 1, 1, 8], 4).data),
+      padding: 1,
+    });
+    const input = randomTensor([1, 256, 14, 13], 5);
+    const got = rt.conv2d(input.data, input.shape, conv, { algorithm: 'winograd4' });
+    expect(relativeError(got.data, referenceOutput(input, conv, false))).toBeLessThan(1e-4);
   });
 
-  it('auto picks winograd2 for a wide 3x3 stride-1 conv and gemm otherwise', () => {
+  it('auto picks winograd4 for a wide 3x3 stride-1 conv and gemm otherwise', () => {
     const conv = (k: number, stride: number) =>
       makeConv({ shape: [16, 16, k, k], weight: new Float32Array(256 * k * k), stride });
-    expect(rt.prepare(conv(3, 1)).algorithm).toBe('winograd2');
+    expect(rt.prepare(conv(3, 1)).algorithm).toBe('winograd4');
     expect(rt.prepare(conv(3, 2)).algorithm).toBe('gemm');
     expect(rt.prepare(conv(1, 1)).algorithm).toBe('gemm');
   });

@@ -6,11 +6,14 @@ import { singleThread, type Executor } from './_internal/executor.js';
 import { threadPool, type Stoppable } from './_internal/pool.js';
 import { convDims, validateConv, type ConvDims } from './_internal/geometry.js';
 import { GemmConv } from './_internal/conv-gemm.js';
-import { Winograd2Conv, winograd2Applies } from './_internal/conv-winograd2.js';
+import { WinogradConv, winogradApplies } from './_internal/conv-winograd.js';
 import { ShapeError } from '@reparam/core';
 
 /** Which kernel computes a conv: `auto` picks Winograd for 3x3 stride 1 with enough channels. */
-export type ConvAlgorithm = 'auto' | 'gemm' | 'winograd2';
+export type ConvAlgorithm = 'auto' | 'gemm' | 'winograd2' | 'winograd4';
+
+/** The Winograd variant `auto` uses (measured by `pnpm bench`, see the README). */
+const AUTO_WINOGRAD = 'winograd4';
 
 /** Options of {@link WasmConvRuntime.prepare}. */
 export interface PrepareOptions {
@@ -31,17 +34,20 @@ export interface PreparedConv {
 }
 
 function chooseAlgorithm(conv: Conv, requested: ConvAlgorithm): Exclude<ConvAlgorithm, 'auto'> {
-  if (requested === 'winograd2') {
-    if (!winograd2Applies(conv))
+  if (requested === 'winograd2' || requested === 'winograd4') {
+    if (!winogradApplies(conv)) {
+      const { stride, dilation } = conv.geometry;
       throw new ShapeError(
-        `prepare: winograd2 needs a 3x3 stride-1 dilation-1 conv, got shape [${conv.shape.join(', ')}] stride [${conv.geometry.stride.join(', ')}] dilation [${conv.geometry.dilation.join(', ')}]`,
+        `prepare: ${requested} needs a 3x3 stride-1 dilation-1 conv, got shape ` +
+          `[${conv.shape.join(', ')}] stride [${stride.join(', ')}] dilation [${dilation.join(', ')}]`,
       );
-    return 'winograd2';
+    }
+    return requested;
   }
   if (requested === 'gemm') return 'gemm';
   const [o, ig] = conv.shape;
   const og = o / conv.geometry.groups;
-  return winograd2Applies(conv) && og >= 8 && ig >= 8 ? 'winograd2' : 'gemm';
+  return winogradApplies(conv) && og >= 8 && ig >= 8 ? AUTO_WINOGRAD : 'gemm';
 }
 
 /** Options of {@link WasmConvRuntime.create}. */
@@ -115,9 +121,9 @@ export class WasmConvRuntime {
     const algorithm = chooseAlgorithm(conv, options.algorithm ?? 'auto');
     const relu = options.relu ?? false;
     const impl =
-      algorithm === 'winograd2'
-        ? new Winograd2Conv(this.heap, conv, relu)
-        : new GemmConv(this.heap, conv, relu);
+      algorithm === 'gemm'
+        ? new GemmConv(this.heap, conv, relu)
+        : new WinogradConv(this.heap, conv, relu, algorithm === 'winograd2' ? 2 : 4);
     return {
       conv,
       algorithm,

@@ -27,7 +27,7 @@ describe('WasmConvRuntime with 2 threads (worker_threads over shared memory)', (
     );
   });
 
-  it('splits a wide Winograd conv (16 products over 2 threads) exactly', () => {
+  it('splits a wide Winograd conv (36 products over 2 threads) exactly', () => {
     const conv = makeConv({
       shape: [24, 20, 3, 3],
       weight: Float32Array.from(randomTensor([24, 20, 3, 3], 9).data),
@@ -36,7 +36,7 @@ describe('WasmConvRuntime with 2 threads (worker_threads over shared memory)', (
     });
     const input = randomTensor([2, 20, 15, 22], 11);
     const prepared = rt.prepare(conv, { relu: true });
-    expect(prepared.algorithm).toBe('winograd2');
+    expect(prepared.algorithm).toBe('winograd4');
     const got = rt.conv2d(input.data, input.shape, prepared);
     expect(relativeError(got.data, referenceOutput(input, conv, true))).toBeLessThan(1e-4);
   });

@@ -11,6 +11,8 @@ export interface KernelExports {
   padPlanes: (...args: [...PadArgs, c0: number, c1: number]) => void;
   winograd2Input: (...args: [...WinogradInputArgs, c0: number, c1: number]) => void;
   winograd2Output: (...args: [...WinogradOutputArgs, o0: number, o1: number]) => void;
+  winograd4Input: (...args: [...WinogradInputArgs, c0: number, c1: number]) => void;
+  winograd4Output: (...args: [...WinogradOutputArgs, o0: number, o1: number]) => void;
   packGradRows: (...args: [...PackGradRowsArgs, r0: number, r1: number]) => void;
   im2colT: (...args: [...Im2colTArgs, q0: number, q1: number]) => void;
   col2im: (...args: [...Col2imArgs, c0: number, c1: number]) => void;
@@ -157,6 +159,8 @@ export interface KernelArgs {
   padPlanes: PadArgs;
   winograd2Input: WinogradInputArgs;
   winograd2Output: WinogradOutputArgs;
+  winograd4Input: WinogradInputArgs;
+  winograd4Output: WinogradOutputArgs;
   packGradRows: PackGradRowsArgs;
   im2colT: Im2colTArgs;
   col2im: Col2imArgs;
@@ -178,4 +182,6 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'im2colT',
   'col2im',
   'weightGradDirect',
+  'winograd4Input',
+  'winograd4Output',
 ];

@@ -27,44 +27,65 @@ export function packedRowsSize(rows: number, k: number): number {
   return Math.ceil(rows / 4) * 4 * k;
 }
 
+/** Output tile size m of Winograd F(m x m, 3x3). */
+export type WinogradTile = 2 | 4;
+
+/** Rows of G for F(2x2, 3x3) and F(4x4, 3x3) (Lavin & Gray 2016): U = G g G^T. */
+const G: Record<WinogradTile, readonly (readonly [number, number, number])[]> = {
+  2: [
+    [1, 0, 0],
+    [1 / 2, 1 / 2, 1 / 2],
+    [1 / 2, -1 / 2, 1 / 2],
+    [0, 0, 1],
+  ],
+  4: [
+    [1 / 4, 0, 0],
+    [-1 / 6, -1 / 6, -1 / 6],
+    [-1 / 6, 1 / 6, -1 / 6],
+    [1 / 24, 1 / 12, 1 / 6],
+    [1 / 24, -1 / 12, 1 / 6],
+    [0, 0, 1],
+  ],
+};
+
 /**
- * Winograd F(2x2, 3x3) weight transform U = G g G^T (Lavin & Gray 2016) of one group's
- * 3x3 kernels, `g` in OIHW [outs][ins][3][3] from element `offset`, packed as 16 A matrices
- * (outs x ins), each `packedRowsSize(outs, ins)` floats, xi = 4 * row + column of U.
- * G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]. Computed in float64, rounded once.
+ * Winograd F(m x m, 3x3) weight transform U = G g G^T of one group's 3x3 kernels, `g` in OIHW
+ * [outs][ins][3][3] from element `offset`, packed as (m+2)^2 A matrices (outs x ins), each
+ * `packedRowsSize(outs, ins)` floats, xi = (m+2) * row + column of U. float64, rounded once.
  */
-export function packWinograd2(
+export function packWinograd(
+  m: WinogradTile,
   g: Floats,
   offset: number,
   outs: number,
   ins: number,
   dst: Float32Array,
 ): void {
-  const u = new Float64Array(16 * outs * ins);
-  const t = new Float64Array(12);
+  const rows = G[m];
+  const a = rows.length;
+  const u = new Float64Array(a * a * outs * ins);
+  const t = new Float64Array(a * 3);
   for (let o = 0; o < outs; o++) {
     for (let c = 0; c < ins; c++) {
       const k = offset + (o * ins + c) * 9;
-      for (let j = 0; j < 3; j++) {
-        const g0 = g[k + j],
-          g1 = g[k + 3 + j],
-          g2 = g[k + 6 + j];
-        t[j] = g0;
-        t[3 + j] = (g0 + g1 + g2) / 2;
-        t[6 + j] = (g0 - g1 + g2) / 2;
-        t[9 + j] = g2;
+      // t = G g (a x 3), then U = t G^T (a x a).
+      for (let r = 0; r < a; r++) {
+        for (let j = 0; j < 3; j++) {
+          t[r * 3 + j] =
+            rows[r][0] * g[k + j] + rows[r][1] * g[k + 3 + j] + rows[r][2] * g[k + 6 + j];
+        }
       }
-      for (let r = 0; r < 4; r++) {
-        const a = t[3 * r],
-          b = t[3 * r + 1],
-          d = t[3 * r + 2];
-        const row = [a, (a + b + d) / 2, (a - b + d) / 2, d];
-        for (let col = 0; col < 4; col++) u[((4 * r + col) * outs + o) * ins + c] = row[col];
+      for (let r = 0; r < a; r++) {
+        for (let col = 0; col < a; col++) {
+          const gc = rows[col];
+          const v = t[r * 3] * gc[0] + t[r * 3 + 1] * gc[1] + t[r * 3 + 2] * gc[2];
+          u[((r * a + col) * outs + o) * ins + c] = v;
+        }
       }
     }
   }
   const size = packedRowsSize(outs, ins);
-  for (let xi = 0; xi < 16; xi++) {
+  for (let xi = 0; xi < a * a; xi++) {
     packRows(u, xi * outs * ins, outs, ins, dst.subarray(xi * size, (xi + 1) * size));
   }
 }

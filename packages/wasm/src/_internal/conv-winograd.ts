@@ -2,10 +2,10 @@ import type { Conv } from '@reparam/core';
 import type { ConvDims } from './geometry.js';
 import type { Executor } from './executor.js';
 import type { Heap } from './heap.js';
-import { packWinograd2, packedRowsSize } from './pack.js';
+import { packWinograd, packedRowsSize, type WinogradTile } from './pack.js';
 
-/** True when Winograd F(2x2, 3x3) computes `conv`: 3x3 kernel, stride 1, dilation 1. */
-export function winograd2Applies(conv: Conv): boolean {
+/** True when Winograd F(m x m, 3x3) computes `conv`: 3x3 kernel, stride 1, dilation 1. */
+export function winogradApplies(conv: Conv): boolean {
   const { stride, dilation } = conv.geometry;
   return (
     conv.shape[2] === 3 &&
@@ -18,26 +18,31 @@ export function winograd2Applies(conv: Conv): boolean {
 }
 
 /**
- * 3x3 stride-1 conv by Winograd F(2x2, 3x3), per group: pad -> input transform (16 packed-B
- * matrices) -> 16 GEMMs over channels -> output transform with bias and ReLU fused.
+ * 3x3 stride-1 conv by Winograd F(m x m, 3x3), m = 2 or 4, per group: pad -> input transform
+ * ((m+2)^2 packed-B matrices) -> (m+2)^2 GEMMs over channels -> output transform with bias and
+ * ReLU fused (assembly/winograd2.ts, assembly/winograd4.ts).
  */
-export class Winograd2Conv {
+export class WinogradConv {
   private readonly weights: number;
   private readonly bias: number;
   private readonly xiSize: number;
+  private readonly products: number;
 
   constructor(
     private readonly heap: Heap,
     private readonly conv: Conv,
     private readonly relu: boolean,
+    private readonly m: WinogradTile,
   ) {
     const [o, ig] = conv.shape;
     const groups = conv.geometry.groups;
     const og = o / groups;
+    this.products = (m + 2) ** 2;
     this.xiSize = packedRowsSize(og, ig);
-    const packed = new Float32Array(16 * this.xiSize * groups);
+    const block = this.products * this.xiSize;
+    const packed = new Float32Array(block * groups);
     for (let g = 0; g < groups; g++) {
-      packWinograd2(conv.weight, g * og * ig * 9, og, ig, packed.subarray(16 * this.xiSize * g));
+      packWinograd(m, conv.weight, g * og * ig * 9, og, ig, packed.subarray(block * g));
     }
     this.weights = heap.alloc(packed.length);
     heap.write(this.weights, packed);
@@ -46,35 +51,39 @@ export class Winograd2Conv {
   }
 
   run(exec: Executor, x: number, y: number, d: ConvDims): void {
+    const { m, products } = this;
     const ig = this.conv.shape[1];
     const { padding, groups } = this.conv.geometry;
     const og = d.o / groups;
-    const th = Math.ceil(d.ho / 2);
-    const tw = Math.ceil(d.wo / 2);
+    const th = Math.ceil(d.ho / m);
+    const tw = Math.ceil(d.wo / m);
     const tiles = th * tw;
     const tp = Math.ceil(tiles / 8);
-    const hp = 2 * th + 2;
-    const wp = Math.max(2 * tw + 2, 8 * Math.ceil(tw / 4) + 2);
+    // Padded planes: whole tiles, plus room for the 4-tile groups' vector loads.
+    const hp = m * th + 2;
+    const wp = Math.max(m * tw + 2, 4 * m * Math.ceil(tw / 4) + 4);
     const vStride = tp * 8 * ig;
     const ldm = tp * 8 + 4;
     const mStride = og * ldm;
     const mark = this.heap.mark();
     const xp = this.heap.alloc(ig * hp * wp);
-    const v = this.heap.alloc(16 * vStride);
-    const m = this.heap.alloc(16 * mStride);
+    const v = this.heap.alloc(products * vStride);
+    const mm = this.heap.alloc(products * mStride);
     const relu = this.relu ? 1 : 0;
+    const input = m === 2 ? 'winograd2Input' : 'winograd4Input';
+    const output = m === 2 ? 'winograd2Output' : 'winograd4Output';
     for (let b = 0; b < d.n; b++) {
       for (let g = 0; g < groups; g++) {
         const xg = x + (b * d.c + g * ig) * d.h * d.w * 4;
         exec.run('padPlanes', [xg, d.h, d.w, padding[0], padding[1], xp, hp, wp], 0, ig);
-        exec.run('winograd2Input', [xp, hp, wp, ig, th, tw, v, vStride], 0, ig);
-        const w = this.weights + 16 * this.xiSize * g * 4;
-        const gemm = [w, this.xiSize, v, vStride, og, ig, tiles, m, mStride, ldm] as const;
-        exec.run('gemmBatched', [...gemm], 0, 16);
+        exec.run(input, [xp, hp, wp, ig, th, tw, v, vStride], 0, ig);
+        const w = this.weights + products * this.xiSize * g * 4;
+        const gemm = [w, this.xiSize, v, vStride, og, ig, tiles, mm, mStride, ldm] as const;
+        exec.run('gemmBatched', [...gemm], 0, products);
         const yg = y + (b * d.o + g * og) * d.ho * d.wo * 4;
         const bias = this.bias + g * og * 4;
-        const out = [m, ldm, mStride, th, tw, yg, d.ho, d.wo, bias, relu] as const;
-        exec.run('winograd2Output', [...out], 0, og);
+        const out = [mm, ldm, mStride, th, tw, yg, d.ho, d.wo, bias, relu] as const;
+        exec.run(output, [...out], 0, og);
       }
     }
     this.heap.release(mark);
