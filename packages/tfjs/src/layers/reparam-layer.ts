@@ -66,6 +66,12 @@ export abstract class ReparamLayer extends tf.layers.Layer {
       throw new ShapeError(`${fn}: filters ${this.filters} must be a positive integer`);
     }
     if (!this.depthwise && this.filters === undefined) throw new ShapeError(`${fn}: filters is required unless depthwise`);
+    const groups = (args as { groups?: unknown }).groups;
+    if (groups !== undefined && groups !== null && groups !== 1) {
+      throw new ShapeError(
+        `${fn}: groups ${JSON.stringify(groups)} is not supported: tfjs has only dense and depthwise convs; use groups 1 or depthwise: true`,
+      );
+    }
   }
 
   /** Symmetric padding of the KxK conv. */

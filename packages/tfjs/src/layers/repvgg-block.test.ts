@@ -34,4 +34,8 @@ describe('RepVGGBlock', () => {
     expect(tf.max(tf.abs(tf.sub(inference, trained))).dataSync()[0]).toBeGreaterThan(1e-3);
     expect(after).not.toEqual(before);
   });
+
+  it('refuses grouped convs (1 < groups < channels) with a named error', () => {
+    expect(() => new RepVGGBlock({ filters: 4, groups: 2 } as never)).toThrow(/RepVGGBlock: groups 2 is not supported/);
+  });
 });
