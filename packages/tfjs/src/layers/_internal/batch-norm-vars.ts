@@ -19,13 +19,13 @@ export class BatchNormVars {
     if (!training) {
       return tf.batchNorm4d(x, this.mean.read() as tf.Tensor1D, this.variance.read() as tf.Tensor1D, this.beta.read() as tf.Tensor1D, this.gamma.read() as tf.Tensor1D, epsilon);
     }
-    const m = tf.moments(x, [0, 1, 2]);
-    const n = x.size / x.shape[3];
     // The running statistics are written, never differentiated: the loss does not depend on them.
-    const unbiased = n > 1 ? tf.mul(m.variance, n / (n - 1)) : m.variance;
-    this.mean.write(tf.add(tf.mul(this.mean.read(), momentum), tf.mul(m.mean, 1 - momentum)));
-    this.variance.write(tf.add(tf.mul(this.variance.read(), momentum), tf.mul(unbiased, 1 - momentum)));
-    return batchNormTraining(x, m.mean, tf.rsqrt(tf.add(m.variance, epsilon)), this.gamma.read(), this.beta.read());
+    return batchNormTraining(x, this.gamma.read(), this.beta.read(), epsilon, (mean, variance) => {
+      const n = x.size / x.shape[3];
+      const unbiased = n > 1 ? tf.mul(variance, n / (n - 1)) : variance;
+      this.mean.write(tf.add(tf.mul(this.mean.read(), momentum), tf.mul(mean, 1 - momentum)));
+      this.variance.write(tf.add(tf.mul(this.variance.read(), momentum), tf.mul(unbiased, 1 - momentum)));
+    });
   }
 
   /**
@@ -45,30 +45,39 @@ export class BatchNormVars {
 }
 
 /**
- * `y = (x - mean) * rstd * gamma + beta` with batch statistics, and its closed-form gradient
- * (`dx = gamma * rstd * (dy - mean(dy) - xhat * mean(dy * xhat))`, `dgamma = sum(dy * xhat)`,
- * `dbeta = sum(dy)`), which needs far fewer ops than differentiating moments on the tape. `mean`
- * and `rstd` must be the statistics of `x`; their own gradients are folded into `dx`.
+ * `y = (x - mean) * rstd * gamma + beta` with the batch statistics of x (per channel, NHWC), and
+ * its closed-form gradient (`dx = gamma * rstd * (dy - mean(dy) - xhat * mean(dy * xhat))`,
+ * `dgamma = sum(dy * xhat)`, `dbeta = sum(dy)`). The statistics, and `onStats` (which receives
+ * the batch mean and biased variance), run inside the custom op, off the gradient tape: far fewer
+ * recorded ops than differentiating `tf.moments`.
  */
-export function batchNormTraining(x: tf.Tensor4D, mean: tf.Tensor, rstd: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor4D {
+export function batchNormTraining(
+  x: tf.Tensor4D,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  epsilon: number,
+  onStats?: (mean: tf.Tensor, variance: tf.Tensor) => void,
+): tf.Tensor4D {
   const count = x.size / x.shape[3];
   const f = tf.customGrad((...args: unknown[]) => {
-    const [xi, mi, ri, gi, bi] = args as tf.Tensor[];
-    const save = args[5] as (t: tf.Tensor[]) => void;
-    const xhat = tf.mul(tf.sub(xi, mi), ri);
-    save([xhat, ri, gi]);
+    const [xi, gi, bi] = args as tf.Tensor[];
+    const save = args[3] as (t: tf.Tensor[]) => void;
+    const m = tf.moments(xi, [0, 1, 2]);
+    onStats?.(m.mean, m.variance);
+    const r = tf.rsqrt(tf.add(m.variance, epsilon));
+    const xhat = tf.mul(tf.sub(xi, m.mean), r);
+    save([xhat, r, gi]);
     return {
       value: tf.add(tf.mul(xhat, gi), bi),
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
         const d = Array.isArray(dy) ? dy[0] : dy;
-        const [xh, r, g] = saved;
+        const [xh, rs, g] = saved;
         const dbeta = tf.sum(d, [0, 1, 2]);
         const dgamma = tf.sum(tf.mul(d, xh), [0, 1, 2]);
         const centred = tf.sub(tf.sub(d, tf.div(dbeta, count)), tf.mul(xh, tf.div(dgamma, count)));
-        const dx = tf.mul(centred, tf.mul(g, r));
-        return [dx, tf.zerosLike(mi), tf.zerosLike(ri), dgamma, dbeta];
+        return [tf.mul(centred, tf.mul(g, rs)), dgamma, dbeta];
       },
     };
   });
-  return f(x, mean, rstd, gamma, beta) as tf.Tensor4D;
+  return f(x, gamma, beta) as tf.Tensor4D;
 }
