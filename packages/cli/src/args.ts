@@ -14,6 +14,8 @@ export interface CliArgs {
   threads?: number;
   runs?: number;
   samples?: number;
+  /** Seconds any single onnxruntime load or run may take. */
+  timeout?: number;
 }
 
 const VALUE_FLAGS = new Set([
@@ -25,6 +27,7 @@ const VALUE_FLAGS = new Set([
   '--threads',
   '--runs',
   '--samples',
+  '--timeout',
 ]);
 
 /** Parses `argv` (without node and script); throws {@link UsageError} on unknown flags or bad values. */
@@ -62,6 +65,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
       case '--threads':
         args.threads = integer(arg, value!);
+        break;
+      case '--timeout':
+        args.timeout = positiveNumber(arg, value!);
         break;
       case '--samples':
         args.samples = integer(arg, value!);

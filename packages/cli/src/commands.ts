@@ -21,7 +21,11 @@ const options = (args: CliArgs) => ({
   seed: args.seed,
   threads: args.threads,
   samples: args.samples,
+  timeoutMs: (args.timeout ?? DEFAULT_TIMEOUT_S) * 1000,
 });
+
+/** Seconds one onnxruntime load or run may take before the command gives up (exit 2). */
+export const DEFAULT_TIMEOUT_S = 600;
 
 function one(args: CliArgs, what: string): string {
   if (args.positional.length !== 1)
@@ -148,7 +152,9 @@ export async function benchCommand(args: CliArgs, io: CliIO): Promise<number> {
     const bytes = encodeModel(model);
     const runs = args.runs ?? 10;
     const times: number[] = [];
-    const session = await openSession(bytes, { threads: args.threads });
+    // in-process (no worker) unless --timeout is given: message passing would distort timings
+    const timeoutMs = args.timeout === undefined ? undefined : args.timeout * 1000;
+    const session = await openSession(bytes, { threads: args.threads, timeoutMs });
     try {
       for (let k = 0; k <= runs; k++) {
         const t0 = performance.now();

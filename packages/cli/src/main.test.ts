@@ -59,6 +59,21 @@ describe('reparam convert', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('--timeout stops a conversion that takes longer (exit 2, nothing written)', async () => {
+    const dir = workdir();
+    const r = await cli(
+      'convert',
+      fixture('repvgg_bn'),
+      '-o',
+      join(dir, 'o.onnx'),
+      '--timeout',
+      '0.001',
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/did not (load|run) within 0.001 s/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('with --json a failed verification also prints the report on stdout', async () => {
     const dir = workdir();
     const r = await cli(

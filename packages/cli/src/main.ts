@@ -10,13 +10,14 @@ export const ExitCode = { ok: 0, verificationFailed: 1, badInput: 2 } as const;
 export const HELP = `reparam: collapse the linear regions of training-form ONNX models into plain convolutions
 
 usage:
-  reparam convert IN.onnx -o OUT.onnx [--tolerance 1e-5] [--no-verify] [--shape NAME=1x3x224x224] [--seed N] [--samples 2] [--json]
+  reparam convert IN.onnx -o OUT.onnx [--tolerance 1e-5] [--no-verify] [--shape NAME=1x3x224x224] [--seed N] [--samples 2] [--timeout 600] [--json]
   reparam inspect IN.onnx [--shape NAME=1x3x224x224] [--json]
   reparam verify A.onnx B.onnx [--tolerance 1e-5] [--shape NAME=1x3x224x224] [--samples 2] [--json]
   reparam bench A.onnx [B.onnx ...] [--runs 10] [--threads 1] [--shape ...] [--json]
 
 convert verifies the result with onnxruntime-web on seeded random inputs and writes nothing
 when an output differs by more than tolerance x max|y|. It never overwrites its input.
+Each onnxruntime load or run is stopped after --timeout seconds (default 600; bench: no limit).
 exit codes: 0 done, 1 verification failed (nothing written), 2 bad input or usage`;
 
 /**

@@ -25,6 +25,11 @@ export interface RunOptions {
   threads?: number;
   /** onnxruntime graph optimizations (default 'basic'; 'all' for deployment-like timing). */
   optimization?: 'disabled' | 'basic' | 'extended' | 'all';
+  /**
+   * Node only: run onnxruntime in a worker thread and stop any load or run that takes longer
+   * than this many milliseconds (throws {@link OnnxFormatError}). Default: in-process, no limit.
+   */
+  timeoutMs?: number;
 }
 
 /** An open onnxruntime-web session: run it many times, then release it. */
@@ -46,6 +51,10 @@ export async function openSession(
   bytes: Uint8Array,
   options: RunOptions = {},
 ): Promise<ModelSession> {
+  if (options.timeoutMs !== undefined) {
+    const { openWorkerSession } = await import('./ort-worker.js');
+    return openWorkerSession(bytes, { ...options, timeoutMs: options.timeoutMs });
+  }
   ort.env.wasm.numThreads = options.threads ?? 1;
   ort.env.logLevel = 'fatal';
   let session: ort.InferenceSession;

@@ -1,0 +1,183 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { OnnxFormatError } from './errors.js';
+import type { DenseTensor, ModelSession, RunOptions } from './ort-run.js';
+
+/** The worker: onnxruntime-web sessions by id, driven by open / run / release messages. */
+const SOURCE = `
+import { parentPort, workerData } from 'node:worker_threads';
+const mod = await import(workerData.ort);
+const ort = mod.InferenceSession ? mod : mod.default;
+ort.env.wasm.numThreads = workerData.threads;
+ort.env.logLevel = 'fatal';
+const sessions = new Map();
+parentPort.on('message', async (m) => {
+  try {
+    if (m.type === 'open') {
+      const session = await ort.InferenceSession.create(m.bytes, { executionProviders: ['wasm'], graphOptimizationLevel: m.optimization, logSeverityLevel: 4 });
+      sessions.set(m.session, session);
+      parentPort.postMessage({ id: m.id, ok: true, inputNames: session.inputNames, outputNames: session.outputNames });
+    } else if (m.type === 'run') {
+      const session = sessions.get(m.session);
+      const feeds = {};
+      for (const [k, t] of Object.entries(m.feeds)) feeds[k] = new ort.Tensor(t.type, t.data, t.dims);
+      const names = m.names ?? session.outputNames;
+      const r = await session.run(feeds, names, { logSeverityLevel: 4 });
+      const out = names.map((n) => [n, { dims: Array.from(r[n].dims), data: r[n].data, type: r[n].type }]);
+      parentPort.postMessage({ id: m.id, ok: true, out });
+    } else {
+      await sessions.get(m.session)?.release();
+      sessions.delete(m.session);
+      parentPort.postMessage({ id: m.id, ok: true });
+    }
+  } catch (e) {
+    parentPort.postMessage({ id: m.id, ok: false, message: String(e && e.message ? e.message : e).split('\\n')[0] });
+  }
+});
+`;
+
+interface Reply {
+  id: number;
+  ok: boolean;
+  message?: string;
+  inputNames?: string[];
+  outputNames?: string[];
+  out?: [string, DenseTensor][];
+}
+
+/** One worker hosting any number of sessions; replaced after a timeout or a crash. */
+interface Host {
+  worker: Worker;
+  threads: number;
+  dead?: Error;
+  next: number;
+  pending: Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>;
+}
+
+let host: Host | undefined;
+let sessionIds = 0;
+let open = 0;
+let idle: ReturnType<typeof setTimeout> | undefined;
+
+/** A worker keeps the process alive (even unref'd, while it has listeners): stop it when idle. */
+function sessionClosed(h: Host): void {
+  open--;
+  if (open > 0) return;
+  idle = setTimeout(() => {
+    if (open === 0 && host === h) {
+      host = undefined;
+      void h.worker.terminate();
+    }
+  }, 100);
+}
+
+function getHost(threads: number): Host {
+  if (host !== undefined && host.dead === undefined && host.threads === threads) return host;
+  if (host !== undefined && host.dead === undefined) void host.worker.terminate();
+  const ortPath = createRequire(import.meta.url).resolve('onnxruntime-web');
+  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(SOURCE)}`), {
+    workerData: { ort: pathToFileURL(ortPath).href, threads },
+  });
+  worker.unref();
+  const h: Host = { worker, threads, next: 0, pending: new Map() };
+  const fail = (e: Error) => {
+    h.dead ??= e;
+    for (const p of h.pending.values()) p.reject(e);
+    h.pending.clear();
+  };
+  worker.on('message', (r: Reply) => {
+    h.pending.get(r.id)?.resolve(r);
+    h.pending.delete(r.id);
+  });
+  worker.on('error', (e) =>
+    fail(new OnnxFormatError(`runModel: onnxruntime worker failed (${e.message})`, { cause: e })),
+  );
+  worker.on('exit', () => fail(new OnnxFormatError('runModel: onnxruntime worker exited')));
+  host = h;
+  return h;
+}
+
+function call(
+  h: Host,
+  message: Record<string, unknown>,
+  what: string,
+  timeoutMs: number,
+): Promise<Reply> {
+  if (h.dead !== undefined) return Promise.reject(h.dead);
+  const id = h.next++;
+  return new Promise<Reply>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const e = new OnnxFormatError(
+        `runModel: onnxruntime-web did not ${what} within ${timeoutMs / 1000} s; the model was stopped`,
+      );
+      h.dead ??= e;
+      for (const p of h.pending.values()) p.reject(e);
+      h.pending.clear();
+      void h.worker.terminate();
+    }, timeoutMs);
+    h.pending.set(id, {
+      resolve: (r) => {
+        clearTimeout(timer);
+        if (r.ok) resolve(r);
+        else
+          reject(
+            new OnnxFormatError(
+              `runModel: onnxruntime-web cannot ${what} the model (${r.message ?? ''})`,
+            ),
+          );
+      },
+      reject: (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    });
+    h.worker.postMessage({ ...message, id });
+  });
+}
+
+/**
+ * {@link openSession} in a worker thread (Node only; one shared worker hosts the sessions): a
+ * load or run that takes longer than `timeoutMs` terminates the worker and throws
+ * {@link OnnxFormatError}, so a pathological model cannot hang the caller.
+ */
+export async function openWorkerSession(
+  bytes: Uint8Array,
+  options: RunOptions & { timeoutMs: number },
+): Promise<ModelSession> {
+  clearTimeout(idle);
+  const h = getHost(options.threads ?? 1);
+  const session = sessionIds++;
+  const { timeoutMs } = options;
+  open++;
+  let opened: Reply;
+  try {
+    opened = await call(
+      h,
+      { type: 'open', session, bytes, optimization: options.optimization ?? 'basic' },
+      'load',
+      timeoutMs,
+    );
+  } catch (e) {
+    sessionClosed(h);
+    throw e;
+  }
+  return {
+    inputNames: opened.inputNames ?? [],
+    outputNames: opened.outputNames ?? [],
+    async run(feeds, outputNames) {
+      const r = await call(
+        h,
+        { type: 'run', session, feeds, names: outputNames },
+        'run',
+        timeoutMs,
+      );
+      return new Map(r.out);
+    },
+    async release() {
+      if (h.dead === undefined)
+        await call(h, { type: 'release', session }, 'release', timeoutMs).catch(() => undefined);
+      sessionClosed(h);
+    },
+  };
+}
