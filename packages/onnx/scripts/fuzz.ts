@@ -23,7 +23,7 @@ for (let seed = first; seed < first + cases; seed++) {
   const t0 = Date.now();
   let outcome: string;
   try {
-    outcome = await fuzzOne(seed % 2 === 0 ? mutate(base, seed) : mutateModel(base, seed));
+    outcome = await fuzzOne(seed % 2 === 0 ? mutate(base, seed) : mutateModel(base, seed), 30_000);
   } catch (e) {
     console.error(`seed ${seed}: unexpected ${(e as Error).name}: ${(e as Error).message}`);
     outcome = `unexpected ${(e as Error).name}`;

@@ -30,9 +30,9 @@ export function mutate(bytes: Uint8Array, seed: number): Uint8Array {
 export type FuzzOutcome = 'converted' | 'OnnxFormatError' | 'UsageError' | 'VerificationError';
 
 /** Parses and converts (verification on) mutated bytes; rethrows any error that is not a named one. */
-export async function fuzzOne(bytes: Uint8Array): Promise<FuzzOutcome> {
+export async function fuzzOne(bytes: Uint8Array, timeoutMs?: number): Promise<FuzzOutcome> {
   try {
-    await convertModel(parseModel(bytes), { samples: 1 });
+    await convertModel(parseModel(bytes), { samples: 1, timeoutMs });
     return 'converted';
   } catch (e) {
     if (e instanceof OnnxFormatError || e instanceof UsageError || e instanceof VerificationError)
