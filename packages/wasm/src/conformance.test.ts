@@ -23,6 +23,6 @@ function runner(threads: number, algorithm: ConvAlgorithm) {
 }
 
 describeRuntime({ name: 'wasm gemm, 1 thread', run: runner(1, 'gemm') });
-// auto = Winograd F(2x2,3x3) for 3x3 stride-1 convs with >= 8 channels per group: 1e-4 x max|y|.
+// auto = Winograd F(4x4,3x3) for 3x3 stride-1 convs with >= 8 channels per group: 1e-4 x max|y|.
 describeRuntime({ name: 'wasm auto, 1 thread', run: runner(1, 'auto'), tolerance: 1e-4 });
 describeRuntime({ name: 'wasm auto, 2 threads', run: runner(2, 'auto'), tolerance: 1e-4 });

@@ -18,7 +18,9 @@ function workerMain(
       let seen = Atomics.load(ctl, 0);
       reply('ready');
       for (;;) {
-        for (let spin = 0; spin < 4000 && Atomics.load(ctl, 0) === seen; spin++);
+        // Poll up to spinMs for the next job (a sleeping worker takes ~0.3 ms to wake), then sleep.
+        const until = performance.now() + init.spinMs;
+        while (Atomics.load(ctl, 0) === seen && performance.now() < until);
         Atomics.wait(ctl, 0, seen);
         seen = Atomics.load(ctl, 0);
         const kernel = Atomics.load(ctl, 2);
@@ -50,6 +52,8 @@ export interface WorkerInit {
   control: number;
   index: number;
   names: string[];
+  /** How long an idle worker polls for the next job before sleeping, in ms. */
+  spinMs: number;
 }
 
 // Transpilers (esbuild's keepNames, used by tsx and vitest) may wrap functions in __name().
