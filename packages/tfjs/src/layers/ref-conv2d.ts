@@ -19,7 +19,7 @@ export interface RefConv2DArgs extends ReparamLayerArgs {
  * RefConv (Cai et al., 2023): a conv whose kernel is `W_t = W_b + W_b * W_r`, with the base
  * kernel W_b frozen (a pretrained conv's weights, see {@link RefConv2D.setBaseKernel}) and the
  * refocusing kernel W_r learned (zero at start, so training starts from the pretrained conv).
- * Dense convs refocus each 2-D kernel on its own (W_r `[m, m, o*i, 1]`); depthwise convs
+ * Dense convs refocus each 2-D kernel on its own (W_r `[m, m, i*o, 1]`, map `i*out + o`); depthwise convs
  * (multiplier 1) mix all channels' kernels (W_r `[m, m, c, c]`). Deploys as one conv with
  * kernel W_t computed by core's `refocus`.
  */
@@ -75,9 +75,11 @@ export class RefConv2D extends ReparamLayer {
         const r = tf.conv2d(img, this.refocusKernel.read() as tf.Tensor4D, 1, 'same');
         return tf.reshape(tf.add(img, r), [k, k, ci, 1]);
       }
-      const img = tf.reshape<tf.Rank.R4>(tf.transpose(b, [0, 1, 3, 2]), [1, k, k, co * ci]);
+      // Dense: each 2-D kernel is refocused on its own (a depthwise op), so the HWIO kernel is used
+      // as a [1, k, k, in*out] image as it lies in memory, map i*out + o, with no transposes.
+      const img = tf.reshape<tf.Rank.R4>(b, [1, k, k, ci * co]);
       const r = tf.depthwiseConv2d(img, this.refocusKernel.read() as tf.Tensor4D, 1, 'same');
-      return tf.transpose(tf.reshape(tf.add(img, r), [k, k, co, ci]), [0, 1, 3, 2]);
+      return tf.reshape(tf.add(img, r), [k, k, ci, co]);
     });
   }
 
@@ -97,7 +99,7 @@ export class RefConv2D extends ReparamLayer {
       base: kernelOihw(this.base, this.depthwise),
       shape,
       groups: this.groups,
-      refocus: this.depthwise ? hwioToOihw(r.dataSync(), rShape).weight : depthwiseToOihw(r.dataSync(), rShape).weight,
+      refocus: this.depthwise ? hwioToOihw(r.dataSync(), rShape).weight : denseMapsToCore(r.dataSync(), this.inChannels, this.outChannels, this.mapKernelSize),
       mapKernelSize: this.mapKernelSize,
     });
     const bias = this.bias ? Float64Array.from(this.bias.read().dataSync()) : undefined;
@@ -110,3 +112,16 @@ export class RefConv2D extends ReparamLayer {
   }
 }
 tf.serialization.registerClass(RefConv2D);
+
+/**
+ * Dense refocus kernel `[m, m, in*out, 1]` with map `i*out + o` (tfjs memory order of HWIO) ->
+ * core's `[out*in, 1, m, m]` with map `o*in + i` (OIHW order).
+ */
+function denseMapsToCore(data: ArrayLike<number>, ci: number, co: number, m: number): Float64Array {
+  const { weight } = depthwiseToOihw(data, [m, m, ci * co, 1]);
+  const out = new Float64Array(weight.length);
+  const size = m * m;
+  for (let i = 0; i < ci; i++)
+    for (let o = 0; o < co; o++) out.set(weight.subarray((i * co + o) * size, (i * co + o + 1) * size), (o * ci + i) * size);
+  return out;
+}

@@ -32,9 +32,13 @@ export const depthwiseBackpropFilterWasm: KernelFunc = ({ inputs, backend, attrs
             if (ix < 0 || ix >= w) continue;
             const x0 = ((bi * h + iy) * w + ix) * c;
             const w0 = (y * kw + xk) * co;
-            for (let ch = 0; ch < c; ch++) {
-              const xv = xs[x0 + ch];
-              for (let j = 0; j < mult; j++) out[w0 + ch * mult + j] += xv * dys[d0 + ch * mult + j];
+            if (mult === 1) {
+              for (let ch = 0; ch < c; ch++) out[w0 + ch] += xs[x0 + ch] * dys[d0 + ch];
+            } else {
+              for (let ch = 0; ch < c; ch++) {
+                const xv = xs[x0 + ch];
+                for (let j = 0; j < mult; j++) out[w0 + ch * mult + j] += xv * dys[d0 + ch * mult + j];
+              }
             }
           }
         }

@@ -32,10 +32,14 @@ export const depthwiseBackpropInputWasm: KernelFunc = ({ inputs, backend, attrs 
             if (ix < 0 || ix >= w) continue;
             const x0 = ((bi * h + iy) * w + ix) * c;
             const w0 = (y * kw + xk) * co;
-            for (let ch = 0; ch < c; ch++) {
-              let s = 0;
-              for (let j = 0; j < mult; j++) s += dys[d0 + ch * mult + j] * ws[w0 + ch * mult + j];
-              dx[x0 + ch] += s;
+            if (mult === 1) {
+              for (let ch = 0; ch < c; ch++) dx[x0 + ch] += dys[d0 + ch] * ws[w0 + ch];
+            } else {
+              for (let ch = 0; ch < c; ch++) {
+                let s = 0;
+                for (let j = 0; j < mult; j++) s += dys[d0 + ch * mult + j] * ws[w0 + ch * mult + j];
+                dx[x0 + ch] += s;
+              }
             }
           }
         }
