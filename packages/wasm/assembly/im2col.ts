@@ -44,10 +44,13 @@ export function im2col(
   for (let p = p0; p < p1; p++) {
     let out = dst + ((<usize>p * K) << 5);
     const n0 = p << 3;
-    // Fast path: 8 outputs on one output row, stride 1 — each tap is 8 contiguous inputs.
+    // Fast paths: 8 outputs on one output row; with stride 1 each tap is 8 contiguous inputs,
+    // with stride 2 the even lanes of 16 contiguous inputs.
     const oy0 = n0 / Wo;
     const ox0 = n0 - oy0 * Wo;
-    const contiguous = sw == 1 && n0 + 8 <= N && ox0 + 8 <= Wo;
+    const oneRow = n0 + 8 <= N && ox0 + 8 <= Wo;
+    const contiguous = sw == 1 && oneRow;
+    const strided2 = sw == 2 && oneRow;
     const q0 = origin(n0, N, Wo, sh, sw, pt, pl),
       q1 = origin(n0 + 1, N, Wo, sh, sw, pt, pl);
     const q2 = origin(n0 + 2, N, Wo, sh, sw, pt, pl),
@@ -69,6 +72,20 @@ export function im2col(
               const src = xc + ((<usize>(iy * W + ix)) << 2);
               v128.store(out, v128.load(src));
               v128.store(out, v128.load(src, 16), 16);
+              out += 32;
+              continue;
+            }
+          } else if (strided2) {
+            const iy = oy0 * sh - pt + di;
+            const ix = 2 * ox0 - pl + dj;
+            if (iy >= 0 && iy < H && ix >= 0 && ix + 16 <= W) {
+              const src = xc + ((<usize>(iy * W + ix)) << 2);
+              const a = v128.load(src),
+                b = v128.load(src, 16);
+              const c = v128.load(src, 32),
+                d = v128.load(src, 48);
+              v128.store(out, v128.shuffle<f32>(a, b, 0, 2, 4, 6));
+              v128.store(out, v128.shuffle<f32>(c, d, 0, 2, 4, 6), 16);
               out += 32;
               continue;
             }
