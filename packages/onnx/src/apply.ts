@@ -7,8 +7,8 @@ import { rewriteGraph } from './rewrite.js';
 /**
  * Applies the rewrites; a rewrite that removes a tensor some surviving node still reads (an
  * intermediate used outside its region) is withdrawn and its segment reported as kept. Regions
- * that were kept and whose nodes are all dead afterwards (index arithmetic of a collapsed pad)
- * are dropped from the report.
+ * whose nodes are all dead afterwards (index arithmetic of a collapsed pad, unused branches) are
+ * dropped from the report.
  */
 export function applyRewrites(
   ctx: PassContext,
@@ -30,9 +30,11 @@ export function applyRewrites(
         .map((x) => ({ x, reader: nodeLabel(n, i) })),
     );
     if (dangling.length === 0) {
+      // Regions in dead code (nothing reaches a graph output) vanish with the clean-up.
       const alive = new Set(graph.node.map((n) => n.name));
+      const produced = new Set(graph.node.flatMap((n) => n.output));
       const kept = out.filter(
-        (r) => r.status !== 'kept' || r.nodes.some((name) => alive.has(name)),
+        (r) => produced.has(r.output) || r.nodes.some((name) => alive.has(name)),
       );
       return { graph, reports: kept.map((r) => ({ ...r, status: statusOf(r.segments) })) };
     }

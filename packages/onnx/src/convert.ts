@@ -111,8 +111,10 @@ export async function convertModel(
   options.onProgress?.('rewrite', 0.5);
   const applied = applyRewrites(ctx, plan.rewrites, plan.reports);
   const { graph } = applied;
+  const produced = new Set(graph.node.flatMap((n) => n.output));
   const rewrites = plan.rewrites.filter(
     (r) =>
+      produced.has(r.to) &&
       applied.reports.find((rep) => rep.id === r.region)?.segments[r.segment]?.collapsed === true,
   );
   // A lone Conv is not a block: leave it out of the report; number the rest in graph order.

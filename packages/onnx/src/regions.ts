@@ -74,7 +74,7 @@ function grow(
   return regions;
 }
 
-/** Ops of a region that read tensors traced back to two different region inputs. */
+/** Ops of a region where tensors traced back to two different region inputs first meet. */
 function mixing(ctx: PassContext, ops: readonly LinearOp[]): NotLinear[] {
   const inside = new Map<string, LinearOp>();
   for (const op of ops) inside.set(ctx.index.graph.node[op.node].output[0], op);
@@ -83,9 +83,11 @@ function mixing(ctx: PassContext, ops: readonly LinearOp[]): NotLinear[] {
     inside.has(t) ? (sources.get(t) ?? new Set()) : new Set([t]);
   const out: NotLinear[] = [];
   for (const op of ops) {
-    const s = new Set(op.inputs.flatMap((t) => [...of(t)]));
+    const each = op.inputs.map(of);
+    const s = new Set(each.flatMap((t) => [...t]));
     sources.set(ctx.index.graph.node[op.node].output[0], s);
-    if (s.size > 1) {
+    // only where the inputs meet: ops downstream become clean once this one leaves the region
+    if (s.size > 1 && each.every((t) => t.size <= 1)) {
       out.push({
         node: op.node,
         reason: `${ctx.index.graph.node[op.node].opType ?? ''}: combines activations from different inputs (${[...s].join(', ')})`,
