@@ -1,8 +1,9 @@
 // Zero-padded copy of C planes, so that transforms downstream read without bounds checks.
 
 /**
- * dst[c][y + pt][x + pl] = src[c][y][x] for the H x W source planes, 0 elsewhere in the
- * Hp x Wp destination planes. Negative pt / pl crop. Planes c0 <= c < c1.
+ * dst[q][y + pt][x + pl] = src plane q at [y][x], 0 elsewhere in the Hp x Wp destination planes,
+ * for planes q0 <= q < q1; source plane q is channel q % cg of image q / cg, images
+ * `imageStride` floats apart (so one group of a batch pads in one call). Negative pt / pl crop.
  */
 export function padPlanes(
   src: usize,
@@ -13,16 +14,19 @@ export function padPlanes(
   dst: usize,
   Hp: i32,
   Wp: i32,
-  c0: i32,
-  c1: i32,
+  cg: i32,
+  imageStride: i32,
+  q0: i32,
+  q1: i32,
 ): void {
   const y0 = max(0, -pt),
     y1 = min(H, Hp - pt);
   const x0 = max(0, -pl),
     x1 = min(W, Wp - pl);
-  for (let c = c0; c < c1; c++) {
-    const s = src + ((<usize>c * H * W) << 2);
-    const d = dst + ((<usize>c * Hp * Wp) << 2);
+  for (let q = q0; q < q1; q++) {
+    const b = q / cg;
+    const s = src + ((<usize>b * imageStride + <usize>(q - b * cg) * H * W) << 2);
+    const d = dst + ((<usize>q * Hp * Wp) << 2);
     memory.fill(d, 0, (<usize>Hp * Wp) << 2);
     if (x1 <= x0) continue;
     for (let y = y0; y < y1; y++) {

@@ -24,7 +24,8 @@ function storeLanes(dst: usize, t: i32, stride: usize, v: v128, count: i32): voi
 }
 
 /**
- * V_xi[c][t] for channels c0 <= c < c1, written as 16 packed-B matrices (K = C, N = T) of
+ * V_xi[c][t] for planes q0 <= q < q1 (q = image * C + channel; image b's tiles are numbered
+ * after image b - 1's), written as 16 packed-B matrices (K = C, N = images x T) of
  * `xiStride` floats each. `xp` holds zero-padded planes Hp x Wp with Wp >= 2 * ceil(tw / 4) * 4 + 4,
  * so every 4-tile group reads inside its row. Tiles: th x tw, t = ty * tw + tx.
  */
@@ -37,13 +38,17 @@ export function winograd2Input(
   tw: i32,
   v: usize,
   xiStride: i32,
-  c0: i32,
-  c1: i32,
+  q0: i32,
+  q1: i32,
 ): void {
   const panel = (<usize>C) << 3; // floats per panel
   const xi = (<usize>xiStride) << 2;
-  for (let c = c0; c < c1; c++) {
-    const plane = xp + ((<usize>c * Hp * Wp) << 2);
+  for (let q = q0; q < q1; q++) {
+    // Plane q is channel c of image b; image b's tiles follow image b - 1's.
+    const img = q / C;
+    const c = q - img * C;
+    const tBase = img * th * tw;
+    const plane = xp + ((<usize>q * Hp * Wp) << 2);
     const row = v + (((<usize>c) << 3) << 2);
     for (let ty = 0; ty < th; ty++) {
       for (let tx = 0; tx < tw; tx += 4) {
@@ -99,7 +104,7 @@ export function winograd2Input(
           t31 = f32x4.sub(d11, d31);
         const t32 = f32x4.sub(d12, d32),
           t33 = f32x4.sub(d13, d33);
-        const t = ty * tw + tx;
+        const t = tBase + ty * tw + tx;
         const count = min(4, tw - tx);
         // Columns: (B^T d) B, xi = 4 r + j.
         storeLanes(row, t, panel, f32x4.sub(t00, t02), count);
@@ -129,7 +134,7 @@ function finish(v: v128, bias: v128, relu: bool): v128 {
 }
 
 /**
- * Y[o] = A^T M A + bias[o] (then ReLU) for output channels o0 <= o < o1, from the 16 GEMM
+ * Y[o] = A^T M A + bias[o] (then ReLU) for output planes q0 <= q < q1 (q = image * og + o), from the 16 GEMM
  * results M_xi[o][t] (row stride `ldm`, xi stride `xiStride` floats; each row readable 3 floats
  * past the last tile). Output planes Ho x Wo; tiles th x tw.
  */
@@ -144,15 +149,20 @@ export function winograd2Output(
   Wo: i32,
   bias: usize,
   relu: i32,
-  o0: i32,
-  o1: i32,
+  og: i32,
+  yImage: i32,
+  q0: i32,
+  q1: i32,
 ): void {
   const xi = (<usize>xiStride) << 2;
   const r = relu != 0;
-  for (let o = o0; o < o1; o++) {
+  for (let q = q0; q < q1; q++) {
+    // Output plane q is channel o of image n; images are yImage floats apart in y.
+    const n = q / og;
+    const o = q - n * og;
     const b = bias == 0 ? f32x4.splat(0) : v128.load32_splat(bias + ((<usize>o) << 2));
-    const src = m + ((<usize>o * ldm) << 2);
-    const plane = y + ((<usize>o * Ho * Wo) << 2);
+    const src = m + ((<usize>o * ldm + <usize>n * th * tw) << 2);
+    const plane = y + ((<usize>n * yImage + <usize>o * Ho * Wo) << 2);
     for (let ty = 0; ty < th; ty++) {
       for (let tx = 0; tx < tw; tx += 4) {
         const p = src + ((<usize>(ty * tw + tx)) << 2);

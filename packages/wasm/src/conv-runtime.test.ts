@@ -45,6 +45,21 @@ describe('WasmConvRuntime.conv2d', () => {
     expect(relativeError(got.data, referenceOutput(input, conv, false))).toBeLessThan(1e-4);
   });
 
+  it('winograd runs a batch too large for one pass in chunks of images, exactly', () => {
+    // 32 -> 32 channels at 40x40: one image's transformed data is ~0.9 MB, so one image per pass.
+    const conv = makeConv({
+      shape: [32, 32, 3, 3],
+      weight: Float32Array.from(randomTensor([32, 32, 3, 3], 6).data),
+      bias: Float32Array.from(randomTensor([1, 1, 1, 32], 7).data),
+      padding: [1, 0, 2, 1],
+    });
+    const input = randomTensor([3, 32, 40, 38], 8);
+    for (const algorithm of ['winograd2', 'winograd4'] as const) {
+      const got = rt.conv2d(input.data, input.shape, conv, { algorithm, relu: true });
+      expect(relativeError(got.data, referenceOutput(input, conv, true))).toBeLessThan(1e-4);
+    }
+  });
+
   it('auto picks winograd4 for a wide 3x3 stride-1 conv and gemm otherwise', () => {
     const conv = (k: number, stride: number) =>
       makeConv({ shape: [16, 16, k, k], weight: new Float32Array(256 * k * k), stride });

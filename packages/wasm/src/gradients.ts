@@ -210,9 +210,9 @@ function weightGradStride1(
   for (let b = 0; b < d.n; b++) {
     for (let g = 0; g < geometry.groups; g++) {
       const xg = x + (b * d.c + g * cg) * d.h * d.w * 4;
-      exec.run('padPlanes', [xg, d.h, d.w, pt, pl, xp, hp, wp], 0, cg);
+      exec.run('padPlanes', [xg, d.h, d.w, pt, pl, xp, hp, wp, cg, 0], 0, cg);
       const dyg = dy + (b * d.o + g * og) * p * 4;
-      exec.run('padPlanes', [dyg, d.ho, d.wo, 0, 0, dyp, d.ho, wd], 0, og);
+      exec.run('padPlanes', [dyg, d.ho, d.wo, 0, 0, dyp, d.ho, wd, og, 0], 0, og);
       const dwg = dw + g * og * cg * kh * kw * 4;
       const args = [xp, hp, wp, dyp, og, d.ho, wd, cg, kh, kw, dh, dwl, dwg] as const;
       exec.run('weightGradDirect', [...args], 0, cg);

@@ -127,6 +127,10 @@ type PadArgs = [
   dst: number,
   hp: number,
   wp: number,
+  /** Channels per image in the source (plane q = channel q % cg of image q / cg). */
+  cg: number,
+  /** Floats between images in the source. */
+  imageStride: number,
 ];
 type WinogradInputArgs = [
   xp: number,
@@ -149,6 +153,10 @@ type WinogradOutputArgs = [
   wo: number,
   bias: number,
   relu: number,
+  /** Output channels of the group (plane q = channel q % og of image q / og). */
+  og: number,
+  /** Floats between images in y. */
+  yImage: number,
 ];
 
 /** Arguments before the range, per kernel. */
