@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ModelBuilder } from './builder.js';
 import { convertModel } from './convert.js';
-import { bnNode, convNode, Rng } from './test-helpers/blocks.js';
+import { bnNode, convNode, padWithValues, Rng } from './test-helpers/blocks.js';
 
 /** One step of a random network over tensors of shape [1, 4, 6, 6]; operands index earlier tensors. */
 type Step =
@@ -12,7 +12,9 @@ type Step =
   | { op: 'relu'; a: number }
   | { op: 'scale'; a: number }
   | { op: 'pool'; a: number }
-  | { op: 'concat'; a: number; b: number };
+  | { op: 'concat'; a: number; b: number }
+  | { op: 'crop'; a: number }
+  | { op: 'fillpool'; a: number; bnFill: boolean };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({
@@ -30,7 +32,15 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ op: fc.constant('scale' as const), a: fc.nat() }),
   fc.record({ op: fc.constant('pool' as const), a: fc.nat() }),
   fc.record({ op: fc.constant('concat' as const), a: fc.nat(), b: fc.nat() }),
+  fc.record({ op: fc.constant('crop' as const), a: fc.nat() }),
+  fc.record({ op: fc.constant('fillpool' as const), a: fc.nat(), bnFill: fc.boolean() }),
 );
+
+/** beta - mean * gamma / sqrt(var + eps) of a BatchNormalization's inputs, computed in the graph. */
+function bnAtZero(b: ModelBuilder, [, g, beta, mean, variance]: string[]): string {
+  const std = b.op('Sqrt', [b.op('Add', [variance, b.floats([1], [1e-5])])]);
+  return b.op('Sub', [beta, b.op('Div', [b.op('Mul', [mean, g]), std])]);
+}
 
 function build(steps: Step[], seed: number) {
   const b = new ModelBuilder(17);
@@ -64,6 +74,24 @@ function build(steps: Step[], seed: number) {
           }),
         );
         break;
+      case 'crop': {
+        const padded = b.op('Pad', [pick(s.a), b.ints([8], [0, 0, 1, 1, 0, 0, 1, 1])]);
+        ts.push(
+          b.op('Slice', [padded, b.ints([2], [1, 1]), b.ints([2], [-1, -1]), b.ints([2], [2, 3])]),
+        );
+        break;
+      }
+      case 'fillpool': {
+        // pad with per-channel values (DBB's pad-with-bias when they are a preceding BN's value at 0)
+        const src = s.bnFill
+          ? bnNode(b, rng, convNode(b, rng, pick(s.a), c, c, [1, 1]), c)
+          : pick(s.a);
+        const node = b.nodes[b.nodes.length - 1];
+        const fill = s.bnFill ? bnAtZero(b, node.input) : b.floats([c], rng.uniform(c));
+        const filled = padWithValues(b, src, [1, c, 6, 6], 1, fill);
+        ts.push(b.op('AveragePool', [filled], { kernel_shape: [3, 3], count_include_pad: 1 }));
+        break;
+      }
       case 'concat':
         ts.push(
           convNode(b, rng, b.op('Concat', [pick(s.a), pick(s.b)], { axis: 1 }), 2 * c, c, [1, 1]),
