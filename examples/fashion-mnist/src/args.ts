@@ -31,22 +31,37 @@ export function parseArgs(argv: readonly string[]): DemoArgs {
     i++;
     const int = (): number => {
       const n = Number(value);
-      if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, got '${value}'\n${usage}`);
+      if (!Number.isInteger(n) || n < 1)
+        throw new Error(`${flag} must be a positive integer, got '${value}'\n${usage}`);
       return n;
     };
     switch (flag) {
       case '--block': {
         const b = blockKinds.find((k) => k === value);
-        if (b === undefined) throw new Error(`--block must be one of ${blockKinds.join(', ')}, got '${value}'\n${usage}`);
+        if (b === undefined)
+          throw new Error(
+            `--block must be one of ${blockKinds.join(', ')}, got '${value}'\n${usage}`,
+          );
         a.block = b;
         break;
       }
-      case '--epochs': a.epochs = int(); break;
-      case '--train-per-class': a.trainPerClass = int(); break;
-      case '--test-per-class': a.testPerClass = int(); break;
-      case '--batch': a.batchSize = int(); break;
-      case '--out': a.out = value; break;
-      default: throw new Error(`unknown option ${flag}\n${usage}`);
+      case '--epochs':
+        a.epochs = int();
+        break;
+      case '--train-per-class':
+        a.trainPerClass = int();
+        break;
+      case '--test-per-class':
+        a.testPerClass = int();
+        break;
+      case '--batch':
+        a.batchSize = int();
+        break;
+      case '--out':
+        a.out = value;
+        break;
+      default:
+        throw new Error(`unknown option ${flag}\n${usage}`);
     }
   }
   return a;

@@ -35,9 +35,19 @@ describe('Fashion-MNIST split', () => {
 
 describe('demo arguments', () => {
   it('parses --short and --block, and rejects unknown values with a usage line', () => {
-    expect(parseArgs(['--short', '--block', 'dbb'])).toMatchObject({ block: 'dbb', trainPerClass: 2000, epochs: 1 });
-    expect(parseArgs([])).toMatchObject({ block: 'repvgg', trainPerClass: 6000, testPerClass: 1000 });
-    expect(() => parseArgs(['--block', 'vgg'])).toThrow(/--block must be one of conv, acb, repvgg, dbb, refconv/);
+    expect(parseArgs(['--short', '--block', 'dbb'])).toMatchObject({
+      block: 'dbb',
+      trainPerClass: 2000,
+      epochs: 1,
+    });
+    expect(parseArgs([])).toMatchObject({
+      block: 'repvgg',
+      trainPerClass: 6000,
+      testPerClass: 1000,
+    });
+    expect(() => parseArgs(['--block', 'vgg'])).toThrow(
+      /--block must be one of conv, acb, repvgg, dbb, refconv/,
+    );
     expect(() => parseArgs(['--epochs', '0'])).toThrow(/positive integer/);
   });
 });

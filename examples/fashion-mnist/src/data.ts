@@ -8,7 +8,18 @@
 import { createRequire } from 'node:module';
 
 /** The ten classes, in label order. */
-export const classNames = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as const;
+export const classNames = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+] as const;
 
 /** Images as NHWC floats in [0, 1] (`n * 784` values) and integer labels. */
 export interface Split {
@@ -64,7 +75,9 @@ export function loadFashionMnist(o: LoadOptions): { train: Split; test: Split } 
   for (let id = 0; id < 10; id++) {
     const data = loadClass(id);
     if (o.trainPerClass + o.testPerClass > data.length) {
-      throw new RangeError(`loadFashionMnist: class ${id} has ${data.length} images, asked for ${o.trainPerClass} + ${o.testPerClass}`);
+      throw new RangeError(
+        `loadFashionMnist: class ${id} has ${data.length} images, asked for ${o.trainPerClass} + ${o.testPerClass}`,
+      );
     }
     for (let i = 0; i < o.trainPerClass; i++) train.push([data[i], id]);
     for (let i = data.length - o.testPerClass; i < data.length; i++) test.push([data[i], id]);

@@ -34,7 +34,12 @@ export function accuracy(p: Float32Array, split: Split): number {
  * Compares the predicted classes of two forms: `disagree` counts differing predictions,
  * `realDisagree` those where the first form's top-2 margin exceeds `tieTolerance` (not a tie).
  */
-export function agreement(a: Float32Array, b: Float32Array, count: number, tieTolerance = 1e-4): { disagree: number; realDisagree: number; maxProbDiff: number } {
+export function agreement(
+  a: Float32Array,
+  b: Float32Array,
+  count: number,
+  tieTolerance = 1e-4,
+): { disagree: number; realDisagree: number; maxProbDiff: number } {
   let disagree = 0;
   let realDisagree = 0;
   let maxProbDiff = 0;
@@ -53,7 +58,12 @@ export function agreement(a: Float32Array, b: Float32Array, count: number, tieTo
  * Median wall times (ms) of `predict` on one batch for two models, measured alternately after a
  * warm-up so that load changes on a shared machine hit both alike.
  */
-export function latencyPair(a: tf.LayersModel, b: tf.LayersModel, batch: number, runs: number): [number, number] {
+export function latencyPair(
+  a: tf.LayersModel,
+  b: tf.LayersModel,
+  batch: number,
+  runs: number,
+): [number, number] {
   const x = tf.randomUniform([batch, 28, 28, 1]);
   const once = (m: tf.LayersModel): number => {
     const t = performance.now();

@@ -10,19 +10,27 @@ function joinBuffers(data: tf.io.WeightData | undefined): ArrayBuffer {
 /** Saves a LayersModel as tfjs's `model.json` + `weights.bin` in `dir` (what `tfjs-node`'s file:// writes). */
 export async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    const weights = joinBuffers(a.weightData);
-    const json = {
-      modelTopology: a.modelTopology,
-      format: a.format,
-      generatedBy: a.generatedBy,
-      convertedBy: a.convertedBy,
-      weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
-    };
-    await writeFile(join(dir, 'model.json'), JSON.stringify(json));
-    await writeFile(join(dir, 'weights.bin'), new Uint8Array(weights));
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      const weights = joinBuffers(a.weightData);
+      const json = {
+        modelTopology: a.modelTopology,
+        format: a.format,
+        generatedBy: a.generatedBy,
+        convertedBy: a.convertedBy,
+        weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
+      };
+      await writeFile(join(dir, 'model.json'), JSON.stringify(json));
+      await writeFile(join(dir, 'weights.bin'), new Uint8Array(weights));
+      return {
+        modelArtifactsInfo: {
+          dateSaved: new Date(),
+          modelTopologyType: 'JSON',
+          weightDataBytes: weights.byteLength,
+        },
+      };
+    }),
+  );
 }
 
 /** Loads what {@link saveModel} wrote. */
@@ -33,5 +41,11 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
   };
   const bin = await readFile(join(dir, 'weights.bin'));
   const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData }));
+  return tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: json.weightsManifest[0].weights,
+      weightData,
+    }),
+  );
 }

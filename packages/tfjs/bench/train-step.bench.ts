@@ -9,7 +9,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { costOf } from '@reparam/core';
-import { blockKinds, reparameterize, ReparamLayer, resnet18, type BlockKind } from '../src/index.js';
+import {
+  blockKinds,
+  reparameterize,
+  ReparamLayer,
+  resnet18,
+  type BlockKind,
+} from '../src/index.js';
 import { prepareWasm } from '../src/test-helpers/backends.js';
 
 const arg = (name: string, dflt: number): number => {
@@ -65,11 +71,17 @@ function latencyPair(a: tf.LayersModel, b: tf.LayersModel, n: number): [number, 
   return [median(ta), median(tb)];
 }
 
-console.log(`# tfjs wasm backend (${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD' : 'no SIMD'}), ResNet-18 width ${width}, ${size}x${size}, batch ${batch}, median of ${steps} steps\n`);
-console.log('| block | train step ms | time vs conv | block MACs vs deploy (costOf) | infer b1 train/deploy ms | infer b16 train/deploy ms |');
+console.log(
+  `# tfjs wasm backend (${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD' : 'no SIMD'}), ResNet-18 width ${width}, ${size}x${size}, batch ${batch}, median of ${steps} steps\n`,
+);
+console.log(
+  '| block | train step ms | time vs conv | block MACs vs deploy (costOf) | infer b1 train/deploy ms | infer b16 train/deploy ms |',
+);
 console.log('|---|---|---|---|---|---|');
 // All models are built first and timed round-robin, so load changes on a shared machine hit every block alike.
-const models = blockKinds.map((block: BlockKind) => resnet18({ block, width, inputShape: [size, size, 3], classes: 10 }));
+const models = blockKinds.map((block: BlockKind) =>
+  resnet18({ block, width, inputShape: [size, size, 3], classes: 10 }),
+);
 const x = tf.randomUniform([batch, size, size, 3]);
 const y = tf.oneHot(tf.zeros([batch], 'int32'), 10);
 for (const m of models) {
@@ -77,7 +89,8 @@ for (const m of models) {
   await m.trainOnBatch(x, y);
 }
 const times: number[][] = models.map(() => []);
-for (let r = 0; r < steps; r++) for (const [i, m] of models.entries()) times[i].push(await step(m, x, y));
+for (let r = 0; r < steps; r++)
+  for (const [i, m] of models.entries()) times[i].push(await step(m, x, y));
 tf.dispose([x, y]);
 const deploys = models.map((m) => reparameterize(m).model);
 const lat = (n: number): number[][] => models.map((m, i) => latencyPair(m, deploys[i], n));
@@ -87,5 +100,7 @@ const base = median(times[0]);
 blockKinds.forEach((block, i) => {
   const ms = median(times[i]);
   const macs = blockMacs(models[i]);
-  console.log(`| ${block} | ${ms.toFixed(1)} | ${(ms / base).toFixed(2)}x | ${(macs.training / macs.collapsed).toFixed(2)}x | ${b1[i][0].toFixed(2)} / ${b1[i][1].toFixed(2)} | ${b16[i][0].toFixed(2)} / ${b16[i][1].toFixed(2)} |`);
+  console.log(
+    `| ${block} | ${ms.toFixed(1)} | ${(ms / base).toFixed(2)}x | ${(macs.training / macs.collapsed).toFixed(2)}x | ${b1[i][0].toFixed(2)} / ${b1[i][1].toFixed(2)} | ${b16[i][0].toFixed(2)} / ${b16[i][1].toFixed(2)} |`,
+  );
 });

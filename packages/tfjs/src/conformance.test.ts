@@ -19,7 +19,9 @@ function applyConv(x: tf.Tensor4D, conv: Conv): tf.Tensor4D {
   const c = both ? { ...conv, geometry: { ...conv.geometry, stride: [1, 1] as const } } : conv;
   let y: tf.Tensor4D = x;
   for (const l of deployLayers(c, 'linear', 'conformance')) y = l.apply(y) as tf.Tensor4D;
-  return both ? tf.stridedSlice(y, [0, 0, 0, 0], y.shape, [1, stride[0], stride[1], 1]) as tf.Tensor4D : y;
+  return both
+    ? (tf.stridedSlice(y, [0, 0, 0, 0], y.shape, [1, stride[0], stride[1], 1]) as tf.Tensor4D)
+    : y;
 }
 
 function groupSlices(conv: Conv): Conv[] {
@@ -50,7 +52,15 @@ function runtime(backend: 'cpu' | 'wasm'): Parameters<typeof describeRuntime>[0]
         const cin = conv.shape[1] * g;
         return g === 1 || (g === cin && conv.shape[1] === 1)
           ? applyConv(x, conv)
-          : tf.concat(groupSlices(conv).map((c, i) => applyConv(tf.slice(x, [0, 0, 0, i * conv.shape[1]], [-1, -1, -1, conv.shape[1]]), c)), 3);
+          : tf.concat(
+              groupSlices(conv).map((c, i) =>
+                applyConv(
+                  tf.slice(x, [0, 0, 0, i * conv.shape[1]], [-1, -1, -1, conv.shape[1]]),
+                  c,
+                ),
+              ),
+              3,
+            );
       });
       const values = y.dataSync();
       const outShape = y.shape as unknown as Shape4;

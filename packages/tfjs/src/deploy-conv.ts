@@ -10,7 +10,11 @@ import type { ActivationName } from './layers/_internal/activation.js';
  * odd kernel, symmetric), or a `ZeroPadding2D` in front otherwise. Other group counts, and
  * stride > 1 together with dilation > 1, are refused: tfjs has neither.
  */
-export function deployLayers(conv: Conv, activation: ActivationName, name: string): tf.layers.Layer[] {
+export function deployLayers(
+  conv: Conv,
+  activation: ActivationName,
+  name: string,
+): tf.layers.Layer[] {
   const [out, inPerGroup, kh, kw] = conv.shape;
   const { stride, padding, dilation, groups } = conv.geometry;
   const cin = inPerGroup * groups;
@@ -25,17 +29,38 @@ export function deployLayers(conv: Conv, activation: ActivationName, name: strin
       `deployLayers: '${name}' has stride [${stride.join(', ')}] and dilation [${dilation.join(', ')}]; tfjs convs take one or the other > 1, not both`,
     );
   }
-  if (padding.some((p) => p < 0)) throw new ShapeError(`deployLayers: '${name}' has negative padding [${padding.join(', ')}]`);
+  if (padding.some((p) => p < 0))
+    throw new ShapeError(`deployLayers: '${name}' has negative padding [${padding.join(', ')}]`);
   const [t, l, b, r] = padding;
   const zero = padding.every((p) => p === 0);
-  const same = !zero && stride[0] === 1 && stride[1] === 1 && kh % 2 === 1 && kw % 2 === 1 &&
-    t === b && l === r && t === (dilation[0] * (kh - 1)) / 2 && l === (dilation[1] * (kw - 1)) / 2;
+  const same =
+    !zero &&
+    stride[0] === 1 &&
+    stride[1] === 1 &&
+    kh % 2 === 1 &&
+    kw % 2 === 1 &&
+    t === b &&
+    l === r &&
+    t === (dilation[0] * (kh - 1)) / 2 &&
+    l === (dilation[1] * (kw - 1)) / 2;
   const layers: tf.layers.Layer[] = [];
-  if (!zero && !same) layers.push(tf.layers.zeroPadding2d({ padding: [[t, b], [l, r]], name: `${name}_pad` }));
+  if (!zero && !same)
+    layers.push(
+      tf.layers.zeroPadding2d({
+        padding: [
+          [t, b],
+          [l, r],
+        ],
+        name: `${name}_pad`,
+      }),
+    );
   const kernel = depthwise
     ? oihwToDepthwise(conv.weight, conv.shape, cin)
     : oihwToHwio(conv.weight, conv.shape);
-  const weights = [tf.tensor4d(kernel.kernel, [...kernel.shape]), tf.tensor1d(Float32Array.from(conv.bias))];
+  const weights = [
+    tf.tensor4d(kernel.kernel, [...kernel.shape]),
+    tf.tensor1d(Float32Array.from(conv.bias)),
+  ];
   const common = {
     kernelSize: [kh, kw] as [number, number],
     strides: [stride[0], stride[1]] as [number, number],
@@ -46,6 +71,14 @@ export function deployLayers(conv: Conv, activation: ActivationName, name: strin
     weights,
     name,
   };
-  layers.push(depthwise ? tf.layers.depthwiseConv2d({ ...common, kernelSize: common.kernelSize, depthMultiplier: out / cin }) : tf.layers.conv2d({ ...common, filters: out }));
+  layers.push(
+    depthwise
+      ? tf.layers.depthwiseConv2d({
+          ...common,
+          kernelSize: common.kernelSize,
+          depthMultiplier: out / cin,
+        })
+      : tf.layers.conv2d({ ...common, filters: out }),
+  );
   return layers;
 }

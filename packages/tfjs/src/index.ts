@@ -11,7 +11,12 @@ export { registerWasmTrainingKernels, wasmTrainingKernels } from './wasm/registe
 export { conv2dBackpropFilterWasm } from './wasm/conv2d-backprop-filter.js';
 export { depthwiseBackpropFilterWasm } from './wasm/depthwise-backprop-filter.js';
 export { depthwiseBackpropInputWasm } from './wasm/depthwise-backprop-input.js';
-export { ReparamLayer, type ReparamLayerArgs, type BaseLayerArgs, type Initializer } from './layers/reparam-layer.js';
+export {
+  ReparamLayer,
+  type ReparamLayerArgs,
+  type BaseLayerArgs,
+  type Initializer,
+} from './layers/reparam-layer.js';
 export { activationNames, type ActivationName } from './layers/_internal/activation.js';
 export { RepVGGBlock, type RepVGGBlockArgs } from './layers/repvgg-block.js';
 export { ACBlock } from './layers/ac-block.js';

@@ -11,8 +11,14 @@ import {
   type Shape4,
 } from './layout.js';
 
-const shape4 = fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }));
-const iota = (s: Shape4): Float32Array => Float32Array.from({ length: s[0] * s[1] * s[2] * s[3] }, (_, i) => i + 0.5);
+const shape4 = fc.tuple(
+  fc.integer({ min: 1, max: 4 }),
+  fc.integer({ min: 1, max: 4 }),
+  fc.integer({ min: 1, max: 4 }),
+  fc.integer({ min: 1, max: 4 }),
+);
+const iota = (s: Shape4): Float32Array =>
+  Float32Array.from({ length: s[0] * s[1] * s[2] * s[3] }, (_, i) => i + 0.5);
 
 describe('layout', () => {
   it('oihwToHwio(hwioToOihw(k)) is k, and hwio[y,x,i,o] lands at oihw[o,i,y,x]', () => {
@@ -52,7 +58,9 @@ describe('layout', () => {
         const t = nhwcToNchw(d, s);
         const [n, h, w, c] = s;
         expect(t.shape).toEqual([n, c, h, w]);
-        expect(t.data[(((n - 1) * c + 0) * h + (h - 1)) * w + 0]).toBe(d[(((n - 1) * h + (h - 1)) * w + 0) * c + 0]);
+        expect(t.data[(((n - 1) * c + 0) * h + (h - 1)) * w + 0]).toBe(
+          d[(((n - 1) * h + (h - 1)) * w + 0) * c + 0],
+        );
         const back = nchwToNhwc(t);
         expect(back.shape).toEqual(s);
         expect(Array.from(back.data)).toEqual(Array.from(d));
@@ -62,7 +70,11 @@ describe('layout', () => {
 
   it('refuses data whose length does not match the shape', () => {
     expect(() => hwioToOihw(new Float32Array(5), [1, 1, 2, 3])).toThrow(ShapeError);
-    expect(() => nhwcToNchw(new Float32Array(5), [1, 1, 2, 3])).toThrow(/nhwcToNchw: data has 5 entries/);
-    expect(() => oihwToDepthwise(new Float32Array(6), [6, 1, 1, 1], 4)).toThrow(/not depthwise over 4 channels/);
+    expect(() => nhwcToNchw(new Float32Array(5), [1, 1, 2, 3])).toThrow(
+      /nhwcToNchw: data has 5 entries/,
+    );
+    expect(() => oihwToDepthwise(new Float32Array(6), [6, 1, 1, 1], 4)).toThrow(
+      /not depthwise over 4 channels/,
+    );
   });
 });

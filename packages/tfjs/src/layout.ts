@@ -16,7 +16,9 @@ function checkSize(fn: string, data: ArrayLike<number>, shape: Shape4): void {
     throw new ShapeError(`${fn}: shape [${shape.join(', ')}] must be four positive integers`);
   }
   if (data.length !== n) {
-    throw new ShapeError(`${fn}: data has ${data.length} entries, shape [${shape.join(', ')}] needs ${n}`);
+    throw new ShapeError(
+      `${fn}: data has ${data.length} entries, shape [${shape.join(', ')}] needs ${n}`,
+    );
   }
 }
 
@@ -24,26 +26,34 @@ function checkSize(fn: string, data: ArrayLike<number>, shape: Shape4): void {
  * HWIO `[kh, kw, i, o]` -> OIHW `[o, i, kh, kw]` (float64 copy). Works for grouped kernels too:
  * tfjs's `i` is core's `in / groups`.
  */
-export function hwioToOihw(data: ArrayLike<number>, shape: Shape4): { weight: Float64Array; shape: Shape4 } {
+export function hwioToOihw(
+  data: ArrayLike<number>,
+  shape: Shape4,
+): { weight: Float64Array; shape: Shape4 } {
   checkSize('hwioToOihw', data, shape);
   const [kh, kw, ci, co] = shape;
   const out = new Float64Array(data.length);
   for (let y = 0; y < kh; y++)
     for (let x = 0; x < kw; x++)
       for (let i = 0; i < ci; i++)
-        for (let o = 0; o < co; o++) out[((o * ci + i) * kh + y) * kw + x] = data[((y * kw + x) * ci + i) * co + o];
+        for (let o = 0; o < co; o++)
+          out[((o * ci + i) * kh + y) * kw + x] = data[((y * kw + x) * ci + i) * co + o];
   return { weight: out, shape: [co, ci, kh, kw] };
 }
 
 /** OIHW `[o, i, kh, kw]` -> HWIO `[kh, kw, i, o]` (float32 copy, ready for `tf.tensor4d`). */
-export function oihwToHwio(data: ArrayLike<number>, shape: Shape4): { kernel: Float32Array; shape: Shape4 } {
+export function oihwToHwio(
+  data: ArrayLike<number>,
+  shape: Shape4,
+): { kernel: Float32Array; shape: Shape4 } {
   checkSize('oihwToHwio', data, shape);
   const [co, ci, kh, kw] = shape;
   const out = new Float32Array(data.length);
   for (let o = 0; o < co; o++)
     for (let i = 0; i < ci; i++)
       for (let y = 0; y < kh; y++)
-        for (let x = 0; x < kw; x++) out[((y * kw + x) * ci + i) * co + o] = data[((o * ci + i) * kh + y) * kw + x];
+        for (let x = 0; x < kw; x++)
+          out[((y * kw + x) * ci + i) * co + o] = data[((o * ci + i) * kh + y) * kw + x];
   return { kernel: out, shape: [kh, kw, ci, co] };
 }
 
@@ -51,7 +61,10 @@ export function oihwToHwio(data: ArrayLike<number>, shape: Shape4): { kernel: Fl
  * Depthwise `[kh, kw, c, m]` -> OIHW `[c * m, 1, kh, kw]` with `groups = c`: output channel
  * `c * m + j` is tfjs's channel multiplier `j` of input channel `c`.
  */
-export function depthwiseToOihw(data: ArrayLike<number>, shape: Shape4): { weight: Float64Array; shape: Shape4 } {
+export function depthwiseToOihw(
+  data: ArrayLike<number>,
+  shape: Shape4,
+): { weight: Float64Array; shape: Shape4 } {
   checkSize('depthwiseToOihw', data, shape);
   const [kh, kw, c, m] = shape;
   // [kh, kw, c, m] is HWIO with i = c * m, o = 1 flattened; reorder to [(c m), 1, kh, kw].
@@ -83,18 +96,23 @@ export function nhwcToNchw(data: ArrayLike<number>, shape: Shape4): Tensor {
   for (let b = 0; b < n; b++)
     for (let y = 0; y < h; y++)
       for (let x = 0; x < w; x++)
-        for (let k = 0; k < c; k++) out[((b * c + k) * h + y) * w + x] = data[((b * h + y) * w + x) * c + k];
+        for (let k = 0; k < c; k++)
+          out[((b * c + k) * h + y) * w + x] = data[((b * h + y) * w + x) * c + k];
   return { shape: [n, c, h, w], data: out };
 }
 
 /** Core's NCHW tensor -> NHWC float32 data and its shape `[n, h, w, c]`. */
-export function nchwToNhwc(t: { shape: Shape4; data: Floats }): { data: Float32Array; shape: Shape4 } {
+export function nchwToNhwc(t: { shape: Shape4; data: Floats }): {
+  data: Float32Array;
+  shape: Shape4;
+} {
   checkSize('nchwToNhwc', t.data, t.shape);
   const [n, c, h, w] = t.shape;
   const out = new Float32Array(t.data.length);
   for (let b = 0; b < n; b++)
     for (let k = 0; k < c; k++)
       for (let y = 0; y < h; y++)
-        for (let x = 0; x < w; x++) out[((b * h + y) * w + x) * c + k] = t.data[((b * c + k) * h + y) * w + x];
+        for (let x = 0; x < w; x++)
+          out[((b * h + y) * w + x) * c + k] = t.data[((b * c + k) * h + y) * w + x];
   return { data: out, shape: [n, h, w, c] };
 }

@@ -32,24 +32,41 @@ function sequentialNet(): tf.Sequential {
 function functionalNet(): tf.LayersModel {
   const x = tf.input({ shape: [7, 7, 4] });
   const a = new RepVGGBlock({ filters: 4, name: 'a' }).apply(x) as tf.SymbolicTensor;
-  const b = new MobileOneBlock({ depthwise: true, kernelSize: 3, branches: 3, name: 'b' }).apply(a) as tf.SymbolicTensor;
+  const b = new MobileOneBlock({ depthwise: true, kernelSize: 3, branches: 3, name: 'b' }).apply(
+    a,
+  ) as tf.SymbolicTensor;
   const skip = tf.layers.add().apply([a, b]) as tf.SymbolicTensor;
-  const c = new DiverseBranchBlock({ filters: 8, strides: 2, internalChannels: 6, name: 'c' }).apply(skip) as tf.SymbolicTensor;
-  const d = new ACBlock({ filters: 8, kernelSize: 5, strides: 2, name: 'd' }).apply(skip) as tf.SymbolicTensor;
+  const c = new DiverseBranchBlock({
+    filters: 8,
+    strides: 2,
+    internalChannels: 6,
+    name: 'c',
+  }).apply(skip) as tf.SymbolicTensor;
+  const d = new ACBlock({ filters: 8, kernelSize: 5, strides: 2, name: 'd' }).apply(
+    skip,
+  ) as tf.SymbolicTensor;
   const cat = tf.layers.concatenate().apply([c, d]) as tf.SymbolicTensor;
   const m = tf.model({ inputs: x, outputs: [cat, a] });
   m.layers.forEach((l, i) => randomizeWeights(l, 200 + i));
   return m;
 }
 
-function agree(original: tf.LayersModel, deploy: tf.LayersModel, shape: [number, number, number, number]): number {
+function agree(
+  original: tf.LayersModel,
+  deploy: tf.LayersModel,
+  shape: [number, number, number, number],
+): number {
   return tf.tidy(() => {
     const x = randomInput(shape, 9);
     const y0 = original.predict(x);
     const y1 = deploy.predict(x);
     const a = Array.isArray(y0) ? y0 : [y0];
     const b = Array.isArray(y1) ? y1 : [y1];
-    return Math.max(...a.map((t, i) => tf.max(tf.abs(tf.sub(t, b[i]))).dataSync()[0] / tf.max(tf.abs(t)).dataSync()[0]));
+    return Math.max(
+      ...a.map(
+        (t, i) => tf.max(tf.abs(tf.sub(t, b[i]))).dataSync()[0] / tf.max(tf.abs(t)).dataSync()[0],
+      ),
+    );
   });
 }
 
@@ -61,7 +78,14 @@ describe('reparameterize', () => {
       const { model: deploy, report } = reparameterize(model);
       expect(deploy).toBeInstanceOf(tf.Sequential);
       expect(deploy.layers.some((l) => l instanceof ReparamLayer)).toBe(false);
-      expect(report.blocks.map((b) => b.className)).toEqual(['RepVGGBlock', 'ACBlock', 'DiverseBranchBlock', 'MobileOneBlock', 'RefConv2D', 'WeightNormConv2D']);
+      expect(report.blocks.map((b) => b.className)).toEqual([
+        'RepVGGBlock',
+        'ACBlock',
+        'DiverseBranchBlock',
+        'MobileOneBlock',
+        'RefConv2D',
+        'WeightNormConv2D',
+      ]);
       for (const b of report.blocks) expect(b.relativeDeviation).toBeLessThan(1e-5);
       expect(report.output.relativeDeviation).toBeLessThan(1e-5);
       expect(agree(model, deploy, [3, 9, 8, 3])).toBeLessThan(1e-5);
@@ -72,7 +96,9 @@ describe('reparameterize', () => {
       await useBackend(backend);
       const model = functionalNet();
       const { model: deploy, report } = reparameterize(model);
-      expect(deploy.layers.map((l) => l.getClassName()).filter((n) => n.endsWith('Block'))).toEqual([]);
+      expect(deploy.layers.map((l) => l.getClassName()).filter((n) => n.endsWith('Block'))).toEqual(
+        [],
+      );
       expect(report.blocks.map((b) => b.name).sort()).toEqual(['a', 'b', 'c', 'd']);
       expect(report.blocks.find((b) => b.name === 'd')?.deployShape).toEqual([8, 4, 5, 5]);
       expect(agree(model, deploy, [2, 7, 7, 4])).toBeLessThan(1e-5);
@@ -86,13 +112,26 @@ describe('reparameterize', () => {
     const before = (model.predict(x) as tf.Tensor).dataSync().slice();
     const { model: deploy } = reparameterize(model);
     let saved: tf.io.ModelArtifacts | undefined;
-    await deploy.save(tf.io.withSaveHandler((a) => {
-      saved = a;
-      return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
-    }));
+    await deploy.save(
+      tf.io.withSaveHandler((a) => {
+        saved = a;
+        return Promise.resolve({
+          modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' },
+        });
+      }),
+    );
     const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
     const names = new Set(loaded.layers.map((l) => l.getClassName()));
-    for (const n of names) expect(['InputLayer', 'Conv2D', 'DepthwiseConv2D', 'ZeroPadding2D', 'BatchNormalization', 'GlobalAveragePooling2D', 'Dense']).toContain(n);
+    for (const n of names)
+      expect([
+        'InputLayer',
+        'Conv2D',
+        'DepthwiseConv2D',
+        'ZeroPadding2D',
+        'BatchNormalization',
+        'GlobalAveragePooling2D',
+        'Dense',
+      ]).toContain(n);
     expect(agree(deploy, loaded, [2, 9, 8, 3])).toBeLessThan(1e-6);
     expect(Array.from((model.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from(before));
   });

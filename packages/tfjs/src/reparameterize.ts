@@ -33,7 +33,10 @@ export interface ReparameterizeOptions {
   seed?: number;
 }
 
-function deviation(a: tf.Tensor, b: tf.Tensor): { maxAbsDeviation: number; relativeDeviation: number } {
+function deviation(
+  a: tf.Tensor,
+  b: tf.Tensor,
+): { maxAbsDeviation: number; relativeDeviation: number } {
   return tf.tidy(() => {
     const d = tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
     const m = tf.max(tf.abs(a)).dataSync()[0];
@@ -44,9 +47,11 @@ function deviation(a: tf.Tensor, b: tf.Tensor): { maxAbsDeviation: number; relat
 function probeFor(model: tf.LayersModel, o: ReparameterizeOptions): tf.Tensor[] {
   return model.inputs.map((t, i) => {
     const rest = t.shape.slice(1);
-    const shape = rest.every((v) => v !== null) ? (rest) : o.probeShape;
+    const shape = rest.every((v) => v !== null) ? rest : o.probeShape;
     if (shape === undefined) {
-      throw new ShapeError(`reparameterize: input ${i} of '${model.name}' has shape [${t.shape.join(', ')}]; pass probeShape`);
+      throw new ShapeError(
+        `reparameterize: input ${i} of '${model.name}' has shape [${t.shape.join(', ')}]; pass probeShape`,
+      );
     }
     return tf.randomUniform([o.probeBatch ?? 2, ...shape], -1, 1, 'float32', (o.seed ?? 1) + i);
   });
@@ -69,14 +74,20 @@ export function reparameterize(
   model: tf.LayersModel,
   options: ReparameterizeOptions = {},
 ): { model: tf.LayersModel; report: ReparameterizeReport } {
-  const deploy = new Map<ReparamLayer, { chain: tf.layers.Layer[]; shape: readonly [number, number, number, number] }>();
+  const deploy = new Map<
+    ReparamLayer,
+    { chain: tf.layers.Layer[]; shape: readonly [number, number, number, number] }
+  >();
   const rewritten = rewriteModel(model, (layer) => {
     if (!(layer instanceof ReparamLayer)) return null;
     let conv;
     try {
       conv = collapse(layer.toExpr());
     } catch (e) {
-      throw new ShapeError(`reparameterize: block '${layer.name}' (${layer.getClassName()}) did not collapse: ${(e as Error).message}`, { cause: e });
+      throw new ShapeError(
+        `reparameterize: block '${layer.name}' (${layer.getClassName()}) did not collapse: ${(e as Error).message}`,
+        { cause: e },
+      );
     }
     const chain = deployLayers(conv, layer.activation, layer.name);
     deploy.set(layer, { chain, shape: conv.shape });
@@ -85,7 +96,9 @@ export function reparameterize(
   const probe = probeFor(model, options);
   const blocks: BlockReport[] = [];
   for (const [layer, { chain, shape }] of deploy) {
-    const node = layer.inboundNodes.find((n) => n.inputTensors.every((t) => model.inputs.includes(t) || model.layers.includes(t.sourceLayer)));
+    const node = layer.inboundNodes.find((n) =>
+      n.inputTensors.every((t) => model.inputs.includes(t) || model.layers.includes(t.sourceLayer)),
+    );
     if (node === undefined) continue;
     const sub = tf.model({ inputs: model.inputs, outputs: node.inputTensors[0] });
     tf.tidy(() => {
@@ -93,7 +106,12 @@ export function reparameterize(
       const a = layer.apply(x, { training: false }) as tf.Tensor;
       let b = x;
       for (const l of chain) b = l.apply(b) as tf.Tensor;
-      blocks.push({ name: layer.name, className: layer.getClassName(), deployShape: shape, ...deviation(a, b) });
+      blocks.push({
+        name: layer.name,
+        className: layer.getClassName(),
+        deployShape: shape,
+        ...deviation(a, b),
+      });
     });
   }
   const output = tf.tidy(() => {

@@ -36,8 +36,10 @@ function refusal(layer: tf.layers.Layer, c: ConvConfig): string | null {
   const dil = Array.isArray(c.dilationRate) ? c.dilationRate : [c.dilationRate, c.dilationRate];
   if (dil.some((d) => d !== 1)) return 'dilated';
   if (c.padding !== 'same') return `padding '${c.padding}' is not 'same'`;
-  if (!activationNames.some((a) => a === c.activation)) return `activation '${c.activation}' is not supported`;
-  if (c.depthMultiplier !== undefined && c.depthMultiplier !== 1) return `depth multiplier ${c.depthMultiplier} is not 1`;
+  if (!activationNames.some((a) => a === c.activation))
+    return `activation '${c.activation}' is not supported`;
+  if (c.depthMultiplier !== undefined && c.depthMultiplier !== 1)
+    return `depth multiplier ${c.depthMultiplier} is not 1`;
   const shape = layer.inboundNodes[0]?.inputTensors[0]?.shape;
   const s = c.strides[0];
   for (const size of [shape?.[1], shape?.[2]]) {
@@ -45,7 +47,8 @@ function refusal(layer: tf.layers.Layer, c: ConvConfig): string | null {
     if (s === 1) continue;
     if (size === null || size === undefined) return `stride ${s} on an unknown input size`;
     const total = Math.max((Math.ceil(size / s) - 1) * s + kh - size, 0);
-    if (total !== 2 * (kh >> 1)) return `tfjs 'same' pads ${total} pixels here, not ${kh >> 1} on each side`;
+    if (total !== 2 * (kh >> 1))
+      return `tfjs 'same' pads ${total} pixels here, not ${kh >> 1} on each side`;
   }
   return null;
 }

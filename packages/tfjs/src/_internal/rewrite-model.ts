@@ -8,7 +8,9 @@ export type Replacement = tf.layers.Layer[];
 export function cloneLayer(layer: tf.layers.Layer): tf.layers.Layer {
   const entry = tf.serialization.SerializationMap.getMap().classNameMap[layer.getClassName()];
   if (entry === undefined) {
-    throw new ShapeError(`cloneLayer: layer '${layer.name}' of class ${layer.getClassName()} is not registered with tf.serialization.registerClass`);
+    throw new ShapeError(
+      `cloneLayer: layer '${layer.name}' of class ${layer.getClassName()} is not registered with tf.serialization.registerClass`,
+    );
   }
   const [cls, fromConfig] = entry;
   const weights = layer.getWeights();
@@ -17,7 +19,10 @@ export function cloneLayer(layer: tf.layers.Layer): tf.layers.Layer {
   return fromConfig(cls, config) as tf.layers.Layer;
 }
 
-function applyChain(chain: Replacement, x: tf.SymbolicTensor | tf.SymbolicTensor[]): tf.SymbolicTensor | tf.SymbolicTensor[] {
+function applyChain(
+  chain: Replacement,
+  x: tf.SymbolicTensor | tf.SymbolicTensor[],
+): tf.SymbolicTensor | tf.SymbolicTensor[] {
   let y = x;
   for (const l of chain) y = l.apply(y) as tf.SymbolicTensor | tf.SymbolicTensor[];
   return y;
@@ -28,7 +33,10 @@ function applyChain(chain: Replacement, x: tf.SymbolicTensor | tf.SymbolicTensor
  * with each layer either replaced by `replace(layer)` or cloned with its weights. Returns a
  * Sequential for a Sequential input. The original model is not modified.
  */
-export function rewriteModel(model: tf.LayersModel, replace: (layer: tf.layers.Layer) => Replacement | null): tf.LayersModel {
+export function rewriteModel(
+  model: tf.LayersModel,
+  replace: (layer: tf.layers.Layer) => Replacement | null,
+): tf.LayersModel {
   const chainOf = (l: tf.layers.Layer): Replacement => replace(l) ?? [cloneLayer(l)];
   if (model instanceof tf.Sequential) {
     const shape = model.inputs[0].shape;
@@ -60,7 +68,10 @@ export function rewriteModel(model: tf.LayersModel, replace: (layer: tf.layers.L
   }
   const outputs = model.outputs.map((t) => {
     const n = map.get(t.id);
-    if (n === undefined) throw new ShapeError(`rewriteModel: output ${t.name} of model '${model.name}' was not reached`);
+    if (n === undefined)
+      throw new ShapeError(
+        `rewriteModel: output ${t.name} of model '${model.name}' was not reached`,
+      );
     return n;
   });
   return tf.model({ inputs, outputs, name: `${model.name}_deploy` });

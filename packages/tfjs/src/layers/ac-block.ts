@@ -36,7 +36,11 @@ export class ACBlock extends ReparamLayer {
   protected forward(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
     const p = this.padding;
     const s = this.strides;
-    const branch = (k: tf.LayerVariable, bn: BatchNormVars, pad: readonly [number, number, number, number]): tf.Tensor4D =>
+    const branch = (
+      k: tf.LayerVariable,
+      bn: BatchNormVars,
+      pad: readonly [number, number, number, number],
+    ): tf.Tensor4D =>
       bn.apply(convOp(x, k.read(), s, pad, this.depthwise), training, this.momentum, this.epsilon);
     return tf.addN([
       branch(this.square, this.squareBn, [p, p, p, p]),

@@ -7,7 +7,12 @@ import { randomInput } from '../test-helpers/layers.js';
 
 describe('ConvBN', () => {
   layerLaws('ConvBN', (p) => ({
-    layer: new ConvBN({ filters: p.grow ? 2 * p.c : p.c, kernelSize: p.k, strides: p.stride, depthwise: p.depthwise }),
+    layer: new ConvBN({
+      filters: p.grow ? 2 * p.c : p.c,
+      kernelSize: p.k,
+      strides: p.stride,
+      depthwise: p.depthwise,
+    }),
     shape: [2, p.h, p.w, p.c],
   }));
 
@@ -16,7 +21,13 @@ describe('ConvBN', () => {
     const layer = new ConvBN({ filters: 3, kernelSize: 1, momentum: 0.8 });
     layer.build([null, 4, 5, 3]);
     // Identity 1x1 kernel, gamma 2, beta 1, running mean 0.5, running variance 3.
-    layer.setWeights([tf.reshape(tf.eye(3), [1, 1, 3, 3]), tf.fill([3], 2), tf.ones([3]), tf.fill([3], 0.5), tf.fill([3], 3)]);
+    layer.setWeights([
+      tf.reshape(tf.eye(3), [1, 1, 3, 3]),
+      tf.fill([3], 2),
+      tf.ones([3]),
+      tf.fill([3], 0.5),
+      tf.fill([3], 3),
+    ]);
     const x = randomInput([2, 4, 5, 3], 8);
     const y = layer.apply(x, { training: true }) as tf.Tensor;
     const m = tf.moments(x, [0, 1, 2]);

@@ -25,7 +25,12 @@ export class ConvBN extends ReparamLayer {
 
   protected forward(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
     const p = this.padding;
-    return this.bn.apply(convOp(x, this.kernel.read(), this.strides, [p, p, p, p], this.depthwise), training, this.momentum, this.epsilon);
+    return this.bn.apply(
+      convOp(x, this.kernel.read(), this.strides, [p, p, p, p], this.depthwise),
+      training,
+      this.momentum,
+      this.epsilon,
+    );
   }
 
   protected expr(): Expr {
@@ -34,7 +39,10 @@ export class ConvBN extends ReparamLayer {
     return convBn(
       'ConvBN',
       'conv',
-      { weight: kernelOihw(this.kernel, this.depthwise), batchNorm: this.bn.toBatchNorm(this.epsilon) },
+      {
+        weight: kernelOihw(this.kernel, this.depthwise),
+        batchNorm: this.bn.toBatchNorm(this.epsilon),
+      },
       shape,
       { stride: this.strides, padding: this.padding, groups: this.groups },
     );

@@ -37,8 +37,13 @@ export class DiverseBranchBlock extends ReparamLayer {
   constructor(args: DiverseBranchBlockArgs) {
     super(args, { kernelSize: 3, activation: 'linear' });
     this.internalChannels = args.internalChannels ?? undefined;
-    if (this.internalChannels !== undefined && (this.depthwise || !Number.isInteger(this.internalChannels) || this.internalChannels < 1)) {
-      throw new ShapeError(`DiverseBranchBlock: internalChannels ${this.internalChannels} must be a positive integer, for dense blocks only`);
+    if (
+      this.internalChannels !== undefined &&
+      (this.depthwise || !Number.isInteger(this.internalChannels) || this.internalChannels < 1)
+    ) {
+      throw new ShapeError(
+        `DiverseBranchBlock: internalChannels ${this.internalChannels} must be a positive integer, for dense blocks only`,
+      );
     }
   }
 
@@ -49,46 +54,83 @@ export class DiverseBranchBlock extends ReparamLayer {
   protected createWeights(): void {
     const k = this.kernelSize;
     const out = this.outChannels;
-    const stage = (name: string, kernel: tf.LayerVariable, channels: number): Stage => ({ kernel, bn: this.addBatchNorm(`${name}_bn`, channels) });
+    const stage = (name: string, kernel: tf.LayerVariable, channels: number): Stage => ({
+      kernel,
+      bn: this.addBatchNorm(`${name}_bn`, channels),
+    });
     this.origin = stage('origin', this.addKernel('origin_kernel', k, k), out);
-    if (!this.depthwise) this.point = stage('pointwise', this.addKernel('pointwise_kernel', 1, 1), out);
+    if (!this.depthwise)
+      this.point = stage('pointwise', this.addKernel('pointwise_kernel', 1, 1), out);
     this.avgPoint = stage('avg_pointwise', this.addKernel('avg_pointwise_kernel', 1, 1), out);
     this.avgBn = this.addBatchNorm('avg_bn', out);
     const mid = this.mid;
-    const pwShape: [number, number, number, number] = this.depthwise ? [1, 1, mid, 1] : [1, 1, this.inChannels, mid];
+    const pwShape: [number, number, number, number] = this.depthwise
+      ? [1, 1, mid, 1]
+      : [1, 1, this.inChannels, mid];
     const identityLike = this.depthwise || mid === this.inChannels;
-    const pw = this.addWeight('kxk_pointwise_kernel', pwShape, 'float32', identityLike ? tf.initializers.zeros() : tf.initializers.glorotUniform({}));
+    const pw = this.addWeight(
+      'kxk_pointwise_kernel',
+      pwShape,
+      'float32',
+      identityLike ? tf.initializers.zeros() : tf.initializers.glorotUniform({}),
+    );
     if (identityLike) {
       tf.tidy(() => {
         pw.write(this.depthwise ? tf.ones(pwShape) : tf.reshape(tf.eye(mid), pwShape));
       });
     }
     this.kxkPoint = stage('kxk_pointwise', pw, mid);
-    const kxkShape: [number, number, number, number] = this.depthwise ? this.kernelShape(k, k) : [k, k, mid, out];
-    this.kxk = stage('kxk', this.addWeight('kxk_kernel', kxkShape, 'float32', tf.initializers.glorotUniform({})), out);
+    const kxkShape: [number, number, number, number] = this.depthwise
+      ? this.kernelShape(k, k)
+      : [k, k, mid, out];
+    this.kxk = stage(
+      'kxk',
+      this.addWeight('kxk_kernel', kxkShape, 'float32', tf.initializers.glorotUniform({})),
+      out,
+    );
   }
 
   protected forward(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
     const p = this.padding;
     const s = this.strides;
     const dw = this.depthwise;
-    const bn = (v: BatchNormVars, y: tf.Tensor4D): tf.Tensor4D => v.apply(y, training, this.momentum, this.epsilon);
+    const bn = (v: BatchNormVars, y: tf.Tensor4D): tf.Tensor4D =>
+      v.apply(y, training, this.momentum, this.epsilon);
     const padWithBn = (y: tf.Tensor4D, v: BatchNormVars): tf.Tensor4D => {
       const fill = v.outputOfZero(this.epsilon);
-      return tf.add<tf.Tensor4D>(tf.pad(tf.sub(y, fill), [[0, 0], [p, p], [p, p], [0, 0]]), fill);
+      return tf.add<tf.Tensor4D>(
+        tf.pad(tf.sub(y, fill), [
+          [0, 0],
+          [p, p],
+          [p, p],
+          [0, 0],
+        ]),
+        fill,
+      );
     };
     const terms = [bn(this.origin.bn, convOp(x, this.origin.kernel.read(), s, [p, p, p, p], dw))];
-    if (this.point) terms.push(bn(this.point.bn, convOp(x, this.point.kernel.read(), s, [0, 0, 0, 0], dw)));
+    if (this.point)
+      terms.push(bn(this.point.bn, convOp(x, this.point.kernel.read(), s, [0, 0, 0, 0], dw)));
     const a = bn(this.avgPoint.bn, convOp(x, this.avgPoint.kernel.read(), 1, [0, 0, 0, 0], dw));
-    terms.push(bn(this.avgBn, tf.avgPool(padWithBn(a, this.avgPoint.bn), this.kernelSize, s, 'valid')));
+    terms.push(
+      bn(this.avgBn, tf.avgPool(padWithBn(a, this.avgPoint.bn), this.kernelSize, s, 'valid')),
+    );
     const m = bn(this.kxkPoint.bn, convOp(x, this.kxkPoint.kernel.read(), 1, [0, 0, 0, 0], dw));
-    terms.push(bn(this.kxk.bn, convOp(padWithBn(m, this.kxkPoint.bn), this.kxk.kernel.read(), s, [0, 0, 0, 0], dw)));
+    terms.push(
+      bn(
+        this.kxk.bn,
+        convOp(padWithBn(m, this.kxkPoint.bn), this.kxk.kernel.read(), s, [0, 0, 0, 0], dw),
+      ),
+    );
     return tf.addN(terms);
   }
 
   protected expr(): Expr {
     const e = this.epsilon;
-    const cb = (st: Stage): ConvBnWeights => ({ weight: kernelOihw(st.kernel, this.depthwise), batchNorm: st.bn.toBatchNorm(e) });
+    const cb = (st: Stage): ConvBnWeights => ({
+      weight: kernelOihw(st.kernel, this.depthwise),
+      batchNorm: st.bn.toBatchNorm(e),
+    });
     return dbb({
       inChannels: this.inChannels,
       outChannels: this.outChannels,

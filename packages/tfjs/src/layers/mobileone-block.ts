@@ -42,20 +42,33 @@ export class MobileOneBlock extends ReparamLayer {
       this.scaleKernel = this.addKernel('scale_kernel', 1, 1);
       this.scaleBn = this.addBatchNorm('scale_bn', this.outChannels);
     }
-    if (this.inChannels === this.outChannels && this.strides === 1) this.skipBn = this.addBatchNorm('skip_bn', this.outChannels);
+    if (this.inChannels === this.outChannels && this.strides === 1)
+      this.skipBn = this.addBatchNorm('skip_bn', this.outChannels);
   }
 
   protected forward(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
     const p = this.padding;
-    const bn = (v: BatchNormVars, y: tf.Tensor4D): tf.Tensor4D => v.apply(y, training, this.momentum, this.epsilon);
-    const terms = this.kernels.map((k, i) => bn(this.bns[i], convOp(x, k.read(), this.strides, [p, p, p, p], this.depthwise)));
-    if (this.scaleKernel && this.scaleBn) terms.push(bn(this.scaleBn, convOp(x, this.scaleKernel.read(), this.strides, [0, 0, 0, 0], this.depthwise)));
+    const bn = (v: BatchNormVars, y: tf.Tensor4D): tf.Tensor4D =>
+      v.apply(y, training, this.momentum, this.epsilon);
+    const terms = this.kernels.map((k, i) =>
+      bn(this.bns[i], convOp(x, k.read(), this.strides, [p, p, p, p], this.depthwise)),
+    );
+    if (this.scaleKernel && this.scaleBn)
+      terms.push(
+        bn(
+          this.scaleBn,
+          convOp(x, this.scaleKernel.read(), this.strides, [0, 0, 0, 0], this.depthwise),
+        ),
+      );
     if (this.skipBn) terms.push(bn(this.skipBn, x));
     return terms.length === 1 ? terms[0] : tf.addN(terms);
   }
 
   protected expr(): Expr {
-    const cb = (k: tf.LayerVariable, bn: BatchNormVars): ConvBnWeights => ({ weight: kernelOihw(k, this.depthwise), batchNorm: bn.toBatchNorm(this.epsilon) });
+    const cb = (k: tf.LayerVariable, bn: BatchNormVars): ConvBnWeights => ({
+      weight: kernelOihw(k, this.depthwise),
+      batchNorm: bn.toBatchNorm(this.epsilon),
+    });
     return mobileone({
       inChannels: this.inChannels,
       outChannels: this.outChannels,

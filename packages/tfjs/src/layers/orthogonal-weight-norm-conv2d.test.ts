@@ -9,7 +9,11 @@ import { randomizeWeights } from '../test-helpers/layers.js';
 describe('OrthogonalWeightNormConv2D', () => {
   layerLaws('OrthogonalWeightNormConv2D', (p) => ({
     // filters <= 9 * c rows, all well inside kh * kw * in.
-    layer: new OrthogonalWeightNormConv2D({ filters: p.grow ? 2 * p.c : p.c, kernelSize: 3, strides: p.stride }),
+    layer: new OrthogonalWeightNormConv2D({
+      filters: p.grow ? 2 * p.c : p.c,
+      kernelSize: 3,
+      strides: p.stride,
+    }),
     shape: [2, p.h, p.w, p.c],
   }));
 
@@ -21,8 +25,13 @@ describe('OrthogonalWeightNormConv2D', () => {
     const k = layer.kernel();
     const rows = tf.transpose(tf.reshape(k, [18, 6]));
     const gram = tf.matMul(rows, rows, false, true).arraySync() as number[][];
-    const g = layer.weights.find((w) => w.originalName === 'g')!.read().dataSync();
-    gram.forEach((r, i) => r.forEach((v, j) => expect(v).toBeCloseTo(i === j ? g[i] * g[i] : 0, 4)));
+    const g = layer.weights
+      .find((w) => w.originalName === 'g')!
+      .read()
+      .dataSync();
+    gram.forEach((r, i) =>
+      r.forEach((v, j) => expect(v).toBeCloseTo(i === j ? g[i] * g[i] : 0, 4)),
+    );
   });
 
   it('refuses more filters than kernel dimensions', () => {

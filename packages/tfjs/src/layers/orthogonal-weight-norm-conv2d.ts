@@ -24,14 +24,18 @@ export class OrthogonalWeightNormConv2D extends NormalizedConv2D {
     super(args);
     this.iterations = args.iterations ?? 30;
     if (!Number.isInteger(this.iterations) || this.iterations < 1) {
-      throw new ShapeError(`OrthogonalWeightNormConv2D: iterations ${this.iterations} must be a positive integer`);
+      throw new ShapeError(
+        `OrthogonalWeightNormConv2D: iterations ${this.iterations} must be a positive integer`,
+      );
     }
   }
 
   protected override createWeights(): void {
     const n = this.kernelSize * this.kernelSize * this.inChannels;
     if (this.outChannels > n) {
-      throw new ShapeError(`OrthogonalWeightNormConv2D: ${this.outChannels} filters cannot be orthonormal in ${n} = kh*kw*in dimensions`);
+      throw new ShapeError(
+        `OrthogonalWeightNormConv2D: ${this.outChannels} filters cannot be orthonormal in ${n} = kh*kw*in dimensions`,
+      );
     }
     super.createWeights();
   }

@@ -39,20 +39,30 @@ export class RefConv2D extends ReparamLayer {
     this.useBias = args.useBias ?? false;
     this.useBatchNorm = args.useBatchNorm ?? false;
     const m = this.mapKernelSize;
-    if (!Number.isInteger(m) || m < 1 || m % 2 === 0) throw new ShapeError(`RefConv2D: mapKernelSize ${m} must be an odd positive integer`);
+    if (!Number.isInteger(m) || m < 1 || m % 2 === 0)
+      throw new ShapeError(`RefConv2D: mapKernelSize ${m} must be an odd positive integer`);
   }
 
   protected createWeights(): void {
     const k = this.kernelSize;
     const m = this.mapKernelSize;
     if (this.depthwise && this.outChannels !== this.inChannels) {
-      throw new ShapeError(`RefConv2D: depthwise refocusing needs a channel multiplier of 1, got ${this.inChannels} -> ${this.outChannels}`);
+      throw new ShapeError(
+        `RefConv2D: depthwise refocusing needs a channel multiplier of 1, got ${this.inChannels} -> ${this.outChannels}`,
+      );
     }
     this.base = this.addKernel('base_kernel', k, k, undefined, false);
     const maps = this.depthwise ? this.inChannels : this.inChannels * this.outChannels;
     const shape = this.depthwise ? [m, m, maps, maps] : [m, m, maps, 1];
-    this.refocusKernel = this.addWeight('refocus_kernel', shape, 'float32', tf.initializers.zeros());
-    this.bias = this.useBias ? this.addWeight('bias', [this.outChannels], 'float32', tf.initializers.zeros()) : undefined;
+    this.refocusKernel = this.addWeight(
+      'refocus_kernel',
+      shape,
+      'float32',
+      tf.initializers.zeros(),
+    );
+    this.bias = this.useBias
+      ? this.addWeight('bias', [this.outChannels], 'float32', tf.initializers.zeros())
+      : undefined;
     this.bn = this.useBatchNorm ? this.addBatchNorm('bn', this.outChannels) : undefined;
   }
 
@@ -60,7 +70,9 @@ export class RefConv2D extends ReparamLayer {
   setBaseKernel(kernel: tf.Tensor): void {
     const want = this.base.shape.join(', ');
     if (kernel.shape.join(', ') !== want) {
-      throw new ShapeError(`RefConv2D.setBaseKernel: kernel shape [${kernel.shape.join(', ')}] must be [${want}]`);
+      throw new ShapeError(
+        `RefConv2D.setBaseKernel: kernel shape [${kernel.shape.join(', ')}] must be [${want}]`,
+      );
     }
     this.base.write(kernel);
   }
@@ -99,16 +111,32 @@ export class RefConv2D extends ReparamLayer {
       base: kernelOihw(this.base, this.depthwise),
       shape,
       groups: this.groups,
-      refocus: this.depthwise ? hwioToOihw(r.dataSync(), rShape).weight : denseMapsToCore(r.dataSync(), this.inChannels, this.outChannels, this.mapKernelSize),
+      refocus: this.depthwise
+        ? hwioToOihw(r.dataSync(), rShape).weight
+        : denseMapsToCore(r.dataSync(), this.inChannels, this.outChannels, this.mapKernelSize),
       mapKernelSize: this.mapKernelSize,
     });
     const bias = this.bias ? Float64Array.from(this.bias.read().dataSync()) : undefined;
-    const c = conv(makeConv({ shape, weight, bias, stride: this.strides, padding: this.padding, groups: this.groups }));
+    const c = conv(
+      makeConv({
+        shape,
+        weight,
+        bias,
+        stride: this.strides,
+        padding: this.padding,
+        groups: this.groups,
+      }),
+    );
     return this.bn ? sequence(c, batchNorm(this.bn.toBatchNorm(this.epsilon))) : c;
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), mapKernelSize: this.mapKernelSize, useBias: this.useBias, useBatchNorm: this.useBatchNorm };
+    return {
+      ...super.getConfig(),
+      mapKernelSize: this.mapKernelSize,
+      useBias: this.useBias,
+      useBatchNorm: this.useBatchNorm,
+    };
   }
 }
 tf.serialization.registerClass(RefConv2D);
@@ -122,6 +150,7 @@ function denseMapsToCore(data: ArrayLike<number>, ci: number, co: number, m: num
   const out = new Float64Array(weight.length);
   const size = m * m;
   for (let i = 0; i < ci; i++)
-    for (let o = 0; o < co; o++) out.set(weight.subarray((i * co + o) * size, (i * co + o + 1) * size), (o * ci + i) * size);
+    for (let o = 0; o < co; o++)
+      out.set(weight.subarray((i * co + o) * size, (i * co + o + 1) * size), (o * ci + i) * size);
   return out;
 }

@@ -49,7 +49,10 @@ export abstract class ReparamLayer extends tf.layers.Layer {
   /** Output channels, known after `build`. */
   protected outChannels = 0;
 
-  constructor(args: ReparamLayerArgs, defaults: { kernelSize: number; activation: ActivationName }) {
+  constructor(
+    args: ReparamLayerArgs,
+    defaults: { kernelSize: number; activation: ActivationName },
+  ) {
     super(args);
     const fn = new.target.name;
     this.filters = args.filters ?? undefined; // null after a save -> load round trip
@@ -60,12 +63,15 @@ export abstract class ReparamLayer extends tf.layers.Layer {
     this.momentum = args.momentum ?? 0.9;
     this.epsilon = args.epsilon ?? 1e-5;
     const k = this.kernelSize;
-    if (!Number.isInteger(k) || k < 1 || k % 2 === 0) throw new ShapeError(`${fn}: kernelSize ${k} must be an odd positive integer`);
-    if (!Number.isInteger(this.strides) || this.strides < 1) throw new ShapeError(`${fn}: strides ${this.strides} must be a positive integer`);
+    if (!Number.isInteger(k) || k < 1 || k % 2 === 0)
+      throw new ShapeError(`${fn}: kernelSize ${k} must be an odd positive integer`);
+    if (!Number.isInteger(this.strides) || this.strides < 1)
+      throw new ShapeError(`${fn}: strides ${this.strides} must be a positive integer`);
     if (this.filters !== undefined && (!Number.isInteger(this.filters) || this.filters < 1)) {
       throw new ShapeError(`${fn}: filters ${this.filters} must be a positive integer`);
     }
-    if (!this.depthwise && this.filters === undefined) throw new ShapeError(`${fn}: filters is required unless depthwise`);
+    if (!this.depthwise && this.filters === undefined)
+      throw new ShapeError(`${fn}: filters is required unless depthwise`);
     const groups = (args as { groups?: unknown }).groups;
     if (groups !== undefined && groups !== null && groups !== 1) {
       throw new ShapeError(
@@ -87,7 +93,9 @@ export abstract class ReparamLayer extends tf.layers.Layer {
   private channelsOut(inChannels: number): number {
     const out = this.filters ?? inChannels;
     if (this.depthwise && out % inChannels !== 0) {
-      throw new ShapeError(`${this.getClassName()}: depthwise filters ${out} must be a multiple of the ${inChannels} input channels`);
+      throw new ShapeError(
+        `${this.getClassName()}: depthwise filters ${out} must be a multiple of the ${inChannels} input channels`,
+      );
     }
     return out;
   }
@@ -96,7 +104,9 @@ export abstract class ReparamLayer extends tf.layers.Layer {
     const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     const c = s[3];
     if (s.length !== 4 || c === null || c === undefined) {
-      throw new ShapeError(`${this.getClassName()} '${this.name}': input shape [${s.join(', ')}] must be NHWC with known channels`);
+      throw new ShapeError(
+        `${this.getClassName()} '${this.name}': input shape [${s.join(', ')}] must be NHWC with known channels`,
+      );
     }
     this.inChannels = c;
     this.outChannels = this.channelsOut(c);
@@ -107,7 +117,8 @@ export abstract class ReparamLayer extends tf.layers.Layer {
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     const p = this.padding;
-    const len = (v: number | null): number | null => windowLength(v, this.kernelSize, this.strides, p, p);
+    const len = (v: number | null): number | null =>
+      windowLength(v, this.kernelSize, this.strides, p, p);
     return [s[0], len(s[1]), len(s[2]), this.channelsOut(s[3] ?? 0)];
   }
 
@@ -137,7 +148,10 @@ export abstract class ReparamLayer extends tf.layers.Layer {
    * with running statistics), without the activation. The layer must be built.
    */
   toExpr(): Expr {
-    if (!this.built) throw new ShapeError(`${this.getClassName()}.toExpr: layer '${this.name}' is not built yet; call it on an input first`);
+    if (!this.built)
+      throw new ShapeError(
+        `${this.getClassName()}.toExpr: layer '${this.name}' is not built yet; call it on an input first`,
+      );
     return this.expr();
   }
 
@@ -150,12 +164,27 @@ export abstract class ReparamLayer extends tf.layers.Layer {
 
   /** Kernel shape `[kh, kw, in, out]`, or `[kh, kw, c, multiplier]` when depthwise. */
   protected kernelShape(kh: number, kw: number): [number, number, number, number] {
-    return this.depthwise ? [kh, kw, this.inChannels, this.outChannels / this.inChannels] : [kh, kw, this.inChannels, this.outChannels];
+    return this.depthwise
+      ? [kh, kw, this.inChannels, this.outChannels / this.inChannels]
+      : [kh, kw, this.inChannels, this.outChannels];
   }
 
   /** Adds a conv kernel weight (Glorot uniform unless told). */
-  protected addKernel(name: string, kh: number, kw: number, init?: Initializer, trainable = true): tf.LayerVariable {
-    return this.addWeight(name, this.kernelShape(kh, kw), 'float32', init ?? tf.initializers.glorotUniform({}), undefined, trainable);
+  protected addKernel(
+    name: string,
+    kh: number,
+    kw: number,
+    init?: Initializer,
+    trainable = true,
+  ): tf.LayerVariable {
+    return this.addWeight(
+      name,
+      this.kernelShape(kh, kw),
+      'float32',
+      init ?? tf.initializers.glorotUniform({}),
+      undefined,
+      trainable,
+    );
   }
 
   /** Adds a batch-norm's gamma, beta and running statistics over `channels`. */

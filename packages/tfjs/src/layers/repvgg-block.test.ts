@@ -7,7 +7,12 @@ import { layerLaws } from '../test-helpers/layer-laws.js';
 
 describe('RepVGGBlock', () => {
   layerLaws('RepVGGBlock', (p) => ({
-    layer: new RepVGGBlock({ filters: p.grow ? 2 * p.c : p.c, strides: p.stride, depthwise: p.depthwise, activation: 'linear' }),
+    layer: new RepVGGBlock({
+      filters: p.grow ? 2 * p.c : p.c,
+      strides: p.stride,
+      depthwise: p.depthwise,
+      activation: 'linear',
+    }),
     shape: [2, p.h, p.w, p.c],
   }));
 
@@ -27,15 +32,23 @@ describe('RepVGGBlock', () => {
     layer.build([null, 4, 4, 3]);
     randomizeWeights(layer, 5);
     const x = randomInput([4, 4, 4, 3], 6);
-    const before = layer.weights.find((w) => w.originalName.endsWith('dense_bn_moving_mean'))!.read().arraySync() as number[];
+    const before = layer.weights
+      .find((w) => w.originalName.endsWith('dense_bn_moving_mean'))!
+      .read()
+      .arraySync() as number[];
     const inference = layer.apply(x, { training: false }) as tf.Tensor;
     const trained = layer.apply(x, { training: true }) as tf.Tensor;
-    const after = layer.weights.find((w) => w.originalName.endsWith('dense_bn_moving_mean'))!.read().arraySync() as number[];
+    const after = layer.weights
+      .find((w) => w.originalName.endsWith('dense_bn_moving_mean'))!
+      .read()
+      .arraySync() as number[];
     expect(tf.max(tf.abs(tf.sub(inference, trained))).dataSync()[0]).toBeGreaterThan(1e-3);
     expect(after).not.toEqual(before);
   });
 
   it('refuses grouped convs (1 < groups < channels) with a named error', () => {
-    expect(() => new RepVGGBlock({ filters: 4, groups: 2 } as never)).toThrow(/RepVGGBlock: groups 2 is not supported/);
+    expect(() => new RepVGGBlock({ filters: 4, groups: 2 } as never)).toThrow(
+      /RepVGGBlock: groups 2 is not supported/,
+    );
   });
 });

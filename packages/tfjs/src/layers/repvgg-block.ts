@@ -39,7 +39,8 @@ export class RepVGGBlock extends ReparamLayer {
   }
 
   protected forward(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
-    const bn = (v: BatchNormVars, y: tf.Tensor4D): tf.Tensor4D => v.apply(y, training, this.momentum, this.epsilon);
+    const bn = (v: BatchNormVars, y: tf.Tensor4D): tf.Tensor4D =>
+      v.apply(y, training, this.momentum, this.epsilon);
     let y = tf.add<tf.Tensor4D>(
       bn(this.denseBn, convOp(x, this.dense.read(), this.strides, [1, 1, 1, 1], this.depthwise)),
       bn(this.pointBn, convOp(x, this.point.read(), this.strides, [0, 0, 0, 0], this.depthwise)),
@@ -54,8 +55,14 @@ export class RepVGGBlock extends ReparamLayer {
       outChannels: this.outChannels,
       stride: this.strides,
       groups: this.groups,
-      dense: { weight: kernelOihw(this.dense, this.depthwise), batchNorm: this.denseBn.toBatchNorm(this.epsilon) },
-      pointwise: { weight: kernelOihw(this.point, this.depthwise), batchNorm: this.pointBn.toBatchNorm(this.epsilon) },
+      dense: {
+        weight: kernelOihw(this.dense, this.depthwise),
+        batchNorm: this.denseBn.toBatchNorm(this.epsilon),
+      },
+      pointwise: {
+        weight: kernelOihw(this.point, this.depthwise),
+        batchNorm: this.pointBn.toBatchNorm(this.epsilon),
+      },
       identity: this.idBn?.toBatchNorm(this.epsilon),
     });
   }

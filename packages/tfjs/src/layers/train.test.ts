@@ -26,9 +26,21 @@ describe('training blocks on the wasm backend', () => {
     });
     model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
     const x = tf.tensor4d(randomFloats(16 * 8 * 8 * 2, 5), [16, 8, 8, 2]);
-    const y = tf.oneHot(tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 3), 'int32'), 3);
+    const y = tf.oneHot(
+      tf.tensor1d(
+        Array.from({ length: 16 }, (_, i) => i % 3),
+        'int32',
+      ),
+      3,
+    );
     const loss = (): number => (model.evaluate(x, y) as tf.Scalar).dataSync()[0];
-    const mean = (): number[] => Array.from(model.layers[0].weights.find((w) => w.originalName.endsWith('dense_bn_moving_mean'))!.read().dataSync());
+    const mean = (): number[] =>
+      Array.from(
+        model.layers[0].weights
+          .find((w) => w.originalName.endsWith('dense_bn_moving_mean'))!
+          .read()
+          .dataSync(),
+      );
     const before = loss();
     const meanBefore = mean();
     await model.fit(x, y, { batchSize: 8, epochs: 3, verbose: 0 });

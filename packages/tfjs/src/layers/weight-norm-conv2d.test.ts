@@ -5,7 +5,12 @@ import { layerLaws } from '../test-helpers/layer-laws.js';
 
 describe('WeightNormConv2D', () => {
   layerLaws('WeightNormConv2D', (p) => ({
-    layer: new WeightNormConv2D({ filters: p.grow ? 2 * p.c : p.c, kernelSize: p.k, strides: p.stride, useBias: p.depthwise }),
+    layer: new WeightNormConv2D({
+      filters: p.grow ? 2 * p.c : p.c,
+      kernelSize: p.k,
+      strides: p.stride,
+      useBias: p.depthwise,
+    }),
     shape: [2, p.h, p.w, p.c],
   }));
   it('refuses depthwise', () => {
@@ -17,7 +22,11 @@ describe('CenteredWeightNormConv2D', () => {
   layerLaws('CenteredWeightNormConv2D', (p) => ({
     // Centring 1x1 kernels of 1-2 entries cancels catastrophically in float32 (the training form):
     // such rows are ill-conditioned for any implementation, so rows here have >= 9 entries.
-    layer: new CenteredWeightNormConv2D({ filters: p.grow ? 2 * p.c : p.c, kernelSize: p.k === 1 ? 3 : p.k, strides: p.stride }),
+    layer: new CenteredWeightNormConv2D({
+      filters: p.grow ? 2 * p.c : p.c,
+      kernelSize: p.k === 1 ? 3 : p.k,
+      strides: p.stride,
+    }),
     shape: [2, p.h, p.w, p.c],
   }));
 });

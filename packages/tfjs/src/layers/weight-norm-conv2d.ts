@@ -1,5 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import { centeredWeightNorm, conv, makeConv, ShapeError, weightNorm, type Expr, type Floats } from '@reparam/core';
+import {
+  centeredWeightNorm,
+  conv,
+  makeConv,
+  ShapeError,
+  weightNorm,
+  type Expr,
+  type Floats,
+} from '@reparam/core';
 import { ReparamLayer, type ReparamLayerArgs } from './reparam-layer.js';
 import { convOp, kernelOihw } from './_internal/conv-op.js';
 
@@ -23,14 +31,17 @@ export abstract class NormalizedConv2D extends ReparamLayer {
   constructor(args: WeightNormConv2DArgs) {
     super(args, { kernelSize: 3, activation: 'linear' });
     this.useBias = args.useBias ?? true;
-    if (this.depthwise) throw new ShapeError(`${new.target.name}: depthwise is not supported; use a dense conv`);
+    if (this.depthwise)
+      throw new ShapeError(`${new.target.name}: depthwise is not supported; use a dense conv`);
   }
 
   protected createWeights(): void {
     const k = this.kernelSize;
     this.v = this.addKernel('v', k, k);
     this.g = this.addWeight('g', [this.outChannels], 'float32', tf.initializers.ones());
-    this.bias = this.useBias ? this.addWeight('bias', [this.outChannels], 'float32', tf.initializers.zeros()) : undefined;
+    this.bias = this.useBias
+      ? this.addWeight('bias', [this.outChannels], 'float32', tf.initializers.zeros())
+      : undefined;
   }
 
   /** The effective HWIO kernel, differentiable in v and g. */
@@ -47,7 +58,11 @@ export abstract class NormalizedConv2D extends ReparamLayer {
   protected expr(): Expr {
     const k = this.kernelSize;
     const shape = [this.outChannels, this.inChannels, k, k] as const;
-    const weight = this.coreKernel(kernelOihw(this.v, false), shape, Float64Array.from(this.g.read().dataSync()));
+    const weight = this.coreKernel(
+      kernelOihw(this.v, false),
+      shape,
+      Float64Array.from(this.g.read().dataSync()),
+    );
     const bias = this.bias ? Float64Array.from(this.bias.read().dataSync()) : undefined;
     return conv(makeConv({ shape, weight, bias, stride: this.strides, padding: this.padding }));
   }

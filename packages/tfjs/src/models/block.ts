@@ -25,7 +25,8 @@ export interface BlockSpec {
 /** Throws unless `kind` is a {@link BlockKind}. */
 export function checkBlockKind(fn: string, kind: string): BlockKind {
   const found = blockKinds.find((k) => k === kind);
-  if (found === undefined) throw new ShapeError(`${fn}: block '${kind}' is not one of ${blockKinds.join(', ')}`);
+  if (found === undefined)
+    throw new ShapeError(`${fn}: block '${kind}' is not one of ${blockKinds.join(', ')}`);
   return found;
 }
 
@@ -37,7 +38,8 @@ export function checkBlockKind(fn: string, kind: string): BlockKind {
  */
 export function makeBlock(kind: BlockKind, spec: BlockSpec): ReparamLayer {
   const args = { activation: 'linear' as ActivationName, ...spec };
-  if (spec.kernelSize === 1 || kind === 'conv' || (kind === 'repvgg' && spec.kernelSize !== 3)) return new ConvBN(args);
+  if (spec.kernelSize === 1 || kind === 'conv' || (kind === 'repvgg' && spec.kernelSize !== 3))
+    return new ConvBN(args);
   switch (kind) {
     case 'acb':
       return new ACBlock(args);

@@ -11,7 +11,13 @@ export interface MobileNetV2Options {
 }
 
 const settings: ReadonlyArray<readonly [number, number, number, number]> = [
-  [1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 4, 2], [6, 96, 3, 1], [6, 160, 3, 2], [6, 320, 1, 1],
+  [1, 16, 1, 1],
+  [6, 24, 2, 2],
+  [6, 32, 3, 2],
+  [6, 64, 4, 2],
+  [6, 96, 3, 1],
+  [6, 160, 3, 2],
+  [6, 320, 1, 1],
 ];
 
 const divisible = (v: number): number => {
@@ -28,9 +34,21 @@ export function mobilenetV2(options: MobileNetV2Options = {}): tf.LayersModel {
   const kind = checkBlockKind('mobilenetV2', options.block ?? 'conv');
   const alpha = options.alpha ?? 1;
   const input = tf.input({ shape: options.inputShape ?? [224, 224, 3] });
-  const apply = (l: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]): tf.SymbolicTensor => l.apply(x) as tf.SymbolicTensor;
+  const apply = (
+    l: tf.layers.Layer,
+    x: tf.SymbolicTensor | tf.SymbolicTensor[],
+  ): tf.SymbolicTensor => l.apply(x) as tf.SymbolicTensor;
   let channels = divisible(32 * alpha);
-  let y = apply(makeBlock(kind, { filters: channels, kernelSize: 3, strides: 2, activation: 'relu6', name: 'stem' }), input);
+  let y = apply(
+    makeBlock(kind, {
+      filters: channels,
+      kernelSize: 3,
+      strides: 2,
+      activation: 'relu6',
+      name: 'stem',
+    }),
+    input,
+  );
   let index = 0;
   for (const [t, c, n, s] of settings) {
     const out = divisible(c * alpha);
@@ -38,16 +56,40 @@ export function mobilenetV2(options: MobileNetV2Options = {}): tf.LayersModel {
       const strides = i === 0 ? s : 1;
       const name = `block${index + 1}`;
       let h = y;
-      if (t !== 1) h = apply(makeBlock('conv', { filters: channels * t, kernelSize: 1, activation: 'relu6', name: `${name}_expand` }), h);
-      h = apply(makeBlock(kind, { depthwise: true, kernelSize: 3, strides, activation: 'relu6', name: `${name}_depthwise` }), h);
+      if (t !== 1)
+        h = apply(
+          makeBlock('conv', {
+            filters: channels * t,
+            kernelSize: 1,
+            activation: 'relu6',
+            name: `${name}_expand`,
+          }),
+          h,
+        );
+      h = apply(
+        makeBlock(kind, {
+          depthwise: true,
+          kernelSize: 3,
+          strides,
+          activation: 'relu6',
+          name: `${name}_depthwise`,
+        }),
+        h,
+      );
       h = apply(makeBlock('conv', { filters: out, kernelSize: 1, name: `${name}_project` }), h);
       y = strides === 1 && channels === out ? apply(tf.layers.add(), [y, h]) : h;
       channels = out;
     }
   }
   const head = alpha > 1 ? divisible(1280 * alpha) : 1280;
-  y = apply(makeBlock('conv', { filters: head, kernelSize: 1, activation: 'relu6', name: 'head' }), y);
+  y = apply(
+    makeBlock('conv', { filters: head, kernelSize: 1, activation: 'relu6', name: 'head' }),
+    y,
+  );
   y = apply(tf.layers.globalAveragePooling2d({}), y);
-  y = apply(tf.layers.dense({ units: options.classes ?? 1000, activation: 'softmax', name: 'classifier' }), y);
+  y = apply(
+    tf.layers.dense({ units: options.classes ?? 1000, activation: 'softmax', name: 'classifier' }),
+    y,
+  );
   return tf.model({ inputs: input, outputs: y, name: `mobilenet_v2_${kind}` });
 }

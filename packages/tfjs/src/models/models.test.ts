@@ -17,7 +17,7 @@ function params(make: () => tf.LayersModel): number {
 }
 
 describe('model builders', () => {
-  it('reproduce RefConv\'s parameter table at 224x224 with 1000 classes within 1%', async () => {
+  it("reproduce RefConv's parameter table at 224x224 with 1000 classes within 1%", async () => {
     await useBackend('cpu');
     const table = [
       ['resnet18 conv', () => resnet18({ block: 'conv' }), 11.72e6],
@@ -56,7 +56,8 @@ describe('model builders', () => {
         m.layers.forEach((l, i) => randomizeWeights(l, i + 1, 'keep'));
         const { model, report } = reparameterize(m);
         expect(report.output.relativeDeviation, m.name).toBeLessThan(1e-5);
-        for (const b of report.blocks) expect(b.relativeDeviation, `${m.name} ${b.name}`).toBeLessThan(1e-5);
+        for (const b of report.blocks)
+          expect(b.relativeDeviation, `${m.name} ${b.name}`).toBeLessThan(1e-5);
         m.dispose();
         model.dispose();
       }

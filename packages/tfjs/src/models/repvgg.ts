@@ -29,18 +29,36 @@ export function repvggNet(options: RepVGGOptions = {}): tf.Sequential {
   const kind = checkBlockKind('repvggNet', options.block ?? 'repvgg');
   const v = variants[options.variant ?? 'A0'];
   const depths = options.depths ?? [...v.depths];
-  const widths = options.widths ?? [Math.min(64, 64 * v.a), 64 * v.a, 128 * v.a, 256 * v.a, 512 * v.b];
+  const widths = options.widths ?? [
+    Math.min(64, 64 * v.a),
+    64 * v.a,
+    128 * v.a,
+    256 * v.a,
+    512 * v.b,
+  ];
   if (depths.length !== widths.length || depths.some((d) => !Number.isInteger(d) || d < 1)) {
-    throw new ShapeError(`repvggNet: depths [${depths.join(', ')}] and widths [${widths.join(', ')}] must be positive and of equal length`);
+    throw new ShapeError(
+      `repvggNet: depths [${depths.join(', ')}] and widths [${widths.join(', ')}] must be positive and of equal length`,
+    );
   }
   const model = tf.sequential({ name: `repvgg_${kind}` });
   model.add(tf.layers.inputLayer({ inputShape: options.inputShape ?? [224, 224, 3] }));
   depths.forEach((d, s) => {
     for (let i = 0; i < d; i++) {
-      model.add(makeBlock(kind, { filters: widths[s], kernelSize: 3, strides: i === 0 ? 2 : 1, activation: 'relu', name: `stage${s}_block${i}` }));
+      model.add(
+        makeBlock(kind, {
+          filters: widths[s],
+          kernelSize: 3,
+          strides: i === 0 ? 2 : 1,
+          activation: 'relu',
+          name: `stage${s}_block${i}`,
+        }),
+      );
     }
   });
   model.add(tf.layers.globalAveragePooling2d({}));
-  model.add(tf.layers.dense({ units: options.classes ?? 1000, activation: 'softmax', name: 'classifier' }));
+  model.add(
+    tf.layers.dense({ units: options.classes ?? 1000, activation: 'softmax', name: 'classifier' }),
+  );
   return model;
 }

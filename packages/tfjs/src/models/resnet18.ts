@@ -20,8 +20,14 @@ export function resnet18(options: ResNet18Options = {}): tf.LayersModel {
   const kind = checkBlockKind('resnet18', options.block ?? 'conv');
   const w = options.width ?? 64;
   const input = tf.input({ shape: options.inputShape ?? [224, 224, 3] });
-  const apply = (l: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]): tf.SymbolicTensor => l.apply(x) as tf.SymbolicTensor;
-  let y = apply(makeBlock(kind, { filters: w, kernelSize: 7, strides: 2, activation: 'relu', name: 'stem' }), input);
+  const apply = (
+    l: tf.layers.Layer,
+    x: tf.SymbolicTensor | tf.SymbolicTensor[],
+  ): tf.SymbolicTensor => l.apply(x) as tf.SymbolicTensor;
+  let y = apply(
+    makeBlock(kind, { filters: w, kernelSize: 7, strides: 2, activation: 'relu', name: 'stem' }),
+    input,
+  );
   y = apply(tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' }), y);
   let channels = w;
   for (let stage = 0; stage < 4; stage++) {
@@ -29,16 +35,32 @@ export function resnet18(options: ResNet18Options = {}): tf.LayersModel {
     for (let j = 0; j < 2; j++) {
       const strides = stage > 0 && j === 0 ? 2 : 1;
       const name = `stage${stage + 1}_block${j + 1}`;
-      const a = apply(makeBlock(kind, { filters, kernelSize: 3, strides, activation: 'relu', name: `${name}_conv1` }), y);
+      const a = apply(
+        makeBlock(kind, {
+          filters,
+          kernelSize: 3,
+          strides,
+          activation: 'relu',
+          name: `${name}_conv1`,
+        }),
+        y,
+      );
       const b = apply(makeBlock(kind, { filters, kernelSize: 3, name: `${name}_conv2` }), a);
-      const shortcut = strides !== 1 || channels !== filters
-        ? apply(makeBlock('conv', { filters, kernelSize: 1, strides, name: `${name}_shortcut` }), y)
-        : y;
+      const shortcut =
+        strides !== 1 || channels !== filters
+          ? apply(
+              makeBlock('conv', { filters, kernelSize: 1, strides, name: `${name}_shortcut` }),
+              y,
+            )
+          : y;
       y = apply(tf.layers.reLU(), apply(tf.layers.add(), [b, shortcut]));
       channels = filters;
     }
   }
   y = apply(tf.layers.globalAveragePooling2d({}), y);
-  y = apply(tf.layers.dense({ units: options.classes ?? 1000, activation: 'softmax', name: 'classifier' }), y);
+  y = apply(
+    tf.layers.dense({ units: options.classes ?? 1000, activation: 'softmax', name: 'classifier' }),
+    y,
+  );
   return tf.model({ inputs: input, outputs: y, name: `resnet18_${kind}` });
 }

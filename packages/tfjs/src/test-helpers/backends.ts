@@ -11,7 +11,9 @@ let wasmReady = false;
 export function prepareWasm(): void {
   if (wasmReady) return;
   const require = createRequire(import.meta.url);
-  setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + '/');
+  setWasmPaths(
+    dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + '/',
+  );
   registerWasmTrainingKernels();
   wasmReady = true;
 }
@@ -20,11 +22,15 @@ export function prepareWasm(): void {
 export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
   if (name === 'wasm') prepareWasm();
   const ok = await tf.setBackend(name);
-  if (!ok || tf.getBackend() !== name) throw new Error(`useBackend: could not activate tfjs backend ${name}`);
+  if (!ok || tf.getBackend() !== name)
+    throw new Error(`useBackend: could not activate tfjs backend ${name}`);
 }
 
 /** Runs `f` on backend `name` and returns its result's values. */
-export async function onBackend(name: 'cpu' | 'wasm', f: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
+export async function onBackend(
+  name: 'cpu' | 'wasm',
+  f: () => tf.Tensor | tf.Tensor[],
+): Promise<Float32Array[]> {
   await useBackend(name);
   const out = tf.tidy(f);
   const list = Array.isArray(out) ? out : [out];

@@ -2,7 +2,13 @@
 import { expect, it } from 'vitest';
 import fc from 'fast-check';
 import { useBackend } from './backends.js';
-import { deviationFromCore, deviationFromDeploy, randomizeWeights, saveLoadDeviation, type LayerCase } from './layers.js';
+import {
+  deviationFromCore,
+  deviationFromDeploy,
+  randomizeWeights,
+  saveLoadDeviation,
+  type LayerCase,
+} from './layers.js';
 
 /** Options of a random layer case. */
 export interface CaseParams {

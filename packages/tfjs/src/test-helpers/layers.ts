@@ -11,14 +11,26 @@ import { randomFloats, relErr } from './backends.js';
  * gammas in [0.5, 1.5], everything else in [-1, 1] (non-identity batch-norms, as the papers test).
  * With `kernels: 'keep'` only batch-norms change (and refocus kernels get small random values).
  */
-export function randomizeWeights(layer: tf.layers.Layer, seed: number, kernels: 'random' | 'keep' = 'random'): void {
+export function randomizeWeights(
+  layer: tf.layers.Layer,
+  seed: number,
+  kernels: 'random' | 'keep' = 'random',
+): void {
   const values = layer.weights.map((w, i) => {
-    const r = randomFloats(w.shape.reduce((a: number, b) => a * (b ?? 1), 1), seed * 97 + i);
+    const r = randomFloats(
+      w.shape.reduce((a: number, b) => a * (b ?? 1), 1),
+      seed * 97 + i,
+    );
     const name = w.originalName;
     const isBn = /(gamma|beta|moving_mean|moving_variance)$/.test(name);
     if (kernels === 'keep' && !isBn) {
       // Keep the initializer's scale (deep nets stay well-conditioned); refocus kernels start at 0, so perturb them.
-      return name.endsWith('refocus_kernel') ? tf.tensor(r.map((v) => 0.1 * v), w.shape as number[]) : w.read().clone();
+      return name.endsWith('refocus_kernel')
+        ? tf.tensor(
+            r.map((v) => 0.1 * v),
+            w.shape as number[],
+          )
+        : w.read().clone();
     }
     const mapped = name.endsWith('moving_variance')
       ? r.map((v) => 1.25 + 0.75 * v)
@@ -51,7 +63,8 @@ export function deviationFromCore(layer: ReparamLayer, shape: Shape4, seed: numb
 }
 
 function expectShape(a: readonly number[], b: readonly number[]): void {
-  if (a.join() !== b.join()) throw new Error(`shape mismatch: layer gives [${a.join(', ')}], core gives [${b.join(', ')}]`);
+  if (a.join() !== b.join())
+    throw new Error(`shape mismatch: layer gives [${a.join(', ')}], core gives [${b.join(', ')}]`);
 }
 
 /** A layer under test and the NHWC input shape it is built for. */
@@ -64,15 +77,22 @@ export interface LayerCase {
  * Saves a one-layer model to memory and loads it back (tfjs `model.save` / `tf.loadLayersModel`),
  * returning the relative deviation between the two models' predictions and the loaded layer's class.
  */
-export async function saveLoadDeviation(c: LayerCase, seed: number): Promise<{ deviation: number; className: string }> {
+export async function saveLoadDeviation(
+  c: LayerCase,
+  seed: number,
+): Promise<{ deviation: number; className: string }> {
   const input = tf.input({ shape: c.shape.slice(1) });
   const model = tf.model({ inputs: input, outputs: c.layer.apply(input) as tf.SymbolicTensor });
   randomizeWeights(c.layer, seed);
   let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler((a) => {
-    saved = a;
-    return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
-  }));
+  await model.save(
+    tf.io.withSaveHandler((a) => {
+      saved = a;
+      return Promise.resolve({
+        modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' },
+      });
+    }),
+  );
   if (saved === undefined) throw new Error('saveLoadDeviation: nothing was saved');
   const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved));
   const x = randomInput(c.shape, seed + 1);

@@ -20,10 +20,26 @@ export const conv2dBackpropFilterWasm: KernelFunc = ({ inputs, backend, attrs })
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const a = attrs as unknown as GradAttrs & { filterShape: [number, number, number, number] };
   const info = convInfo(fn, x.shape, a.filterShape, a, false);
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: ho, outWidth: wo, outChannels: co } = info;
-  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  const {
+    batchSize: n,
+    inHeight: h,
+    inWidth: w,
+    inChannels: ci,
+    outHeight: ho,
+    outWidth: wo,
+    outChannels: co,
+  } = info;
+  const {
+    filterHeight: kh,
+    filterWidth: kw,
+    strideHeight: sh,
+    strideWidth: sw,
+    dilationHeight: dh,
+    dilationWidth: dw,
+  } = info;
   const { top, left } = info.padInfo;
-  if (x.dtype !== 'float32' || dy.dtype !== 'float32') throw new ShapeError(`${fn}: expects float32 tensors, got ${x.dtype} and ${dy.dtype}`);
+  if (x.dtype !== 'float32' || dy.dtype !== 'float32')
+    throw new ShapeError(`${fn}: expects float32 tensors, got ${x.dtype} and ${dy.dtype}`);
   const k = kh * kw * ci;
   const per = ho * wo;
   const nb = Math.max(1, Math.min(n, Math.floor(CHUNK_FLOATS / Math.max(1, k * per))));
@@ -37,11 +53,16 @@ export const conv2dBackpropFilterWasm: KernelFunc = ({ inputs, backend, attrs })
     // The im2col matrix is written straight into the wasm heap; views are taken after every
     // allocation, since growing the heap detaches earlier views.
     const pt = b.makeOutput([k, m], 'float32');
-    const dyc: TensorInfo = single ? { dataId: dy.dataId, shape: [m, co], dtype: 'float32' } : b.makeOutput([m, co], 'float32');
+    const dyc: TensorInfo = single
+      ? { dataId: dy.dataId, shape: [m, co], dtype: 'float32' }
+      : b.makeOutput([m, co], 'float32');
     const xs = b.typedArrayFromHeap(x) as Float32Array;
     const dys = b.typedArrayFromHeap(dy) as Float32Array;
     const p = b.typedArrayFromHeap(pt) as Float32Array;
-    if (!single) (b.typedArrayFromHeap(dyc) as Float32Array).set(dys.subarray(n0 * per * co, (n0 + nc) * per * co));
+    if (!single)
+      (b.typedArrayFromHeap(dyc) as Float32Array).set(
+        dys.subarray(n0 * per * co, (n0 + nc) * per * co),
+      );
     p.fill(0);
     for (let y = 0; y < kh; y++) {
       for (let xk = 0; xk < kw; xk++) {

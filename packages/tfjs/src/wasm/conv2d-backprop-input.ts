@@ -17,8 +17,22 @@ export function conv2dBackpropInputWasm(fallback: KernelFunc): KernelFunc {
     const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
     const a = args.attrs as unknown as GradAttrs & { inputShape: [number, number, number, number] };
     const info = convInfo(fn, a.inputShape, filter.shape, a, false);
-    const { inHeight: h, inWidth: w, inChannels: ci, outHeight: ho, outWidth: wo, outChannels: co } = info;
-    const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+    const {
+      inHeight: h,
+      inWidth: w,
+      inChannels: ci,
+      outHeight: ho,
+      outWidth: wo,
+      outChannels: co,
+    } = info;
+    const {
+      filterHeight: kh,
+      filterWidth: kw,
+      strideHeight: sh,
+      strideWidth: sw,
+      dilationHeight: dh,
+      dilationWidth: dw,
+    } = info;
     // With stride s, dy is first spread onto a grid with s - 1 zeros between rows and columns.
     const hd = (ho - 1) * sh + 1;
     const wd = (wo - 1) * sw + 1;
@@ -27,13 +41,16 @@ export function conv2dBackpropInputWasm(fallback: KernelFunc): KernelFunc {
     const bottom = h - hd - top + kh - 1;
     const right = w - wd - left + kw - 1;
     const conv = getKernel('Conv2D', 'wasm');
-    if (dh !== 1 || dw !== 1 || Math.min(top, left, bottom, right) < 0 || conv === undefined) return fallback(args);
+    if (dh !== 1 || dw !== 1 || Math.min(top, left, bottom, right) < 0 || conv === undefined)
+      return fallback(args);
     const ws = readFloats(fn, b, filter);
     const flipped = new Float32Array(ws.length);
     for (let y = 0; y < kh; y++)
       for (let x = 0; x < kw; x++)
         for (let i = 0; i < ci; i++)
-          for (let o = 0; o < co; o++) flipped[((y * kw + x) * co + o) * ci + i] = ws[(((kh - 1 - y) * kw + (kw - 1 - x)) * ci + i) * co + o];
+          for (let o = 0; o < co; o++)
+            flipped[((y * kw + x) * co + o) * ci + i] =
+              ws[(((kh - 1 - y) * kw + (kw - 1 - x)) * ci + i) * co + o];
     const f = b.makeOutput([kh, kw, co, ci], 'float32', undefined, flipped);
     const strided = sh !== 1 || sw !== 1;
     const spread = strided ? b.makeOutput([info.batchSize, hd, wd, co], 'float32') : dy;
@@ -51,7 +68,17 @@ export function conv2dBackpropInputWasm(fallback: KernelFunc): KernelFunc {
     const out = conv.kernelFunc({
       inputs: { x: spread, filter: f },
       backend: b,
-      attrs: { strides: 1, pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC', dilations: 1 },
+      attrs: {
+        strides: 1,
+        pad: [
+          [0, 0],
+          [top, bottom],
+          [left, right],
+          [0, 0],
+        ],
+        dataFormat: 'NHWC',
+        dilations: 1,
+      },
     }) as TensorInfo;
     b.disposeData(f.dataId);
     if (strided) b.disposeData(spread.dataId);

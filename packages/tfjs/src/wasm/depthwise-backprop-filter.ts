@@ -13,8 +13,23 @@ export const depthwiseBackpropFilterWasm: KernelFunc = ({ inputs, backend, attrs
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const a = attrs as unknown as GradAttrs & { filterShape: [number, number, number, number] };
   const info = convInfo(fn, x.shape, a.filterShape, a, true);
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: ho, outWidth: wo, outChannels: co } = info;
-  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  const {
+    batchSize: n,
+    inHeight: h,
+    inWidth: w,
+    inChannels: c,
+    outHeight: ho,
+    outWidth: wo,
+    outChannels: co,
+  } = info;
+  const {
+    filterHeight: kh,
+    filterWidth: kw,
+    strideHeight: sh,
+    strideWidth: sw,
+    dilationHeight: dh,
+    dilationWidth: dw,
+  } = info;
   const { top, left } = info.padInfo;
   const mult = co / c;
   const xs = readFloats(fn, b, x);
@@ -37,7 +52,8 @@ export const depthwiseBackpropFilterWasm: KernelFunc = ({ inputs, backend, attrs
             } else {
               for (let ch = 0; ch < c; ch++) {
                 const xv = xs[x0 + ch];
-                for (let j = 0; j < mult; j++) out[w0 + ch * mult + j] += xv * dys[d0 + ch * mult + j];
+                for (let j = 0; j < mult; j++)
+                  out[w0 + ch * mult + j] += xv * dys[d0 + ch * mult + j];
               }
             }
           }

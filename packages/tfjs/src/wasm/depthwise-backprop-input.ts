@@ -13,8 +13,23 @@ export const depthwiseBackpropInputWasm: KernelFunc = ({ inputs, backend, attrs 
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
   const a = attrs as unknown as GradAttrs & { inputShape: [number, number, number, number] };
   const info = convInfo(fn, a.inputShape, filter.shape, a, true);
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: ho, outWidth: wo, outChannels: co } = info;
-  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  const {
+    batchSize: n,
+    inHeight: h,
+    inWidth: w,
+    inChannels: c,
+    outHeight: ho,
+    outWidth: wo,
+    outChannels: co,
+  } = info;
+  const {
+    filterHeight: kh,
+    filterWidth: kw,
+    strideHeight: sh,
+    strideWidth: sw,
+    dilationHeight: dh,
+    dilationWidth: dw,
+  } = info;
   const { top, left } = info.padInfo;
   const mult = co / c;
   const dys = readFloats(fn, b, dy);
@@ -37,7 +52,8 @@ export const depthwiseBackpropInputWasm: KernelFunc = ({ inputs, backend, attrs 
             } else {
               for (let ch = 0; ch < c; ch++) {
                 let s = 0;
-                for (let j = 0; j < mult; j++) s += dys[d0 + ch * mult + j] * ws[w0 + ch * mult + j];
+                for (let j = 0; j < mult; j++)
+                  s += dys[d0 + ch * mult + j] * ws[w0 + ch * mult + j];
                 dx[x0 + ch] += s;
               }
             }

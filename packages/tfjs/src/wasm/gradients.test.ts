@@ -9,7 +9,12 @@ type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0
 const padArb: fc.Arbitrary<Pad> = fc.oneof(
   fc.constant('same' as const),
   fc.constant('valid' as const),
-  fc.tuple(fc.nat(2), fc.nat(2), fc.nat(2), fc.nat(2)).map(([t, b, l, r]): Pad => [[0, 0], [t, b], [l, r], [0, 0]]),
+  fc.tuple(fc.nat(2), fc.nat(2), fc.nat(2), fc.nat(2)).map(([t, b, l, r]): Pad => [
+    [0, 0],
+    [t, b],
+    [l, r],
+    [0, 0],
+  ]),
 );
 const caseArb = fc.record({
   n: fc.integer({ min: 1, max: 2 }),
@@ -53,12 +58,18 @@ async function compareWithCpu(c: Case, depthwise: boolean): Promise<void> {
 
 describe('wasm gradient kernels', () => {
   it('conv2d input and filter gradients on wasm equal the cpu backend', async () => {
-    await fc.assert(fc.asyncProperty(caseArb, (c) => compareWithCpu(c, false)), { numRuns: 40 });
+    await fc.assert(
+      fc.asyncProperty(caseArb, (c) => compareWithCpu(c, false)),
+      { numRuns: 40 },
+    );
   });
 
   it('depthwise input and filter gradients on wasm equal the cpu backend (multiplier = co)', async () => {
     // Depthwise with stride > 1 needs equal strides in tfjs.
-    await fc.assert(fc.asyncProperty(caseArb, (c) => compareWithCpu({ ...c, sw: c.sh }, true)), { numRuns: 40 });
+    await fc.assert(
+      fc.asyncProperty(caseArb, (c) => compareWithCpu({ ...c, sw: c.sh }, true)),
+      { numRuns: 40 },
+    );
   });
 
   it('Conv2DBackpropFilter honours dilations: dW[k] = <dy, conv(x, onehot k)> by the float64 reference', async () => {
@@ -66,16 +77,35 @@ describe('wasm gradient kernels', () => {
     const [n, h, w, ci, co, kh, kw] = [2, 7, 6, 2, 3, 2, 3];
     const dil: [number, number] = [2, 1];
     const strides: [number, number] = [1, 2];
-    const pad: Pad = [[0, 0], [1, 0], [2, 1], [0, 0]];
+    const pad: Pad = [
+      [0, 0],
+      [1, 0],
+      [2, 1],
+      [0, 0],
+    ];
     const xs = randomFloats(n * h * w * ci, 7);
     await useBackend('wasm');
-    const info = tf.backend_util.computeConv2DInfo([n, h, w, ci], [kh, kw, ci, co], strides, dil, pad);
+    const info = tf.backend_util.computeConv2DInfo(
+      [n, h, w, ci],
+      [kh, kw, ci, co],
+      strides,
+      dil,
+      pad,
+    );
     const dys = randomFloats(n * info.outHeight * info.outWidth * co, 8);
     const x = tf.tensor4d(xs, [n, h, w, ci]);
     const dy = tf.tensor4d(dys, [n, info.outHeight, info.outWidth, co]);
-    const dW = tf.engine().runKernel<tf.Tensor>('Conv2DBackpropFilter', { x, dy }, {
-      strides, pad, dataFormat: 'NHWC', filterShape: [kh, kw, ci, co], dilations: dil,
-    });
+    const dW = tf.engine().runKernel<tf.Tensor>(
+      'Conv2DBackpropFilter',
+      { x, dy },
+      {
+        strides,
+        pad,
+        dataFormat: 'NHWC',
+        filterShape: [kh, kw, ci, co],
+        dilations: dil,
+      },
+    );
     const got = hwioToOihw(dW.dataSync(), [kh, kw, ci, co]).weight;
     tf.dispose([x, dy, dW]);
     const input: Tensor = nhwcToNchw(xs, [n, h, w, ci]);
@@ -84,7 +114,16 @@ describe('wasm gradient kernels', () => {
     for (let k = 0; k < want.length; k++) {
       const onehot = new Float64Array(want.length);
       onehot[k] = 1;
-      const y = conv2dReference(input, makeConv({ shape: [co, ci, kh, kw], weight: onehot, stride: strides, dilation: dil, padding: [1, 2, 0, 1] }));
+      const y = conv2dReference(
+        input,
+        makeConv({
+          shape: [co, ci, kh, kw],
+          weight: onehot,
+          stride: strides,
+          dilation: dil,
+          padding: [1, 2, 0, 1],
+        }),
+      );
       expect(y.shape).toEqual(dyNchw.shape);
       want[k] = y.data.reduce((s, v, i) => s + v * dyNchw.data[i], 0);
     }
@@ -93,7 +132,19 @@ describe('wasm gradient kernels', () => {
   });
 
   it('batches beyond one 16 MB im2col chunk (here 2 chunks) are chunked without changing the result', async () => {
-    const c = { n: 16, h: 32, w: 32, ci: 32, co: 4, kh: 3, kw: 3, sh: 1, sw: 1, pad: 'same' as const, seed: 3 };
+    const c = {
+      n: 16,
+      h: 32,
+      w: 32,
+      ci: 32,
+      co: 4,
+      kh: 3,
+      kw: 3,
+      sh: 1,
+      sw: 1,
+      pad: 'same' as const,
+      seed: 3,
+    };
     await compareWithCpu(c, false);
   });
 });

@@ -20,7 +20,9 @@ let inputGradWrapped = false;
  * backend's fast forward conv. Idempotent; missing kernels already registered (by a later tfjs,
  * or by `@reparam/wasm`) are kept. Returns the names of the kernels it registered or wrapped.
  */
-export function registerWasmTrainingKernels(options: { fastInputGradient?: boolean } = {}): string[] {
+export function registerWasmTrainingKernels(
+  options: { fastInputGradient?: boolean } = {},
+): string[] {
   const added: string[] = [];
   for (const k of wasmTrainingKernels) {
     if (getKernel(k.kernelName, 'wasm') !== undefined) continue;

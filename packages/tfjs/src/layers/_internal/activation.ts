@@ -9,7 +9,8 @@ export type ActivationName = (typeof activationNames)[number];
 /** Validates an activation name, naming the calling layer in the error. */
 export function checkActivation(fn: string, name: string): ActivationName {
   const found = activationNames.find((a) => a === name);
-  if (found === undefined) throw new ShapeError(`${fn}: activation '${name}' is not one of ${activationNames.join(', ')}`);
+  if (found === undefined)
+    throw new ShapeError(`${fn}: activation '${name}' is not one of ${activationNames.join(', ')}`);
   return found;
 }
 

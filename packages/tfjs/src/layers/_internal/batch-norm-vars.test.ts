@@ -14,14 +14,21 @@ describe('batchNormTraining', () => {
       const r = tf.tensor4d(randomFloats(360, 4), shape);
       const reference = (xx: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor => {
         const m = tf.moments(xx, [0, 1, 2]);
-        return tf.sum(tf.mul(tf.add(tf.mul(tf.div(tf.sub(xx, m.mean), tf.sqrt(tf.add(m.variance, 1e-5))), g), b), r));
+        return tf.sum(
+          tf.mul(
+            tf.add(tf.mul(tf.div(tf.sub(xx, m.mean), tf.sqrt(tf.add(m.variance, 1e-5))), g), b),
+            r,
+          ),
+        );
       };
       const ours = (xx: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor =>
         tf.sum(tf.mul(batchNormTraining(xx as tf.Tensor4D, g, b, 1e-5), r));
       const want = tf.grads(reference)([x, gamma, beta]);
       const got = tf.grads(ours)([x, gamma, beta]);
       got.forEach((t, i) => expect(relErr(t.dataSync(), want[i].dataSync())).toBeLessThan(1e-4));
-      expect(relErr([ours(x, gamma, beta).dataSync()[0]], [reference(x, gamma, beta).dataSync()[0]])).toBeLessThan(1e-5);
+      expect(
+        relErr([ours(x, gamma, beta).dataSync()[0]], [reference(x, gamma, beta).dataSync()[0]]),
+      ).toBeLessThan(1e-5);
     });
   }
 });

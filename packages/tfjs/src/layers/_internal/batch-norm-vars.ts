@@ -17,14 +17,23 @@ export class BatchNormVars {
   /** Normalizes `x` (NHWC) per channel. */
   apply(x: tf.Tensor4D, training: boolean, momentum: number, epsilon: number): tf.Tensor4D {
     if (!training) {
-      return tf.batchNorm4d(x, this.mean.read() as tf.Tensor1D, this.variance.read() as tf.Tensor1D, this.beta.read() as tf.Tensor1D, this.gamma.read() as tf.Tensor1D, epsilon);
+      return tf.batchNorm4d(
+        x,
+        this.mean.read() as tf.Tensor1D,
+        this.variance.read() as tf.Tensor1D,
+        this.beta.read() as tf.Tensor1D,
+        this.gamma.read() as tf.Tensor1D,
+        epsilon,
+      );
     }
     // The running statistics are written, never differentiated: the loss does not depend on them.
     return batchNormTraining(x, this.gamma.read(), this.beta.read(), epsilon, (mean, variance) => {
       const n = x.size / x.shape[3];
       const unbiased = n > 1 ? tf.mul(variance, n / (n - 1)) : variance;
       this.mean.write(tf.add(tf.mul(this.mean.read(), momentum), tf.mul(mean, 1 - momentum)));
-      this.variance.write(tf.add(tf.mul(this.variance.read(), momentum), tf.mul(unbiased, 1 - momentum)));
+      this.variance.write(
+        tf.add(tf.mul(this.variance.read(), momentum), tf.mul(unbiased, 1 - momentum)),
+      );
     });
   }
 
@@ -40,7 +49,13 @@ export class BatchNormVars {
   /** The current values, for `@reparam/core`. */
   toBatchNorm(epsilon: number): BatchNorm {
     const f = (v: tf.LayerVariable): Float64Array => Float64Array.from(v.read().dataSync());
-    return { gamma: f(this.gamma), beta: f(this.beta), mean: f(this.mean), variance: f(this.variance), epsilon };
+    return {
+      gamma: f(this.gamma),
+      beta: f(this.beta),
+      mean: f(this.mean),
+      variance: f(this.variance),
+      epsilon,
+    };
   }
 }
 

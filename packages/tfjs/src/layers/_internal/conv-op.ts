@@ -6,14 +6,25 @@ export type Pad4 = readonly [number, number, number, number];
 
 /** tfjs explicit padding for NHWC from core's `[top, left, bottom, right]`. */
 export function explicitPad(p: Pad4): tf.backend_util.ExplicitPadding {
-  return [[0, 0], [p[0], p[2]], [p[1], p[3]], [0, 0]];
+  return [
+    [0, 0],
+    [p[0], p[2]],
+    [p[1], p[3]],
+    [0, 0],
+  ];
 }
 
 /**
  * One convolution of a training-form branch, NHWC: `tf.conv2d` for a dense HWIO kernel,
  * `tf.depthwiseConv2d` for a `[kh, kw, c, m]` kernel; explicit padding.
  */
-export function convOp(x: tf.Tensor4D, kernel: tf.Tensor, stride: number, padding: Pad4, depthwise: boolean): tf.Tensor4D {
+export function convOp(
+  x: tf.Tensor4D,
+  kernel: tf.Tensor,
+  stride: number,
+  padding: Pad4,
+  depthwise: boolean,
+): tf.Tensor4D {
   const k = kernel as tf.Tensor4D;
   const pad = padding.every((v) => v === 0) ? 'valid' : explicitPad(padding);
   return depthwise ? tf.depthwiseConv2d(x, k, stride, pad) : tf.conv2d(x, k, stride, pad);
@@ -28,6 +39,12 @@ export function kernelOihw(kernel: tf.LayerVariable | tf.Tensor, depthwise: bool
 }
 
 /** Output length of a window: `floor((size + padBefore + padAfter - k) / stride) + 1`, or null. */
-export function windowLength(size: number | null, k: number, stride: number, before: number, after: number): number | null {
+export function windowLength(
+  size: number | null,
+  k: number,
+  stride: number,
+  before: number,
+  after: number,
+): number | null {
   return size === null ? null : Math.floor((size + before + after - k) / stride) + 1;
 }
