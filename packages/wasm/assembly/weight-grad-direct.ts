@@ -19,7 +19,7 @@ function addTo(dw: usize, v: v128): void {
 
 /**
  * For input channels c0 <= c < c1 (of cg): dW (og x cg x kh x kw, OIHW of one group) += the
- * correlation of dy (og planes Ho x Wd, columns past Wo zero, Wd a multiple of 4) with xp (cg
+ * correlation, summed over n images, of dy (og planes Ho x Wd, columns past Wo zero, Wd a multiple of 4) with xp (cg
  * planes Hp x Wp, Wp >= Wd + (kw + 2) * dw). Each c writes only dW[:, c], so ranges split safely.
  */
 export function weightGradDirect(
@@ -36,9 +36,13 @@ export function weightGradDirect(
   dh: i32,
   dwl: i32,
   dW: usize,
+  n: i32,
   c0: i32,
   c1: i32,
 ): void {
+  // Image b's xp planes follow image b - 1's (cg planes each); likewise dy (og planes each).
+  const xImage = (<usize>(cg * Hp * Wp)) << 2;
+  const dyImage = (<usize>(og * Ho * Wd)) << 2;
   const dyPlane = (<usize>(Ho * Wd)) << 2;
   const step = (<usize>dwl) << 2;
   for (let c = c0; c < c1; c++) {
@@ -63,38 +67,40 @@ export function weightGradDirect(
           let a30 = a00,
             a31 = a00,
             a32 = a00;
-          for (let oy = 0; oy < Ho; oy++) {
-            let x = xc + ((<usize>((oy + i * dh) * Wp + j * dwl)) << 2);
-            const r = (<usize>(oy * Wd)) << 2;
-            let p0 = d0 + r,
-              p1 = d1 + r,
-              p2 = d2 + r,
-              p3 = d3 + r;
-            for (let ox = 0; ox < Wd; ox += 4) {
-              const x0 = v128.load(x),
-                x1 = v128.load(x + step),
-                x2 = v128.load(x + 2 * step);
-              let d = v128.load(p0);
-              a00 = f32x4.add(a00, f32x4.mul(d, x0));
-              a01 = f32x4.add(a01, f32x4.mul(d, x1));
-              a02 = f32x4.add(a02, f32x4.mul(d, x2));
-              d = v128.load(p1);
-              a10 = f32x4.add(a10, f32x4.mul(d, x0));
-              a11 = f32x4.add(a11, f32x4.mul(d, x1));
-              a12 = f32x4.add(a12, f32x4.mul(d, x2));
-              d = v128.load(p2);
-              a20 = f32x4.add(a20, f32x4.mul(d, x0));
-              a21 = f32x4.add(a21, f32x4.mul(d, x1));
-              a22 = f32x4.add(a22, f32x4.mul(d, x2));
-              d = v128.load(p3);
-              a30 = f32x4.add(a30, f32x4.mul(d, x0));
-              a31 = f32x4.add(a31, f32x4.mul(d, x1));
-              a32 = f32x4.add(a32, f32x4.mul(d, x2));
-              x += 16;
-              p0 += 16;
-              p1 += 16;
-              p2 += 16;
-              p3 += 16;
+          for (let img = 0; img < n; img++) {
+            for (let oy = 0; oy < Ho; oy++) {
+              let x = xc + <usize>img * xImage + ((<usize>((oy + i * dh) * Wp + j * dwl)) << 2);
+              const r = <usize>img * dyImage + ((<usize>(oy * Wd)) << 2);
+              let p0 = d0 + r,
+                p1 = d1 + r,
+                p2 = d2 + r,
+                p3 = d3 + r;
+              for (let ox = 0; ox < Wd; ox += 4) {
+                const x0 = v128.load(x),
+                  x1 = v128.load(x + step),
+                  x2 = v128.load(x + 2 * step);
+                let d = v128.load(p0);
+                a00 = f32x4.add(a00, f32x4.mul(d, x0));
+                a01 = f32x4.add(a01, f32x4.mul(d, x1));
+                a02 = f32x4.add(a02, f32x4.mul(d, x2));
+                d = v128.load(p1);
+                a10 = f32x4.add(a10, f32x4.mul(d, x0));
+                a11 = f32x4.add(a11, f32x4.mul(d, x1));
+                a12 = f32x4.add(a12, f32x4.mul(d, x2));
+                d = v128.load(p2);
+                a20 = f32x4.add(a20, f32x4.mul(d, x0));
+                a21 = f32x4.add(a21, f32x4.mul(d, x1));
+                a22 = f32x4.add(a22, f32x4.mul(d, x2));
+                d = v128.load(p3);
+                a30 = f32x4.add(a30, f32x4.mul(d, x0));
+                a31 = f32x4.add(a31, f32x4.mul(d, x1));
+                a32 = f32x4.add(a32, f32x4.mul(d, x2));
+                x += 16;
+                p0 += 16;
+                p1 += 16;
+                p2 += 16;
+                p3 += 16;
+              }
             }
           }
           const tap = (<usize>((c * kh + i) * kw + j)) << 2;

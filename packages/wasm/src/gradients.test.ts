@@ -122,6 +122,30 @@ describe('convolution gradients (SIMD GEMM + im2col / col2im)', () => {
     );
   });
 
+  it('stride-1 weight gradient over a batch split into passes (large images) is the adjoint', () => {
+    // 8 channels at 160x160: ~1.7 MB of padded copies per image, so 2 images per pass of 3.
+    const conv = makeConv({
+      shape: [8, 8, 3, 3],
+      weight: new Float32Array(8 * 8 * 9),
+      padding: [1, 2, 0, 1],
+    });
+    const input = randomTensor([3, 8, 160, 160], 21);
+    const dy = randomTensor(outputOf(input, conv).shape, 22);
+    const g = convWeightGradient(
+      rts[0],
+      input.data,
+      input.shape,
+      dy.data,
+      conv.shape,
+      conv.geometry,
+    );
+    const vw = randomTensor([8, 8, 3, 3], 23).data;
+    const vb = randomTensor([1, 1, 1, 8], 24).data;
+    const cv = outputOf(input, withParams(conv, vw, vb));
+    const lhs = dot(g.weight, vw) + dot(g.bias, vb);
+    expect(Math.abs(lhs - dot(dy.data, cv.data)) / absDot(dy.data, cv.data)).toBeLessThan(1e-5);
+  });
+
   it('rejects a dy that does not match the output, naming the sizes', () => {
     const conv = makeConv({ shape: [4, 3, 3, 3], weight: new Float32Array(108), padding: 1 });
     const rt = rts[0];

@@ -205,16 +205,22 @@ function weightGradStride1(
   const wp = wd + (kw + 2) * dwl;
   const p = d.ho * d.wo;
   heap.f32(dw, d.o * cg * kh * kw).fill(0);
-  const xp = heap.alloc(cg * hp * wp);
-  const dyp = heap.alloc(og * d.ho * wd);
-  for (let b = 0; b < d.n; b++) {
+  // Images per pass: padded copies of up to ~4 MB, all images of a pass in one kernel call.
+  const perImage = (cg * hp * wp + og * d.ho * wd) * 4;
+  const chunk = Math.max(1, Math.min(d.n, Math.floor((4 << 20) / perImage)));
+  const xp = heap.alloc(chunk * cg * hp * wp);
+  const dyp = heap.alloc(chunk * og * d.ho * wd);
+  const xImage = d.c * d.h * d.w;
+  const dyImage = d.o * p;
+  for (let b = 0; b < d.n; b += chunk) {
+    const n = Math.min(chunk, d.n - b);
     for (let g = 0; g < geometry.groups; g++) {
       const xg = x + (b * d.c + g * cg) * d.h * d.w * 4;
-      exec.run('padPlanes', [xg, d.h, d.w, pt, pl, xp, hp, wp, cg, 0], 0, cg);
+      exec.run('padPlanes', [xg, d.h, d.w, pt, pl, xp, hp, wp, cg, xImage], 0, n * cg);
       const dyg = dy + (b * d.o + g * og) * p * 4;
-      exec.run('padPlanes', [dyg, d.ho, d.wo, 0, 0, dyp, d.ho, wd, og, 0], 0, og);
+      exec.run('padPlanes', [dyg, d.ho, d.wo, 0, 0, dyp, d.ho, wd, og, dyImage], 0, n * og);
       const dwg = dw + g * og * cg * kh * kw * 4;
-      const args = [xp, hp, wp, dyp, og, d.ho, wd, cg, kh, kw, dh, dwl, dwg] as const;
+      const args = [xp, hp, wp, dyp, og, d.ho, wd, cg, kh, kw, dh, dwl, dwg, n] as const;
       exec.run('weightGradDirect', [...args], 0, cg);
     }
   }

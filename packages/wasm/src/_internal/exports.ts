@@ -33,6 +33,8 @@ type WeightGradDirectArgs = [
   dh: number,
   dw: number,
   dW: number,
+  /** Images, each cg xp planes and og dy planes after the previous one's. */
+  n: number,
 ];
 
 type PackGradRowsArgs = [
