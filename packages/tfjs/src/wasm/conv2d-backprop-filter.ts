@@ -40,11 +40,31 @@ export const conv2dBackpropFilterWasm: KernelFunc = ({ inputs, backend, attrs })
   const { top, left } = info.padInfo;
   if (x.dtype !== 'float32' || dy.dtype !== 'float32')
     throw new ShapeError(`${fn}: expects float32 tensors, got ${x.dtype} and ${dy.dtype}`);
+  const matMul = getKernel('BatchMatMul', 'wasm');
+  if (matMul === undefined) throw new Error(`${fn}: the wasm backend has no BatchMatMul kernel`);
+  const transpose = getKernel('Transpose', 'wasm');
+  const pointwise =
+    kh === 1 && kw === 1 && sh === 1 && sw === 1 && top === 0 && left === 0 && ho === h && wo === w;
+  if (pointwise && transpose !== undefined) {
+    // A 1x1 stride-1 unpadded conv: im2col is x itself, so dW = x^T dy with the backend's own
+    // transpose and matrix product, no JS loop.
+    const m = n * h * w;
+    const xt = transpose.kernelFunc({
+      inputs: { x: { dataId: x.dataId, shape: [m, ci], dtype: 'float32' } },
+      backend: b,
+      attrs: { perm: [1, 0] },
+    }) as TensorInfo;
+    const out = matMul.kernelFunc({
+      inputs: { a: xt, b: { dataId: dy.dataId, shape: [m, co], dtype: 'float32' } },
+      backend: b,
+      attrs: { transposeA: false, transposeB: false },
+    }) as TensorInfo;
+    b.disposeData(xt.dataId);
+    return { ...out, shape: [1, 1, ci, co] };
+  }
   const k = kh * kw * ci;
   const per = ho * wo;
   const nb = Math.max(1, Math.min(n, Math.floor(CHUNK_FLOATS / Math.max(1, k * per))));
-  const matMul = getKernel('BatchMatMul', 'wasm');
-  if (matMul === undefined) throw new Error(`${fn}: the wasm backend has no BatchMatMul kernel`);
   const single = nb >= n;
   const acc = single ? undefined : new Float32Array(k * co);
   for (let n0 = 0; n0 < n; n0 += nb) {

@@ -147,4 +147,17 @@ describe('wasm gradient kernels', () => {
     };
     await compareWithCpu(c, false);
   });
+
+  it('1x1 stride-1 convs (the transpose + matmul path) equal the cpu backend, one input channel too', async () => {
+    for (const ci of [1, 3]) {
+      await compareWithCpu(
+        { n: 2, h: 5, w: 4, ci, co: 2, kh: 1, kw: 1, sh: 1, sw: 1, pad: 'valid', seed: 5 + ci },
+        false,
+      );
+      await compareWithCpu(
+        { n: 1, h: 3, w: 6, ci, co: 3, kh: 1, kw: 1, sh: 1, sw: 1, pad: 'same', seed: 9 + ci },
+        false,
+      );
+    }
+  });
 });
