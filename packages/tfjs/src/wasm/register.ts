@@ -16,7 +16,7 @@ let inputGradWrapped = false;
 /**
  * Registers `Conv2DBackpropFilter`, `DepthwiseConv2dNativeBackpropInput` and
  * `DepthwiseConv2dNativeBackpropFilter` for backend `'wasm'`, so `model.fit` works there, and
- * (unless `fastInputGradient` is false) routes stride-1 `Conv2DBackpropInput` through the
+ * (unless `fastInputGradient` is false) routes undilated `Conv2DBackpropInput` through the
  * backend's fast forward conv. Idempotent; missing kernels already registered (by a later tfjs,
  * or by `@reparam/wasm`) are kept. Returns the names of the kernels it registered or wrapped.
  */
