@@ -11,6 +11,7 @@ import {
 import { WasmConvRuntime } from './conv-runtime.js';
 import { convInputGradient, convWeightGradient } from './gradients.js';
 import { convCase } from './test-helpers/arbitraries.js';
+import { nchwToNhwc } from './tfjs/layout.js';
 
 // Adjoint laws with core's float64 conv as the only oracle (the conv is linear in x and in W, b):
 //   <dX(dy), v>            = <dy, conv_{W, 0}(v)>       for any v
@@ -144,6 +145,46 @@ describe('convolution gradients (SIMD GEMM + im2col / col2im)', () => {
     const cv = outputOf(input, withParams(conv, vw, vb));
     const lhs = dot(g.weight, vw) + dot(g.bias, vb);
     expect(Math.abs(lhs - dot(dy.data, cv.data)) / absDot(dy.data, cv.data)).toBeLessThan(1e-5);
+  });
+
+  it("layout 'nhwc' gives the NHWC transpose of the NCHW results (Winograd and GEMM paths)", () => {
+    for (const [k, stride, ch] of [
+      [3, 1, 12],
+      [3, 2, 5],
+      [1, 1, 6],
+    ] as const) {
+      const conv = makeConv({
+        shape: [ch + 1, ch, k, k],
+        weight: Float32Array.from(randomTensor([ch + 1, ch, k, k], k + stride).data),
+        stride,
+        padding: k >> 1,
+      });
+      const input = randomTensor([2, ch, 9, 7], 31);
+      const y = outputOf(input, conv);
+      const dy = randomTensor(y.shape, 32);
+      const [n, c, h, w] = input.shape;
+      const o = y.shape[1];
+      const nhwc = { layout: 'nhwc' } as const;
+      const dyT = nchwToNhwc(dy.data, y.shape);
+      const dx = convInputGradient(rts[1], dy.data, conv, input.shape);
+      const dxT = convInputGradient(rts[1], dyT, conv, input.shape, nhwc);
+      expect(dxT).toEqual(nchwToNhwc(dx, [n, c, h, w]));
+      const g = convWeightGradient(
+        rts[0],
+        input.data,
+        input.shape,
+        dy.data,
+        conv.shape,
+        conv.geometry,
+      );
+      const xT = nchwToNhwc(input.data, [n, c, h, w]);
+      const gT = convWeightGradient(rts[0], xT, input.shape, dyT, conv.shape, conv.geometry, nhwc);
+      expect(gT.weight).toEqual(g.weight);
+      // The bias sums run over different orders: equal up to float32 rounding.
+      expect(Array.from(gT.bias, (v, i) => Math.abs(v - g.bias[i]) < 1e-4)).toEqual(
+        Array.from({ length: o }, () => true),
+      );
+    }
   });
 
   it('rejects a dy that does not match the output, naming the sizes', () => {

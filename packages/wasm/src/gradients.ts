@@ -2,6 +2,16 @@ import { ShapeError, type Conv, type Geometry } from '@reparam/core';
 import type { WasmConvRuntime } from './conv-runtime.js';
 import { convDims, validateConv, type ConvDims } from './_internal/geometry.js';
 import { packRows, packedRowsSize } from './_internal/pack.js';
+import { stageIn, stageOut, type Layout } from './_internal/staging.js';
+
+/** Options of the gradient functions. */
+export interface GradientOptions {
+  /**
+   * Memory layout of the activations (x, dy and the returned dx): `'nchw'` (default) or
+   * `'nhwc'` (tfjs's), converted inside wasm. Shapes are always given as [n, c, h, w].
+   */
+  readonly layout?: Layout;
+}
 
 /** Gradients of a conv's parameters: `weight` OIHW like the conv's, `bias` one per output. */
 export interface ConvParamGradients {
@@ -33,14 +43,27 @@ export function convInputGradient(
   dy: ArrayLike<number>,
   conv: Conv,
   inputShape: readonly number[],
+  options: GradientOptions = {},
 ): Float32Array {
   const fn = 'convInputGradient';
   validateConv(fn, conv);
   const d = convDims(fn, conv, inputShape);
   checkDy(fn, dy, d);
-  const transposed = stride1Transpose(conv);
-  if (transposed !== undefined) return rt.conv2d(dy, [d.n, d.o, d.ho, d.wo], transposed).data;
+  const layout = options.layout ?? 'nchw';
   const { heap, exec } = rt;
+  const transposed = stride1Transpose(conv);
+  if (transposed !== undefined) {
+    const mark = heap.mark();
+    try {
+      const prepared = rt.prepare(transposed);
+      const dyp = stageIn(rt, dy, [d.n, d.o, d.ho, d.wo], layout);
+      const dx = heap.alloc(d.n * d.c * d.h * d.w);
+      prepared.runPointers(dyp, dx, prepared.dims([d.n, d.o, d.ho, d.wo]));
+      return stageOut(rt, dx, [d.n, d.c, d.h, d.w], layout);
+    } finally {
+      heap.release(mark);
+    }
+  }
   const [, cg, kh, kw] = conv.shape;
   const g = conv.geometry.groups;
   const og = d.o / g;
@@ -60,8 +83,7 @@ export function convInputGradient(
     }
     const a = heap.alloc(packed.length);
     heap.write(a, packed);
-    const dyp = heap.alloc(dy.length);
-    heap.write(dyp, dy);
+    const dyp = stageIn(rt, dy, [d.n, d.o, d.ho, d.wo], layout);
     const panels = Math.ceil(p / 8);
     const cols = heap.alloc(panels * 8 * og);
     const dcol = heap.alloc(kc * p);
@@ -81,7 +103,7 @@ export function convInputGradient(
         exec.run('col2im', [dcol, d.h, d.w, ...geo, d.ho, d.wo, dxg], 0, cg);
       }
     }
-    return heap.f32(dx, d.n * d.c * d.h * d.w).slice();
+    return stageOut(rt, dx, [d.n, d.c, d.h, d.w], layout);
   } finally {
     heap.release(mark);
   }
@@ -99,6 +121,7 @@ export function convWeightGradient(
   dy: ArrayLike<number>,
   shape: readonly [number, number, number, number],
   geometry: Geometry,
+  options: GradientOptions = {},
 ): ConvParamGradients {
   const fn = 'convWeightGradient';
   const [o, cg, kh, kw] = shape;
@@ -124,10 +147,9 @@ export function convWeightGradient(
   const p = d.ho * d.wo;
   const mark = heap.mark();
   try {
-    const x = heap.alloc(inSize);
-    heap.write(x, input);
-    const dyp = heap.alloc(dy.length);
-    heap.write(dyp, dy);
+    const layout = options.layout ?? 'nchw';
+    const x = stageIn(rt, input, [d.n, d.c, d.h, d.w], layout);
+    const dyp = stageIn(rt, dy, [d.n, d.o, d.ho, d.wo], layout);
     const dw = heap.alloc(o * kc);
     if (geometry.stride[0] === 1 && geometry.stride[1] === 1) {
       weightGradStride1(rt, x, dyp, d, [og, cg, kh, kw], geometry, dw);

@@ -10,7 +10,12 @@ export {
   type PreparedConv,
 } from './conv-runtime.js';
 export { WasmNetwork, type Layer } from './network.js';
-export { convInputGradient, convWeightGradient, type ConvParamGradients } from './gradients.js';
+export {
+  convInputGradient,
+  convWeightGradient,
+  type ConvParamGradients,
+  type GradientOptions,
+} from './gradients.js';
 export {
   registerWasmTrainingKernels,
   type RegisteredKernels,

@@ -17,7 +17,10 @@ export interface KernelExports {
   im2colT: (...args: [...Im2colTArgs, q0: number, q1: number]) => void;
   col2im: (...args: [...Col2imArgs, c0: number, c1: number]) => void;
   weightGradDirect: (...args: [...WeightGradDirectArgs, c0: number, c1: number]) => void;
+  transposeBatch: (...args: [...TransposeArgs, b0: number, b1: number]) => void;
 }
+
+type TransposeArgs = [src: number, rows: number, cols: number, dst: number];
 
 type WeightGradDirectArgs = [
   xp: number,
@@ -175,6 +178,7 @@ export interface KernelArgs {
   im2colT: Im2colTArgs;
   col2im: Col2imArgs;
   weightGradDirect: WeightGradDirectArgs;
+  transposeBatch: TransposeArgs;
 }
 
 /** Names of the range-split kernels. */
@@ -194,4 +198,5 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'weightGradDirect',
   'winograd4Input',
   'winograd4Output',
+  'transposeBatch',
 ];

@@ -2,14 +2,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { ShapeError, type Geometry } from '@reparam/core';
 import { WasmConvRuntime, type RuntimeOptions } from '../conv-runtime.js';
 import { convInputGradient, convWeightGradient } from '../gradients.js';
-import {
-  depthwiseToOihw,
-  hwioToOihw,
-  nchwToNhwc,
-  nhwcToNchw,
-  oihwToDepthwise,
-  oihwToHwio,
-} from './layout.js';
+import { depthwiseToOihw, hwioToOihw, oihwToDepthwise, oihwToHwio } from './layout.js';
 
 /** The parts of the `@tensorflow/tfjs` namespace this module uses (pass `tf` itself). */
 export type TfApi = Pick<
@@ -98,6 +91,9 @@ function geometryOf(
   return { geometry, x, y, kh: info.filterHeight, kw: info.filterWidth };
 }
 
+/** tfjs activations are NHWC: the gradient functions transpose them inside wasm. */
+const NHWC = { layout: 'nhwc' } as const;
+
 function kernels(tf: TfApi, rt: WasmConvRuntime): Record<string, KernelFunc> {
   const filterGrad =
     (depthwise: boolean): KernelFunc =>
@@ -110,10 +106,10 @@ function kernels(tf: TfApi, rt: WasmConvRuntime): Record<string, KernelFunc> {
       const a = attrs as unknown as GradAttrs;
       const fs = nhwc(a.filterShape ?? []);
       const g = geometryOf(tf, fn, nhwc(x.shape), fs, a, depthwise);
-      const xs = nhwcToNchw(floats(fn, backend, x), x.shape);
-      const dys = nhwcToNchw(floats(fn, backend, dy), dy.shape);
+      const xs = floats(fn, backend, x);
+      const dys = floats(fn, backend, dy);
       const shape = [g.y[1], depthwise ? 1 : g.x[1], g.kh, g.kw] as const;
-      const { weight } = convWeightGradient(rt, xs, g.x, dys, shape, g.geometry);
+      const { weight } = convWeightGradient(rt, xs, g.x, dys, shape, g.geometry, NHWC);
       return output(
         backend,
         depthwise ? oihwToDepthwise(weight, fs) : oihwToHwio(weight, shape),
@@ -136,8 +132,8 @@ function kernels(tf: TfApi, rt: WasmConvRuntime): Record<string, KernelFunc> {
       const shape = [g.y[1], depthwise ? 1 : g.x[1], g.kh, g.kw] as const;
       const weight = depthwise ? depthwiseToOihw(f, fs) : hwioToOihw(f, fs);
       const conv = { shape, weight, bias: new Float32Array(shape[0]), geometry: g.geometry };
-      const dx = convInputGradient(rt, nhwcToNchw(floats(fn, backend, dy), dy.shape), conv, g.x);
-      return output(backend, nchwToNhwc(dx, g.x), [...xs]);
+      const dx = convInputGradient(rt, floats(fn, backend, dy), conv, g.x, NHWC);
+      return output(backend, dx, [...xs]);
     };
   return {
     Conv2DBackpropFilter: filterGrad(false),
@@ -150,7 +146,7 @@ function kernels(tf: TfApi, rt: WasmConvRuntime): Record<string, KernelFunc> {
 /**
  * Registers this package's SIMD gradient kernels with tfjs for one backend (default `'wasm'`):
  * `Conv2DBackpropFilter`, `Conv2DBackpropInput`, `DepthwiseConv2dNativeBackpropFilter` and
- * `DepthwiseConv2dNativeBackpropInput` (NHWC tensors, converted to NCHW / OIHW at the boundary).
+ * `DepthwiseConv2dNativeBackpropInput` (NHWC activations transposed inside wasm, filters converted to OIHW in layout.ts).
  * Any stride, dilation and padding tfjs computes. Kernels already registered are replaced and
  * restored by `unregister()`. Pass the tfjs namespace: `await registerWasmTrainingKernels(tf)`.
  */
