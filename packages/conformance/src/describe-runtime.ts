@@ -22,7 +22,8 @@ export function describeRuntime(runtime: ConvRuntime): void {
         const expected = conv2dReference(c.input, c.conv);
         const actual = await runtime.run(c.input, c.conv);
         expect(actual.length).toBe(expected.data.length);
-        const error = maxAbsDiff(Array.from(actual), expected.data) / Math.max(maxAbs(expected.data), 1e-30);
+        const error =
+          maxAbsDiff(Array.from(actual), expected.data) / Math.max(maxAbs(expected.data), 1e-30);
         expect(error).toBeLessThanOrEqual(tolerance);
       });
     }
