@@ -10,6 +10,12 @@ export interface PassContext {
   readonly kinds: ReadonlyMap<string, TensorKind>;
   /** Every tensor's value on the probe input (initializers, node outputs, graph inputs). */
   readonly values: ReadonlyMap<string, DenseTensor>;
+  /**
+   * Graph inputs whose dims past the batch are dynamic (symbolic or undeclared). With any, the
+   * pass makes no merge that is exact only at the probe's spatial size: the written model keeps
+   * its dynamic dims and would be wrong at other sizes.
+   */
+  readonly dynamicSizeInputs: readonly string[];
 }
 
 /** Dims of a tensor on the probe input, if known. */

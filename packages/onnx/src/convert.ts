@@ -5,7 +5,13 @@ import { indexGraph, nodeLabel } from './graph.js';
 import { checkModel } from './model-io.js';
 import { planRegions, splitKept, type RegionReport } from './plan.js';
 import type { NotLinear } from './linear-ops.js';
-import { inputDims, probeModel, randomFeeds, type InputShapes } from './probe.js';
+import {
+  dynamicSizeInputs,
+  inputDims,
+  probeModel,
+  randomFeeds,
+  type InputShapes,
+} from './probe.js';
 import type { ModelProto } from './proto.js';
 import { findRegions } from './regions.js';
 import { applyRewrites } from './apply.js';
@@ -79,7 +85,12 @@ export async function analyzeModel(
   const feeds = randomFeeds(inputDims(model, options.shapes), options.seed ?? 1);
   options.onProgress?.('probe', 0);
   const values = await probeModel(model, feeds, options);
-  const ctx: PassContext = { index, kinds: classifyTensors(index), values };
+  const ctx: PassContext = {
+    index,
+    kinds: classifyTensors(index),
+    values,
+    dynamicSizeInputs: dynamicSizeInputs(model),
+  };
   options.onProgress?.('regions', 0.3);
   return { ctx, feeds, scan: findRegions(ctx) };
 }

@@ -1,4 +1,4 @@
-import { collapse, costOf, type Conv, type Expr } from '@reparam/core';
+import { collapse, costOf, NotEquivalentError, type Conv, type Expr } from '@reparam/core';
 import { dimsOf, type PassContext } from './context.js';
 import { nodeLabel } from './graph.js';
 import type { Region } from './regions.js';
@@ -38,6 +38,11 @@ export interface SegmentReport {
   readonly after?: Size;
   /** `[out, in/groups, kh, kw]` of the conv that replaced it. */
   readonly kernel?: readonly number[];
+  /**
+   * `[height, width]` of its input when the conv is exact at that size only (branches whose
+   * output sizes agree only there); absent when it is exact at every size.
+   */
+  readonly inputSize?: readonly [number, number];
 }
 
 /** What happened to one linear region. */
@@ -59,6 +64,8 @@ const MAX_SPAN = 8;
 /**
  * Collapses each region with `core`: the whole region when one exact conv exists and costs no
  * more multiply-adds than the original; otherwise the longest runs of its segments that do.
+ * A run whose branches agree in output size only at the probe's input size is merged for that
+ * size (its report says so) when the graph inputs have fixed spatial dims, and kept otherwise.
  * Runs without a Conv, or that are already a single Conv, are left alone.
  */
 export function planRegions(
@@ -102,6 +109,7 @@ export function planRegions(
             before: attempt.before,
             after: attempt.after,
             kernel: [...attempt.conv.shape],
+            ...(attempt.inputSize === undefined ? {} : { inputSize: attempt.inputSize }),
           });
           i = j + 1;
           done = true;
@@ -179,7 +187,9 @@ function describe(ctx: PassContext, s: Segment): { from: string; to: string; nod
   return { from: s.from, to: s.to, nodes };
 }
 
-type Attempt = { conv: Conv; before: Size; after: Size } | { reason: string };
+type Attempt =
+  | { conv: Conv; before: Size; after: Size; inputSize?: readonly [number, number] }
+  | { reason: string };
 
 function tryCollapse(ctx: PassContext, s: Segment): Attempt {
   const ops = s.ops.map((op) => ctx.index.graph.node[op.node].opType);
@@ -194,7 +204,10 @@ function tryCollapse(ctx: PassContext, s: Segment): Attempt {
   if (expr === null) return { reason: 'it is the identity' };
   const d = dimsOf(ctx, s.from)!;
   try {
-    const cost = costOf(expr, [d[0], d[1], d[2], d[3]]);
+    const merged = collapseAtSize(ctx, expr, [d[2], d[3]]);
+    if ('reason' in merged) return merged;
+    // costOf reuses the collapsed conv: each run is collapsed once.
+    const cost = costOf(expr, [d[0], d[1], d[2], d[3]], { conv: merged.conv });
     const out = dimsOf(ctx, s.to)!;
     if (cost.outputShape.join('x') !== out.join('x')) {
       return {
@@ -208,8 +221,38 @@ function tryCollapse(ctx: PassContext, s: Segment): Attempt {
         reason: `one conv would cost ${after.macs} multiply-adds instead of ${before.macs}`,
       };
     }
-    return { conv: collapse(expr), before, after };
+    return { ...merged, before, after };
   } catch (e) {
     return { reason: (e as Error).message };
+  }
+}
+
+/**
+ * `core`'s collapse, exact at every input size when it can be; otherwise (branches whose output
+ * sizes agree only at some sizes, say stride-2 branches padded differently) exact at the
+ * region's probe input size `[h, w]`, unless a graph input has dynamic spatial dims.
+ */
+function collapseAtSize(
+  ctx: PassContext,
+  expr: Expr,
+  size: readonly [number, number],
+): { conv: Conv; inputSize?: readonly [number, number] } | { reason: string } {
+  try {
+    return { conv: collapse(expr) };
+  } catch (e) {
+    if (!(e instanceof NotEquivalentError)) throw e;
+    let conv: Conv;
+    try {
+      conv = collapse(expr, { inputSize: size });
+    } catch {
+      return { reason: e.message };
+    }
+    if (ctx.dynamicSizeInputs.length === 0) return { conv, inputSize: size };
+    const inputs = ctx.dynamicSizeInputs;
+    const names = inputs.map((n) => `'${n}'`).join(', ');
+    const which = inputs.length > 1 ? `inputs ${names} have` : `input ${names} has`;
+    return {
+      reason: `${e.message}; they agree at this input size (${size.join('x')}) only, but the graph ${which} dynamic spatial dims, and one conv would be wrong at other sizes`,
+    };
   }
 }

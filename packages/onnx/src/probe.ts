@@ -56,6 +56,25 @@ export function inputDims(model: ModelProto, shapes: InputShapes = {}): Map<stri
   return out;
 }
 
+/**
+ * Graph inputs (without an initializer) whose declared dims past the first (batch) one are not
+ * all fixed: symbolic, unknown, or no declared shape at all.
+ */
+export function dynamicSizeInputs(model: ModelProto): string[] {
+  const graph = model.graph!;
+  const inits = new Set(graph.initializer.map((t) => t.name));
+  return graph.input
+    .filter((info) => !inits.has(info.name))
+    .filter((info) => {
+      const dims = info.type?.tensorType?.shape?.dim;
+      return (
+        dims === undefined ||
+        dims.slice(1).some((d) => !(d.dimValue !== undefined && d.dimValue > 0))
+      );
+    })
+    .map((info) => info.name ?? '');
+}
+
 /** Seeded uniform [-1, 1) float32 inputs for every graph input. */
 export function randomFeeds(
   dims: ReadonlyMap<string, readonly number[]>,
