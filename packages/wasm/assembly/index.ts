@@ -13,3 +13,4 @@ export { packGradRows, im2colT, col2im } from './backward';
 export { weightGradDirect } from './weight-grad-direct';
 export { winograd4Input, winograd4Output } from './winograd4';
 export { transposeBatch } from './transpose';
+export { depthwiseConv } from './depthwise';

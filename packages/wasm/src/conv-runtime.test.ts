@@ -33,6 +33,17 @@ describe('WasmConvRuntime.conv2d', () => {
     });
   }
 
+  it('the direct depthwise kernel equals the reference for any geometry with one input per group', () => {
+    const depthwise = convCase().filter((c) => c.conv.shape[1] === 1);
+    fc.assert(
+      fc.property(depthwise, ({ conv, input, relu }) => {
+        const got = rt.conv2d(input.data, input.shape, conv, { relu, algorithm: 'depthwise' });
+        expect(relativeError(got.data, referenceOutput(input, conv, relu))).toBeLessThan(1e-5);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('winograd4 stays within 1e-4 x max|y| at 256 input channels', () => {
     const conv = makeConv({
       shape: [8, 256, 3, 3],
@@ -60,12 +71,15 @@ describe('WasmConvRuntime.conv2d', () => {
     }
   });
 
-  it('auto picks winograd4 for a wide 3x3 stride-1 conv and gemm otherwise', () => {
+  it('auto picks depthwise, winograd4 for a wide 3x3 stride-1 conv, and gemm otherwise', () => {
     const conv = (k: number, stride: number) =>
       makeConv({ shape: [16, 16, k, k], weight: new Float32Array(256 * k * k), stride });
     expect(rt.prepare(conv(3, 1)).algorithm).toBe('winograd4');
     expect(rt.prepare(conv(3, 2)).algorithm).toBe('gemm');
     expect(rt.prepare(conv(1, 1)).algorithm).toBe('gemm');
+    const dw = makeConv({ shape: [16, 1, 3, 3], weight: new Float32Array(144), groups: 16 });
+    expect(rt.prepare(dw).algorithm).toBe('depthwise');
+    expect(() => rt.prepare(conv(3, 1), { algorithm: 'depthwise' })).toThrow(/one input channel/);
   });
 
   it('runs a prepared conv on several input sizes', () => {

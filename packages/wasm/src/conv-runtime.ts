@@ -7,10 +7,14 @@ import { threadPool, type Stoppable } from './_internal/pool.js';
 import { convDims, validateConv, type ConvDims } from './_internal/geometry.js';
 import { GemmConv } from './_internal/conv-gemm.js';
 import { WinogradConv, winogradApplies } from './_internal/conv-winograd.js';
+import { DepthwiseConv, depthwiseApplies } from './_internal/conv-depthwise.js';
 import { ShapeError } from '@reparam/core';
 
-/** Which kernel computes a conv: `auto` picks Winograd for 3x3 stride 1 with enough channels. */
-export type ConvAlgorithm = 'auto' | 'gemm' | 'winograd2' | 'winograd4';
+/**
+ * Which kernel computes a conv: `auto` picks the direct depthwise kernel for one input channel per
+ * group, Winograd F(4x4) for 3x3 stride 1 with >= 8 channels per group, GEMM otherwise.
+ */
+export type ConvAlgorithm = 'auto' | 'gemm' | 'winograd2' | 'winograd4' | 'depthwise';
 
 /** The Winograd variant `auto` uses (measured by `pnpm bench`, see the README). */
 const AUTO_WINOGRAD = 'winograd4';
@@ -45,6 +49,14 @@ function chooseAlgorithm(conv: Conv, requested: ConvAlgorithm): Exclude<ConvAlgo
     return requested;
   }
   if (requested === 'gemm') return 'gemm';
+  if (requested === 'depthwise' || (requested === 'auto' && depthwiseApplies(conv))) {
+    if (!depthwiseApplies(conv)) {
+      throw new ShapeError(
+        `prepare: depthwise needs one input channel per group, got shape [${conv.shape.join(', ')}]`,
+      );
+    }
+    return 'depthwise';
+  }
   const [o, ig] = conv.shape;
   const og = o / conv.geometry.groups;
   return winogradApplies(conv) && og >= 8 && ig >= 8 ? AUTO_WINOGRAD : 'gemm';
@@ -123,7 +135,9 @@ export class WasmConvRuntime {
     const impl =
       algorithm === 'gemm'
         ? new GemmConv(this.heap, conv, relu)
-        : new WinogradConv(this.heap, conv, relu, algorithm === 'winograd2' ? 2 : 4);
+        : algorithm === 'depthwise'
+          ? new DepthwiseConv(this.heap, conv, relu)
+          : new WinogradConv(this.heap, conv, relu, algorithm === 'winograd2' ? 2 : 4);
     return {
       conv,
       algorithm,

@@ -18,7 +18,28 @@ export interface KernelExports {
   col2im: (...args: [...Col2imArgs, c0: number, c1: number]) => void;
   weightGradDirect: (...args: [...WeightGradDirectArgs, c0: number, c1: number]) => void;
   transposeBatch: (...args: [...TransposeArgs, b0: number, b1: number]) => void;
+  depthwiseConv: (...args: [...DepthwiseArgs, q0: number, q1: number]) => void;
 }
+
+type DepthwiseArgs = [
+  xp: number,
+  hp: number,
+  wp: number,
+  c: number,
+  m: number,
+  kh: number,
+  kw: number,
+  sh: number,
+  sw: number,
+  dh: number,
+  dw: number,
+  w: number,
+  bias: number,
+  relu: number,
+  y: number,
+  ho: number,
+  wo: number,
+];
 
 type TransposeArgs = [src: number, rows: number, cols: number, dst: number];
 
@@ -179,6 +200,7 @@ export interface KernelArgs {
   col2im: Col2imArgs;
   weightGradDirect: WeightGradDirectArgs;
   transposeBatch: TransposeArgs;
+  depthwiseConv: DepthwiseArgs;
 }
 
 /** Names of the range-split kernels. */
@@ -199,4 +221,5 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'winograd4Input',
   'winograd4Output',
   'transposeBatch',
+  'depthwiseConv',
 ];

@@ -1,0 +1,49 @@
+import type { Conv } from '@reparam/core';
+import type { ConvDims } from './geometry.js';
+import type { Executor } from './executor.js';
+import type { Heap } from './heap.js';
+
+/** True for a depthwise conv: one input channel per group (any multiplier, kernel, stride). */
+export function depthwiseApplies(conv: Conv): boolean {
+  return conv.shape[1] === 1;
+}
+
+/**
+ * Depthwise conv by the direct SIMD kernel (assembly/depthwise.ts): pad the whole batch once,
+ * then every output plane is independent (split between threads).
+ */
+export class DepthwiseConv {
+  private readonly weights: number;
+  private readonly bias: number;
+
+  constructor(
+    private readonly heap: Heap,
+    private readonly conv: Conv,
+    private readonly relu: boolean,
+  ) {
+    this.weights = heap.alloc(conv.weight.length);
+    heap.write(this.weights, conv.weight);
+    this.bias = heap.alloc(conv.shape[0]);
+    heap.write(this.bias, conv.bias);
+  }
+
+  run(exec: Executor, x: number, y: number, d: ConvDims): void {
+    const [, , kh, kw] = this.conv.shape;
+    const { stride, dilation, padding, groups } = this.conv.geometry;
+    const [sh, sw] = stride;
+    const [dh, dw] = dilation;
+    const wo4 = Math.ceil(d.wo / 4) * 4;
+    const hp = (d.ho - 1) * sh + (kh - 1) * dh + 1;
+    // Room for the last 4-output block's taps plus an 8-float vector read.
+    const wp = (wo4 - 1) * sw + (kw - 1) * dw + 9;
+    const mark = this.heap.mark();
+    const xp = this.heap.alloc(d.n * d.c * hp * wp);
+    const pad = [x, d.h, d.w, padding[0], padding[1], xp, hp, wp, d.c, d.c * d.h * d.w] as const;
+    exec.run('padPlanes', [...pad], 0, d.n * d.c);
+    const m = d.o / groups;
+    const geo = [kh, kw, sh, sw, dh, dw] as const;
+    const args = [xp, hp, wp, d.c, m, ...geo, this.weights, this.bias, this.relu ? 1 : 0] as const;
+    exec.run('depthwiseConv', [...args, y, d.ho, d.wo], 0, d.n * d.o);
+    this.heap.release(mark);
+  }
+}
