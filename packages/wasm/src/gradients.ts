@@ -173,16 +173,21 @@ export function convWeightGradient(
 }
 
 /**
- * For a stride-1 3x3 conv wide enough for Winograd, the conv whose forward pass is this conv's
- * input gradient: weights flipped in space with in/out swapped per group, padding
- * `(k - 1) d - p` on each side (the transposed convolution). Undefined otherwise.
+ * For a stride-1 3x3 conv wide enough for Winograd, or a stride-1 depthwise conv with multiplier
+ * 1, the conv whose forward pass is this conv's input gradient: weights flipped in space with
+ * in/out swapped per group, same dilation, padding `(k - 1) d - p` on each side (the transposed
+ * convolution). Undefined otherwise.
  */
 function stride1Transpose(conv: Conv): Conv | undefined {
   const [o, cg, kh, kw] = conv.shape;
   const { stride, dilation, padding, groups } = conv.geometry;
   const og = o / groups;
-  if (stride[0] !== 1 || stride[1] !== 1 || kh !== 3 || kw !== 3) return undefined;
-  if (dilation[0] !== 1 || dilation[1] !== 1 || og < 8 || cg < 8) return undefined;
+  if (stride[0] !== 1 || stride[1] !== 1) return undefined;
+  const [dh, dw] = dilation;
+  const winograd = kh === 3 && kw === 3 && dh === 1 && dw === 1 && og >= 8 && cg >= 8;
+  // Depthwise with multiplier 1 transposes to a depthwise conv (the direct kernel).
+  const depthwise = og === 1 && cg === 1;
+  if (!winograd && !depthwise) return undefined;
   const weight = new Float32Array(conv.weight.length);
   for (let g = 0; g < groups; g++)
     for (let oo = 0; oo < og; oo++)
@@ -200,8 +205,8 @@ function stride1Transpose(conv: Conv): Conv | undefined {
     bias: new Float32Array(groups * cg),
     geometry: {
       stride: [1, 1],
-      padding: [kh - 1 - pt, kw - 1 - pl, kh - 1 - pb, kw - 1 - pr],
-      dilation: [1, 1],
+      padding: [(kh - 1) * dh - pt, (kw - 1) * dw - pl, (kh - 1) * dh - pb, (kw - 1) * dw - pr],
+      dilation: [dh, dw],
       groups,
     },
   };
