@@ -16,7 +16,10 @@ export function regionSizes(r: RegionReport): {
   };
 }
 
-/** One line per region: id, kind, status, tensors, sizes, and why parts were kept. */
+/**
+ * One line per region: id, kind, status, tensors, sizes; then why parts were kept, and which
+ * parts were merged for the model's fixed input size only.
+ */
 export function formatRegions(report: ConversionReport): string[] {
   const lines: string[] = [];
   for (const r of report.regions) {
@@ -28,8 +31,13 @@ export function formatRegions(report: ConversionReport): string[] {
     lines.push(
       `region ${r.id} ${r.kind} (${r.nodes.length} nodes) ${r.status}: ${r.input} -> ${r.output}${size}${r.shapeDependent ? '  [pad indices read at the verification shape]' : ''}`,
     );
-    for (const seg of r.segments)
+    for (const seg of r.segments) {
       if (!seg.collapsed) lines.push(`  kept ${seg.nodes.join(', ')}: ${seg.reason ?? ''}`);
+      else if (seg.inputSize !== undefined)
+        lines.push(
+          `  merged for input ${seg.inputSize.join('x')} only: ${seg.nodes.join(', ')} (its branches agree in size only there; the model is exact at this spatial size)`,
+        );
+    }
   }
   for (const e of report.excluded) lines.push(`not linear: ${e.node}: ${e.reason}`);
   return lines;

@@ -153,6 +153,29 @@ describe('reparam convert', () => {
     expect(readdirSync(join(dir, 'model'))).toEqual(['m.onnx']);
   });
 
+  it('says when a block was merged for the fixed input size only (stride-2 branches padded differently)', async () => {
+    const dir = workdir();
+    const b = new ModelBuilder(17);
+    const x = b.input('x', [1, 2, 4, 4]);
+    const w = (n: number) => Array.from({ length: n }, (_, i) => Math.sin(i + n));
+    const k3 = b.op('Conv', [x, b.floats([2, 2, 3, 3], w(36))], {
+      kernel_shape: [3, 3],
+      pads: [0, 0, 1, 1],
+      strides: [2, 2],
+    });
+    const k1 = b.op('Conv', [x, b.floats([2, 2, 1, 1], w(4))], { strides: [2, 2] });
+    b.output(b.op('Relu', [b.op('Add', [k3, k1])]), [1, 2, 2, 2]);
+    writeFileSync(join(dir, 'm.onnx'), encodeModel(b.build()));
+    const r = await cli('convert', join(dir, 'm.onnx'), '-o', join(dir, 'o.onnx'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/merged for input 4x4 only: conv_\d+, conv_\d+, add_\d+/);
+    expect(r.stdout).toMatch(/^verified/m);
+    expect(readModel(join(dir, 'o.onnx')).graph!.node.map((n) => n.opType)).toEqual([
+      'Conv',
+      'Relu',
+    ]);
+  });
+
   it('usage errors exit 2: unknown command, missing -o, bad --shape, dynamic dims without --shape', async () => {
     expect((await cli('frobnicate')).code).toBe(2);
     expect((await cli('convert', fixture('repvgg_bn'))).code).toBe(2);
