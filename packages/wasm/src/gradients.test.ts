@@ -123,6 +123,42 @@ describe('convolution gradients (SIMD GEMM + im2col / col2im)', () => {
     );
   });
 
+  it('input gradient of stride-1 depthwise convs (the flipped depthwise path) is the adjoint', () => {
+    const cases = fc.record({
+      c: fc.integer({ min: 1, max: 6 }),
+      kh: fc.integer({ min: 1, max: 5 }),
+      kw: fc.integer({ min: 1, max: 5 }),
+      dh: fc.integer({ min: 1, max: 2 }),
+      dw: fc.integer({ min: 1, max: 2 }),
+      padding: fc.tuple(...[0, 1, 2, 3].map(() => fc.integer({ min: -1, max: 3 }))),
+      n: fc.integer({ min: 1, max: 2 }),
+      h: fc.integer({ min: 1, max: 14 }),
+      w: fc.integer({ min: 1, max: 14 }),
+      seed: fc.integer({ min: 1, max: 1e6 }),
+    });
+    fc.assert(
+      fc.property(cases, (r) => {
+        const [pt, pl, pb, pr] = r.padding;
+        const h = Math.max(r.h, r.dh * (r.kh - 1) + 1 - pt - pb);
+        const w = Math.max(r.w, r.dw * (r.kw - 1) + 1 - pl - pr);
+        const conv = makeConv({
+          shape: [r.c, 1, r.kh, r.kw],
+          weight: Float32Array.from(randomTensor([r.c, 1, r.kh, r.kw], r.seed).data),
+          padding: [pt, pl, pb, pr],
+          dilation: [r.dh, r.dw],
+          groups: r.c,
+        });
+        const input = randomTensor([r.n, r.c, h, w], r.seed + 1);
+        const cv = outputOf(input, conv);
+        const dy = randomTensor(cv.shape, r.seed + 2);
+        const dx = convInputGradient(rts[0], dy.data, conv, input.shape);
+        const scale = absDot(dy.data, cv.data) + 1e-12;
+        expect(Math.abs(dot(dx, input.data) - dot(dy.data, cv.data)) / scale).toBeLessThan(1e-5);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('stride-1 weight gradient over a batch split into passes (large images) is the adjoint', () => {
     // 8 channels at 160x160: ~1.7 MB of padded copies per image, so 2 images per pass of 3.
     const conv = makeConv({
