@@ -1,4 +1,4 @@
-export { WasmLoadError } from './errors.js';
+export { UnsupportedModelError, WasmLoadError } from './errors.js';
 export type { WasmSource } from './_internal/load.js';
 export type { ConvDims } from './_internal/geometry.js';
 export {
@@ -22,3 +22,10 @@ export {
   type TfApi,
   type TrainingKernelOptions,
 } from './tfjs/training-kernels.js';
+export {
+  layersFromOnnx,
+  type OnnxAttributeLike,
+  type OnnxModelLike,
+  type OnnxNodeLike,
+  type OnnxTensorLike,
+} from './onnx-layers.js';
