@@ -1,3 +1,4 @@
+import { madd } from './madd';
 // SIMD128 GEMM on packed panels: Y[m, n] = bias[m] + sum_k A[m, k] * B[k, n], optional ReLU.
 //
 // Packed A ("weights"): [ceil(M / 4)][K][4] — 4 rows interleaved per k, zero rows past M.
@@ -84,17 +85,17 @@ function micro4x8(
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
     let s = v128.load32_splat(a);
-    c00 = f32x4.add(c00, f32x4.mul(s, b0));
-    c01 = f32x4.add(c01, f32x4.mul(s, b1));
+    c00 = madd(s, b0, c00);
+    c01 = madd(s, b1, c01);
     s = v128.load32_splat(a, 4);
-    c10 = f32x4.add(c10, f32x4.mul(s, b0));
-    c11 = f32x4.add(c11, f32x4.mul(s, b1));
+    c10 = madd(s, b0, c10);
+    c11 = madd(s, b1, c11);
     s = v128.load32_splat(a, 8);
-    c20 = f32x4.add(c20, f32x4.mul(s, b0));
-    c21 = f32x4.add(c21, f32x4.mul(s, b1));
+    c20 = madd(s, b0, c20);
+    c21 = madd(s, b1, c21);
     s = v128.load32_splat(a, 12);
-    c30 = f32x4.add(c30, f32x4.mul(s, b0));
-    c31 = f32x4.add(c31, f32x4.mul(s, b1));
+    c30 = madd(s, b0, c30);
+    c31 = madd(s, b1, c31);
     a += 16;
     b += 32;
   }

@@ -1,3 +1,4 @@
+import { madd } from './madd';
 // Direct weight gradient of a stride-1 conv (any dilation), accumulated over images:
 //   dW[o][c][i][j] += sum_{oy, ox} dy[o][oy][ox] * xp[c][oy + i dh][ox + j dw]
 // with xp the zero-padded input planes (padPlanes). Rows of dy and xp are contiguous, so each
@@ -80,21 +81,21 @@ export function weightGradDirect(
                   x1 = v128.load(x + step),
                   x2 = v128.load(x + 2 * step);
                 let d = v128.load(p0);
-                a00 = f32x4.add(a00, f32x4.mul(d, x0));
-                a01 = f32x4.add(a01, f32x4.mul(d, x1));
-                a02 = f32x4.add(a02, f32x4.mul(d, x2));
+                a00 = madd(d, x0, a00);
+                a01 = madd(d, x1, a01);
+                a02 = madd(d, x2, a02);
                 d = v128.load(p1);
-                a10 = f32x4.add(a10, f32x4.mul(d, x0));
-                a11 = f32x4.add(a11, f32x4.mul(d, x1));
-                a12 = f32x4.add(a12, f32x4.mul(d, x2));
+                a10 = madd(d, x0, a10);
+                a11 = madd(d, x1, a11);
+                a12 = madd(d, x2, a12);
                 d = v128.load(p2);
-                a20 = f32x4.add(a20, f32x4.mul(d, x0));
-                a21 = f32x4.add(a21, f32x4.mul(d, x1));
-                a22 = f32x4.add(a22, f32x4.mul(d, x2));
+                a20 = madd(d, x0, a20);
+                a21 = madd(d, x1, a21);
+                a22 = madd(d, x2, a22);
                 d = v128.load(p3);
-                a30 = f32x4.add(a30, f32x4.mul(d, x0));
-                a31 = f32x4.add(a31, f32x4.mul(d, x1));
-                a32 = f32x4.add(a32, f32x4.mul(d, x2));
+                a30 = madd(d, x0, a30);
+                a31 = madd(d, x1, a31);
+                a32 = madd(d, x2, a32);
                 x += 16;
                 p0 += 16;
                 p1 += 16;

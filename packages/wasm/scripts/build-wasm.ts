@@ -1,5 +1,6 @@
-// Compiles assembly/ (AssemblyScript, SIMD128) to build/reparam.wasm (own memory imported as
-// env.memory) and build/reparam-shared.wasm (shared memory, for worker threads).
+// Compiles assembly/ (AssemblyScript, SIMD128) to build/reparam.wasm (memory imported as
+// env.memory), build/reparam-shared.wasm (shared memory, for worker threads) and the same two
+// with relaxed SIMD (reparam-relaxed*.wasm).
 // Skips the compile when both outputs are newer than every source. Usage: tsx scripts/build-wasm.ts
 import { readdirSync, statSync, mkdirSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,12 +25,14 @@ const common = [
   '--use',
   'abort=',
 ];
+const shared = ['--enable', 'threads', '--sharedMemory', '--maximumMemory', '65536'];
+const relaxed = ['--enable', 'relaxed-simd'];
 const variants: { file: string; flags: string[] }[] = [
   { file: 'reparam.wasm', flags: ['--maximumMemory', '65536'] },
-  {
-    file: 'reparam-shared.wasm',
-    flags: ['--enable', 'threads', '--sharedMemory', '--maximumMemory', '65536'],
-  },
+  { file: 'reparam-shared.wasm', flags: shared },
+  // Relaxed SIMD (fused multiply-add in assembly/madd.ts), used where the engine supports it.
+  { file: 'reparam-relaxed.wasm', flags: [...relaxed, '--maximumMemory', '65536'] },
+  { file: 'reparam-relaxed-shared.wasm', flags: [...relaxed, ...shared] },
 ];
 
 function newestSource(): number {

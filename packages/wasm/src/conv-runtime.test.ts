@@ -97,6 +97,23 @@ describe('WasmConvRuntime.conv2d', () => {
     }
   });
 
+  it('loads the relaxed-SIMD build where the engine has it, the plain one when asked', async () => {
+    // vitest runs Node with --experimental-wasm-relaxed-simd (vitest.config.ts).
+    expect(rt.relaxedSimd).toBe(true);
+    const plain = await WasmConvRuntime.create({ relaxedSimd: false });
+    expect(plain.relaxedSimd).toBe(false);
+    const conv = makeConv({
+      shape: [9, 10, 3, 3],
+      weight: Float32Array.from(randomTensor([9, 10, 3, 3], 41).data),
+      padding: 1,
+    });
+    const input = randomTensor([1, 10, 12, 12], 42);
+    for (const algorithm of ['gemm', 'winograd4'] as const) {
+      const got = plain.conv2d(input.data, input.shape, conv, { algorithm });
+      expect(relativeError(got.data, referenceOutput(input, conv, false))).toBeLessThan(1e-4);
+    }
+  });
+
   it('rejects inputs that do not fit, naming the values', () => {
     const conv = makeConv({ shape: [4, 3, 3, 3], weight: new Float32Array(108) });
     expect(() => rt.conv2d(new Float32Array(50), [1, 2, 5, 5], conv)).toThrow(ShapeError);

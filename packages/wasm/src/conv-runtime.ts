@@ -1,5 +1,5 @@
 import type { Conv } from '@reparam/core';
-import { compileKernels, type WasmSource } from './_internal/load.js';
+import { compileDefaultKernels, compileKernels, type WasmSource } from './_internal/load.js';
 import type { KernelExports } from './_internal/exports.js';
 import { Heap } from './_internal/heap.js';
 import { singleThread, type Executor } from './_internal/executor.js';
@@ -71,6 +71,11 @@ export interface RuntimeOptions {
    * where SharedArrayBuffer is unavailable (a page that is not cross-origin isolated).
    */
   readonly threads?: number;
+  /**
+   * Use the relaxed-SIMD build (fused multiply-add) where the engine supports it. Default true;
+   * ignored when `wasm` is given.
+   */
+  readonly relaxedSimd?: boolean;
 }
 
 /** True where shared WebAssembly memory can be used by workers. */
@@ -92,9 +97,13 @@ export class WasmConvRuntime {
   readonly exec: Executor;
   private readonly stopper: Stoppable | undefined;
 
-  private constructor(heap: Heap, exec: Executor, stopper?: Stoppable) {
+  /** True when the loaded kernels use relaxed SIMD's fused multiply-add. */
+  readonly relaxedSimd: boolean;
+
+  private constructor(heap: Heap, exec: Executor, relaxedSimd: boolean, stopper?: Stoppable) {
     this.heap = heap;
     this.exec = exec;
+    this.relaxedSimd = relaxedSimd;
     this.stopper = stopper;
   }
 
@@ -113,13 +122,16 @@ export class WasmConvRuntime {
     }
     const threads = sharedMemoryAvailable() ? requested : 1;
     const shared = threads > 1;
-    const module = await compileKernels(options.wasm, shared);
+    const { module, relaxed } =
+      options.wasm === undefined
+        ? await compileDefaultKernels(shared, options.relaxedSimd ?? true)
+        : { module: await compileKernels(options.wasm, shared), relaxed: false };
     const memory = new WebAssembly.Memory({ initial: 16, maximum: shared ? 16384 : 65536, shared });
     const instance = await WebAssembly.instantiate(module, { env: { memory } });
     const heap = new Heap(memory, instance.exports as unknown as KernelExports);
-    if (!shared) return new WasmConvRuntime(heap, singleThread(heap.kernels));
+    if (!shared) return new WasmConvRuntime(heap, singleThread(heap.kernels), relaxed);
     const pool = await threadPool(module, heap, threads);
-    return new WasmConvRuntime(heap, pool, pool);
+    return new WasmConvRuntime(heap, pool, relaxed, pool);
   }
 
   /** Stops the worker threads (a one-thread runtime has none). The runtime must not be used after. */

@@ -4,11 +4,9 @@ import { WasmLoadError } from '../errors.js';
 export type WasmSource = BufferSource | WebAssembly.Module | URL | string;
 
 /** The module built by `pnpm build:wasm` (scripts/build-wasm.ts), next to src/ and dist/. */
-export function defaultWasmUrl(shared: boolean): URL {
-  return new URL(
-    shared ? '../../build/reparam-shared.wasm' : '../../build/reparam.wasm',
-    import.meta.url,
-  );
+export function defaultWasmUrl(shared: boolean, relaxed = false): URL {
+  const name = `reparam${relaxed ? '-relaxed' : ''}${shared ? '-shared' : ''}.wasm`;
+  return new URL(`../../build/${name}`, import.meta.url);
 }
 
 function isNode(): boolean {
@@ -32,9 +30,10 @@ async function readBytes(location: URL | string): Promise<BufferSource> {
 export async function compileKernels(
   source: WasmSource | undefined,
   shared: boolean,
+  relaxed = false,
 ): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
-  const where = source === undefined ? defaultWasmUrl(shared) : source;
+  const where = source === undefined ? defaultWasmUrl(shared, relaxed) : source;
   try {
     const bytes =
       typeof where === 'string' || where instanceof URL ? await readBytes(where) : where;
@@ -49,4 +48,22 @@ export async function compileKernels(
       { cause },
     );
   }
+}
+
+/**
+ * The package's kernels with relaxed SIMD when `preferRelaxed` and the engine compiles them
+ * (browsers; Node 20 only with --experimental-wasm-relaxed-simd), else the plain SIMD128 build.
+ */
+export async function compileDefaultKernels(
+  shared: boolean,
+  preferRelaxed: boolean,
+): Promise<{ module: WebAssembly.Module; relaxed: boolean }> {
+  if (preferRelaxed) {
+    try {
+      return { module: await compileKernels(undefined, shared, true), relaxed: true };
+    } catch {
+      // Not supported here (or not built): fall back to plain SIMD128.
+    }
+  }
+  return { module: await compileKernels(undefined, shared, false), relaxed: false };
 }
