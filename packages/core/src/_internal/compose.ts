@@ -138,6 +138,44 @@ function composeWeights(
       bias[o] += total * first.bias[firstMid + jl];
     }
   }
+  /**
+   * Adds `B[o..o+rows, :, v] x A[:, :, u]` into the scratch rows of tap `pos`. Blocks of 4 output
+   * and 4 intermediate channels share each load of A (the product dominates DBB's 1x1 -> KxK).
+   */
+  const productRows = (o: number, rows: number, pos: number, u: number, v: number): void => {
+    const firstMid = Math.floor(o / outPerGroupB) * inB;
+    const firstIn = Math.floor(o / outPerGroup) * inPerGroup;
+    const coeff = (r: number, jl: number) => b[((o + r) * inB + jl) * tapsB + v];
+    for (let jl = 0; jl < inB;) {
+      const j = firstMid + jl;
+      const groupOffset = Math.floor(j / midPerGroupA) * inA - firstIn;
+      const s0 = (u * mid + j) * inA;
+      if (jl + 4 <= inB && sameGroup(j, 4, midPerGroupA)) {
+        for (let r = 0; r < rows; r++) {
+          const row = (pos * outC + o + r) * inPerGroup + groupOffset;
+          const c0 = coeff(r, jl);
+          const c1 = coeff(r, jl + 1);
+          const c2 = coeff(r, jl + 2);
+          const c3 = coeff(r, jl + 3);
+          for (let i = 0; i < inA; i++) {
+            scratch[row + i] +=
+              c0 * a[s0 + i] +
+              c1 * a[s0 + inA + i] +
+              c2 * a[s0 + 2 * inA + i] +
+              c3 * a[s0 + 3 * inA + i];
+          }
+        }
+        jl += 4;
+      } else {
+        for (let r = 0; r < rows; r++) {
+          const row = (pos * outC + o + r) * inPerGroup + groupOffset;
+          const c0 = coeff(r, jl);
+          if (c0 !== 0) for (let i = 0; i < inA; i++) scratch[row + i] += c0 * a[s0 + i];
+        }
+        jl += 1;
+      }
+    }
+  };
   for (let vh = 0; vh < khB; vh++) {
     for (let vw = 0; vw < kwB; vw++) {
       for (let uh = 0; uh < khA; uh++) {
@@ -146,37 +184,14 @@ function composeWeights(
             ((uh * dAh + vh * sAh * dBh) / c.dh) * c.kw + (uw * dAw + vw * sAw * dBw) / c.dw;
           const u = uh * kwA + uw;
           const v = vh * kwB + vw;
-          for (let o = 0; o < outC; o++) {
-            const firstMid = Math.floor(o / outPerGroupB) * inB;
-            const firstIn = Math.floor(o / outPerGroup) * inPerGroup;
-            const dst = (pos * outC + o) * inPerGroup;
-            let jl = 0;
-            // Four intermediate channels of the same first-stage group at a time: a quarter of the
-            // passes over the scratch row (the matrix product dominates DBB's 1x1 -> KxK branch).
-            for (; jl + 4 <= inB && sameGroup(firstMid + jl, 4, midPerGroupA); jl += 4) {
-              const j = firstMid + jl;
-              const row = dst + Math.floor(j / midPerGroupA) * inA - firstIn;
-              const c0 = b[(o * inB + jl) * tapsB + v];
-              const c1 = b[(o * inB + jl + 1) * tapsB + v];
-              const c2 = b[(o * inB + jl + 2) * tapsB + v];
-              const c3 = b[(o * inB + jl + 3) * tapsB + v];
-              const s0 = (u * mid + j) * inA;
-              for (let i = 0; i < inA; i++) {
-                scratch[row + i] +=
-                  c0 * a[s0 + i] +
-                  c1 * a[s0 + inA + i] +
-                  c2 * a[s0 + 2 * inA + i] +
-                  c3 * a[s0 + 3 * inA + i];
-              }
-            }
-            for (; jl < inB; jl++) {
-              const coeff = b[(o * inB + jl) * tapsB + v];
-              if (coeff === 0) continue;
-              const j = firstMid + jl;
-              const row = dst + Math.floor(j / midPerGroupA) * inA - firstIn;
-              const src = (u * mid + j) * inA;
-              for (let i = 0; i < inA; i++) scratch[row + i] += coeff * a[src + i];
-            }
+          let o = 0;
+          while (o < outC) {
+            const block =
+              o + 4 <= outC && sameGroup(o, 4, outPerGroupB) && sameGroup(o, 4, outPerGroup)
+                ? 4
+                : 1;
+            productRows(o, block, pos, u, v);
+            o += block;
           }
         }
       }

@@ -49,6 +49,20 @@ export function accumulateRetapped(
     for (let k = 0; k < w.length; k++) out[start + k] += factor * w[k];
     return;
   }
+  if (kh === 1 && kw === 1) {
+    // One tap (a 1x1 branch, an identity): one target position per (o, i).
+    const at = rowIndex[0] * target.cols.taps + colIndex[0];
+    for (let o = 0; o < outC; o++) {
+      const firstIn = Math.floor(o / outPerGroup) * inPerGroup;
+      const to = o + outOffset;
+      const base =
+        (to * targetInPerGroup + firstIn - Math.floor(to / targetOutPerGroup) * targetInPerGroup) *
+          tk +
+        at;
+      for (let i = 0; i < inPerGroup; i++) out[base + i * tk] += factor * w[o * inPerGroup + i];
+    }
+    return;
+  }
   for (let o = 0; o < outC; o++) {
     const firstIn = Math.floor(o / outPerGroup) * inPerGroup;
     const to = o + outOffset;

@@ -22,11 +22,13 @@ export function foldBatchNorm(
     );
   }
   const perOut = conv.weight.length / out;
-  const weight = new Float64Array(conv.weight.length);
+  // Convert once, then scale a float64 array in place: one element type in the hot loop.
+  const weight = new Float64Array(conv.weight);
   const bias = new Float64Array(out);
   for (let o = 0; o < out; o++) {
     const t = bn.gamma[o] / Math.sqrt(bn.variance[o] + bn.epsilon);
-    for (let k = o * perOut; k < (o + 1) * perOut; k++) weight[k] = conv.weight[k] * t;
+    const end = (o + 1) * perOut;
+    for (let k = o * perOut; k < end; k++) weight[k] *= t;
     bias[o] = (conv.bias[o] - bn.mean[o]) * t + bn.beta[o];
   }
   return { shape: conv.shape, geometry: conv.geometry, weight, bias };
