@@ -95,7 +95,7 @@ console.log(
   `${new Date().toISOString()} — ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}, load average at start ${load.toFixed(2)}`,
 );
 console.log(
-  'GFLOP/s as direct-convolution FLOPs (2 per multiply-add), median time per run in brackets.\n',
+  'GFLOP/s as direct-convolution FLOPs (2 per multiply-add), median time per run in brackets; every runtime ran with --experimental-wasm-relaxed-simd.\n',
 );
 console.log(rows.join('\n'));
 console.log(

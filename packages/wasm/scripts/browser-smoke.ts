@@ -59,7 +59,7 @@ const results = [];
 for (const threads of [1, 2]) {
   const rt = await WasmConvRuntime.create({ threads });
   const out = WasmNetwork.compile(rt, layers).run(Float32Array.from(spec.input), spec.shape);
-  results.push({ threads: rt.threads, shape: out.shape, data: Array.from(out.data) });
+  results.push({ threads: rt.threads, relaxed: rt.relaxedSimd, shape: out.shape, data: Array.from(out.data) });
   rt.dispose();
 }
 window.smoke = { isolated: crossOriginIsolated, results };
@@ -121,7 +121,7 @@ try {
   await tab.waitForFunction(() => 'smoke' in window || false, undefined, { timeout: 60_000 });
   const smoke = (await tab.evaluate(() => (window as unknown as { smoke: unknown }).smoke)) as {
     isolated: boolean;
-    results: { threads: number; shape: number[]; data: number[] }[];
+    results: { threads: number; relaxed: boolean; shape: number[]; data: number[] }[];
   };
   const scale = Math.max(...expected.data.map(Math.abs));
   for (const r of smoke.results) {
@@ -131,7 +131,7 @@ try {
     const ok = r.data.length === expected.data.length && err / scale < 1e-4;
     failed ||= !ok;
     console.log(
-      `browser-smoke: ${r.threads} thread(s), output [${r.shape.join(', ')}], max error ${(err / scale).toExponential(2)} x max|y| ${ok ? 'ok' : 'FAIL'}`,
+      `browser-smoke: ${r.threads} thread(s), ${r.relaxed ? 'relaxed SIMD' : 'SIMD128'}, output [${r.shape.join(', ')}], max error ${(err / scale).toExponential(2)} x max|y| ${ok ? 'ok' : 'FAIL'}`,
     );
   }
   if (!smoke.isolated || smoke.results[1]?.threads !== 2) {
