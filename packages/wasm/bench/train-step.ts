@@ -2,7 +2,8 @@
 // configuration and prints one JSON line:
 //   tsx --conditions=@reparam/source bench/train-step.ts <tfjs-cpu|tfjs-wasm-js|ours> <threads>
 // tfjs-wasm-js = tfjs wasm backend + @reparam/tfjs's plain-JS gradient kernels (composed from
-// wasm's BatchMatMul); ours = tfjs wasm backend + registerWasmTrainingKernels (this package).
+// wasm's BatchMatMul); ours = tfjs wasm backend + registerWasmTrainingKernels (this package),
+// gradients and forward convs.
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -21,7 +22,7 @@ if (which === 'tfjs-cpu') {
     `${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`,
   );
   await tf.setBackend('wasm');
-  if (which === 'ours') await registerWasmTrainingKernels(tf, { threads });
+  if (which === 'ours') await registerWasmTrainingKernels(tf, { threads, forward: true });
   else registerJs();
 }
 

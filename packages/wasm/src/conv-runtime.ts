@@ -2,6 +2,7 @@ import type { Conv } from '@reparam/core';
 import { compileDefaultKernels, compileKernels, type WasmSource } from './_internal/load.js';
 import type { KernelExports } from './_internal/exports.js';
 import { Heap } from './_internal/heap.js';
+import { stageIn, stageOut, type Layout } from './_internal/staging.js';
 import { singleThread, type Executor } from './_internal/executor.js';
 import { threadPool, type Stoppable } from './_internal/pool.js';
 import { convDims, validateConv, type ConvDims } from './_internal/geometry.js';
@@ -159,14 +160,15 @@ export class WasmConvRuntime {
   }
 
   /**
-   * y = conv(x) (+ ReLU), x NCHW float32 of `shape`; returns the NCHW output and its shape.
+   * y = conv(x) (+ ReLU), x float32 of NCHW dims `shape`, stored NCHW or (`layout: 'nhwc'`) NHWC;
+   * returns the output in the same layout and its NCHW dims.
    * Uses scratch memory that is released before returning.
    */
   conv2d(
     input: ArrayLike<number>,
     shape: readonly number[],
     conv: Conv | PreparedConv,
-    options: PrepareOptions = {},
+    options: PrepareOptions & { readonly layout?: Layout } = {},
   ): { data: Float32Array; shape: [number, number, number, number] } {
     const mark = this.heap.mark();
     try {
@@ -177,12 +179,12 @@ export class WasmConvRuntime {
         throw new ShapeError(
           `conv2d: input has ${input.length} values, shape [${shape.join(', ')}] needs ${inSize}`,
         );
-      const outSize = d.n * d.o * d.ho * d.wo;
-      const x = this.heap.alloc(inSize);
-      const y = this.heap.alloc(outSize);
-      this.heap.write(x, input);
+      const layout = options.layout ?? 'nchw';
+      const x = stageIn(this, input, shape, layout);
+      const y = this.heap.alloc(d.n * d.o * d.ho * d.wo);
       prepared.runPointers(x, y, d);
-      return { data: this.heap.f32(y, outSize).slice(), shape: [d.n, d.o, d.ho, d.wo] };
+      const out = [d.n, d.o, d.ho, d.wo] as const;
+      return { data: stageOut(this, y, out, layout), shape: [...out] };
     } finally {
       this.heap.release(mark);
     }

@@ -1,29 +1,21 @@
 import type * as tfjs from '@tensorflow/tfjs';
-import { ShapeError, type Geometry } from '@reparam/core';
 import { WasmConvRuntime, type RuntimeOptions } from '../conv-runtime.js';
 import { convInputGradient, convWeightGradient } from '../gradients.js';
 import { depthwiseToOihw, hwioToOihw, oihwToDepthwise, oihwToHwio } from './layout.js';
+import { forwardKernels } from './forward-kernels.js';
+import {
+  floats,
+  geometryOf,
+  nhwc,
+  output,
+  type Backend,
+  type ConvAttrs,
+  type KernelFunc,
+  type TensorInfo,
+  type TfApi,
+} from './kernel-support.js';
 
-/** The parts of the `@tensorflow/tfjs` namespace this module uses (pass `tf` itself). */
-export type TfApi = Pick<
-  typeof tfjs,
-  'registerKernel' | 'unregisterKernel' | 'getKernel' | 'backend_util'
->;
-
-type KernelFunc = tfjs.KernelConfig['kernelFunc'];
-type TensorInfo = tfjs.TensorInfo;
-type Backend = tfjs.KernelBackend;
-type Pad = 'valid' | 'same' | number | tfjs.backend_util.ExplicitPadding;
-
-interface GradAttrs {
-  strides: number | [number, number];
-  pad: Pad;
-  dilations?: number | [number, number];
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  dataFormat?: 'NHWC' | 'NCHW';
-  filterShape?: [number, number, number, number];
-  inputShape?: [number, number, number, number];
-}
+export type { TfApi } from './kernel-support.js';
 
 /** Options of {@link registerWasmTrainingKernels}. */
 export interface TrainingKernelOptions extends RuntimeOptions {
@@ -31,6 +23,11 @@ export interface TrainingKernelOptions extends RuntimeOptions {
   readonly backendName?: string;
   /** Use this runtime instead of creating one. */
   readonly runtime?: WasmConvRuntime;
+  /**
+   * Also run the forward convs (`Conv2D`, `FusedConv2D` with linear / relu, and
+   * `DepthwiseConv2dNative`) on this runtime, e.g. Winograd for 3x3. Default false.
+   */
+  readonly forward?: boolean;
 }
 
 /** What {@link registerWasmTrainingKernels} did, and how to undo it. */
@@ -39,56 +36,6 @@ export interface RegisteredKernels {
   readonly kernelNames: readonly string[];
   /** Unregisters our kernels and restores any they replaced. */
   unregister(): void;
-}
-
-function floats(fn: string, backend: Backend, t: TensorInfo): Float32Array {
-  const v = backend.readSync(t.dataId);
-  if (t.dtype !== 'float32' || !(v instanceof Float32Array)) {
-    throw new ShapeError(`${fn}: expects float32 tensors, got ${t.dtype}`);
-  }
-  return v;
-}
-
-function output(backend: Backend, values: Float32Array, shape: number[]): TensorInfo {
-  return { dataId: backend.write(values, shape, 'float32'), shape, dtype: 'float32' };
-}
-
-function nhwc(shape: readonly number[]): [number, number, number, number] {
-  return [shape[0], shape[1], shape[2], shape[3]];
-}
-
-/** tfjs's conv geometry (NHWC) as core's Geometry plus NCHW shapes. */
-function geometryOf(
-  tf: TfApi,
-  fn: string,
-  xShape: [number, number, number, number],
-  filterShape: [number, number, number, number],
-  a: GradAttrs,
-  depthwise: boolean,
-) {
-  if (a.dataFormat === 'NCHW') {
-    throw new ShapeError(`${fn}: dataFormat NCHW is not supported; tfjs layers use NHWC`);
-  }
-  const info = tf.backend_util.computeConv2DInfo(
-    xShape,
-    filterShape,
-    a.strides,
-    a.dilations ?? 1,
-    a.pad,
-    a.dimRoundingMode,
-    depthwise,
-    'channelsLast',
-  );
-  const { top, left, bottom, right } = info.padInfo;
-  const geometry: Geometry = {
-    stride: [info.strideHeight, info.strideWidth],
-    padding: [top, left, bottom, right],
-    dilation: [info.dilationHeight, info.dilationWidth],
-    groups: depthwise ? info.inChannels : 1,
-  };
-  const x = [info.batchSize, info.inChannels, info.inHeight, info.inWidth] as const;
-  const y = [info.batchSize, info.outChannels, info.outHeight, info.outWidth] as const;
-  return { geometry, x, y, kh: info.filterHeight, kw: info.filterWidth };
 }
 
 /** tfjs activations are NHWC: the gradient functions transpose them inside wasm. */
@@ -103,7 +50,7 @@ function kernels(tf: TfApi, rt: WasmConvRuntime): Record<string, KernelFunc> {
         ? 'DepthwiseConv2dNativeBackpropFilter(@reparam/wasm)'
         : 'Conv2DBackpropFilter(@reparam/wasm)';
       const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-      const a = attrs as unknown as GradAttrs;
+      const a = attrs as unknown as ConvAttrs;
       const fs = nhwc(a.filterShape ?? []);
       const g = geometryOf(tf, fn, nhwc(x.shape), fs, a, depthwise);
       const xs = floats(fn, backend, x);
@@ -124,7 +71,7 @@ function kernels(tf: TfApi, rt: WasmConvRuntime): Record<string, KernelFunc> {
         ? 'DepthwiseConv2dNativeBackpropInput(@reparam/wasm)'
         : 'Conv2DBackpropInput(@reparam/wasm)';
       const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-      const a = attrs as unknown as GradAttrs;
+      const a = attrs as unknown as ConvAttrs;
       const xs = nhwc(a.inputShape ?? []);
       const fs = nhwc(filter.shape);
       const g = geometryOf(tf, fn, xs, fs, a, depthwise);
@@ -158,7 +105,15 @@ export async function registerWasmTrainingKernels(
   const rt = options.runtime ?? (await WasmConvRuntime.create(options));
   const replaced: tfjs.KernelConfig[] = [];
   const names: string[] = [];
-  for (const [kernelName, kernelFunc] of Object.entries(kernels(tf, rt))) {
+  const all = kernels(tf, rt);
+  if (options.forward ?? false) {
+    const names = ['Conv2D', 'FusedConv2D', 'DepthwiseConv2dNative'];
+    const fallback = Object.fromEntries(
+      names.map((n) => [n, tf.getKernel(n, backendName)?.kernelFunc]),
+    );
+    Object.assign(all, forwardKernels(tf, rt, fallback));
+  }
+  for (const [kernelName, kernelFunc] of Object.entries(all)) {
     const existing = tf.getKernel(kernelName, backendName);
     if (existing !== undefined) {
       replaced.push(existing);
