@@ -22,7 +22,18 @@ export class Heap {
     const at = this.top;
     const end = align(at + floats * 4 + 64);
     const have = this.memory.buffer.byteLength;
-    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    if (end > have) {
+      try {
+        this.memory.grow(Math.ceil((end - have) / PAGE));
+      } catch (cause) {
+        const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+        throw new RangeError(
+          `Heap.alloc: the kernels need ${mb(end)} of wasm memory for ${floats} more floats; ` +
+            `the memory holds ${mb(have)} and cannot grow (${String(cause)}): use smaller batches`,
+          { cause },
+        );
+      }
+    }
     this.top = end;
     return at;
   }
