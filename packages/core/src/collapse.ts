@@ -1,13 +1,14 @@
 import { validateConv } from './conv.js';
 import { NotEquivalentError, ShapeError } from './errors.js';
-import type { Expr } from './expr.js';
+import { batchNorm, type Expr } from './expr.js';
 import { outputLength } from './geometry.js';
 import { composeFillConvs } from './_internal/compose.js';
 import { describeFill, sameValues } from './_internal/fill.js';
 import { type FillConv, padsInput, toFillConv, withoutFill } from './_internal/fill-conv.js';
 import { concatFillConvs, sumFillConvs, withNonNegativePadding } from './_internal/sum.js';
 import { avgPoolAsConv } from './rules/avg-pool-conv.js';
-import { batchNormAsConv, foldBatchNorm } from './rules/fuse-batch-norm.js';
+import { batchNormAsConv } from './rules/fuse-batch-norm.js';
+import { isScratch, resetArena, takeScratch } from './_internal/arena.js';
 import { markFresh, release } from './_internal/fresh.js';
 import { identityConv } from './rules/identity-conv.js';
 import type { BatchNorm, Conv } from './types.js';
@@ -40,10 +41,19 @@ export function collapse(expr: Expr, options: CollapseOptions = {}): Conv {
       'collapse: the expression does not say how many channels it reads (only zero padding); add a node with channels',
     );
   }
-  const result = withNonNegativePadding(
-    collapseNode(expr, channels, options.inputSize),
-    'collapse',
-  );
+  try {
+    return finish(
+      withNonNegativePadding(collapseNode(expr, channels, options.inputSize), 'collapse'),
+      channels,
+      options,
+    );
+  } finally {
+    resetArena();
+  }
+}
+
+/** Checks the collapsed block pads with zeros, and copies it out of scratch memory. */
+function finish(result: FillConv, channels: number, options: CollapseOptions): Conv {
   if (padsInput(result) && !sameValues(result.fill, undefined, channels)) {
     throw new NotEquivalentError(
       'collapse',
@@ -52,7 +62,9 @@ export function collapse(expr: Expr, options: CollapseOptions = {}): Conv {
   }
   release(result.weight);
   const conv = withoutFill(result);
-  if (options.precision === 'float64') return conv;
+  if (options.precision === 'float64') {
+    return isScratch(conv.weight) ? { ...conv, weight: new Float64Array(conv.weight) } : conv;
+  }
   return { ...conv, weight: new Float32Array(conv.weight), bias: new Float32Array(conv.bias) };
 }
 
@@ -144,12 +156,45 @@ function outputSize(c: FillConv, size: Size): Size {
 
 function foldFresh(c: Conv, bn: BatchNorm, channels: number): FillConv {
   validateConv(c, 'collapse');
-  if (c.shape[1] * c.geometry.groups !== channels)
-    throw new ShapeError(
-      `collapse: a conv has ${c.shape[1] * c.geometry.groups} channels, its input has ${channels}`,
-    );
-  const f = foldBatchNorm(c, bn);
-  return { ...f, weight: markFresh(f.weight) };
+  const cin = c.shape[1] * c.geometry.groups;
+  if (cin !== channels) {
+    throw new ShapeError(`collapse: a conv has ${cin} channels, its input has ${channels}`);
+  }
+  batchNorm(bn);
+  // Batch-norm folding (I) into scratch memory: the sum that follows adds into it in place.
+  const out = c.shape[0];
+  const perOut = c.weight.length / out;
+  const weight = takeScratch(c.weight.length);
+  const bias = new Float64Array(out);
+  for (let o = 0; o < out; o++) {
+    const t = bn.gamma[o] / Math.sqrt(bn.variance[o] + bn.epsilon);
+    if (c.weight instanceof Float32Array)
+      scaleFrom32(weight, c.weight, o * perOut, (o + 1) * perOut, t);
+    else scaleFrom64(weight, c.weight, o * perOut, (o + 1) * perOut, t);
+    bias[o] = (c.bias[o] - bn.mean[o]) * t + bn.beta[o];
+  }
+  return { shape: c.shape, geometry: c.geometry, weight: markFresh(weight), bias };
+}
+
+// One loop per source type keeps each monomorphic: this is the hot loop of a RepVGG collapse.
+function scaleFrom32(
+  dst: Float64Array,
+  src: Float32Array,
+  start: number,
+  end: number,
+  t: number,
+): void {
+  for (let k = start; k < end; k++) dst[k] = src[k] * t;
+}
+
+function scaleFrom64(
+  dst: Float64Array,
+  src: Float64Array,
+  start: number,
+  end: number,
+  t: number,
+): void {
+  for (let k = start; k < end; k++) dst[k] = src[k] * t;
 }
 
 /** How many channels an expression reads, if it says (zero padding alone does not). */
