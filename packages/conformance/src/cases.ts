@@ -53,6 +53,14 @@ const GEOMETRIES: [string, Geometry][] = [
   ],
   ['5x5 depthwise multiplier 2', { cin: 4, cout: 8, k: [5, 5], groups: 4, padding: [2, 2, 2, 2] }],
   [
+    '3x3 stride 1, 32 -> 24 channels, padding [1, 0, 2, 1], odd size',
+    { cin: 32, cout: 24, k: [3, 3], padding: [1, 0, 2, 1], size: [13, 11] },
+  ],
+  [
+    '3x3 stride 1, 16 channels, batch 3, odd size',
+    { cin: 16, cout: 16, k: [3, 3], padding: [1, 1, 1, 1], n: 3, size: [7, 9] },
+  ],
+  [
     '7x7 stride 2 pad 3 (a stem)',
     { cin: 3, cout: 8, k: [7, 7], stride: 2, padding: [3, 3, 3, 3], size: [16, 16] },
   ],
@@ -108,7 +116,11 @@ function repvggCase(): ConformanceCase {
   };
 }
 
-/** The shared cases every runtime must pass: each geometry and groups setting, plus collapsed blocks. */
+/**
+ * The shared cases every runtime must pass: each geometry and groups setting, plus collapsed
+ * blocks. Padding is never negative here: `collapse` turns crops into zero taps, and ONNX and tfjs
+ * convs cannot crop (they refuse it with a named error).
+ */
 export function conformanceCases(): ConformanceCase[] {
   return [...GEOMETRIES.map(([name, g], i) => geometryCase(name, g, 1000 + 10 * i)), repvggCase()];
 }

@@ -1,7 +1,7 @@
 export type { BatchNorm, Conv, Floats, Geometry, Padding4, Pair, Tensor } from './types.js';
 export { NotEquivalentError, ShapeError } from './errors.js';
 export { geometry, outputLength, type GeometryOptions } from './geometry.js';
-export { inChannels, makeConv, toFloat32, type ConvInit } from './conv.js';
+export { inChannels, makeConv, toFloat32, validateConv, type ConvInit } from './conv.js';
 export { maxAbs, maxAbsDiff, randomTensor, seededRandom, tensor } from './tensor.js';
 export {
   avgPool,
