@@ -29,7 +29,13 @@ export { identityConv } from './rules/identity-conv.js';
 export { scaleConv } from './rules/scale-conv.js';
 export { costOf, type Cost, type CostOptions } from './cost.js';
 export { acb, type ACBWeights } from './recipes/acb.js';
-export { convBn, outputOfZero, type ConvBnWeights } from './recipes/conv-bn.js';
+export {
+  convBn,
+  outputOfZero,
+  type BlockShape,
+  type ConvBnWeights,
+  type KernelBlockShape,
+} from './recipes/conv-bn.js';
 export { dbb, type DBBWeights } from './recipes/dbb.js';
 export { largeKernel, type LargeKernelWeights } from './recipes/large-kernel.js';
 export { mobileone, type MobileOneWeights } from './recipes/mobileone.js';

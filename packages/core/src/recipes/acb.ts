@@ -1,16 +1,9 @@
 import { ShapeError } from '../errors.js';
 import { pad, sequence, sum, type Expr } from '../expr.js';
-import { checkChannels, convBn, type ConvBnWeights } from './conv-bn.js';
+import { checkChannels, convBn, type KernelBlockShape, type ConvBnWeights } from './conv-bn.js';
 
 /** Named weights of an asymmetric convolution block. */
-export interface ACBWeights {
-  inChannels: number;
-  outChannels: number;
-  kernelSize: number;
-  stride?: number;
-  /** Padding of the square kernel (default K/2). */
-  padding?: number;
-  groups?: number;
+export interface ACBWeights extends KernelBlockShape {
   /** `[out, in/groups, K, K]` + BN. */
   square: ConvBnWeights;
   /** `[out, in/groups, 1, K]` + BN. */

@@ -43,6 +43,20 @@ export function outputOfZero(w: ConvBnWeights, channels: number): Float64Array {
   );
 }
 
+/** The shape every block recipe shares. */
+export interface BlockShape {
+  inChannels: number;
+  outChannels: number;
+  stride?: number;
+  groups?: number;
+}
+
+/** A block shape with a square kernel and its padding (default K/2). */
+export interface KernelBlockShape extends BlockShape {
+  kernelSize: number;
+  padding?: number;
+}
+
 /** Checks channel counts shared by every recipe. */
 export function checkChannels(
   fn: string,

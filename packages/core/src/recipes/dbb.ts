@@ -1,17 +1,16 @@
 import { ShapeError } from '../errors.js';
 import { avgPool, batchNorm, pad, sequence, sum, type Expr } from '../expr.js';
 import type { BatchNorm } from '../types.js';
-import { checkChannels, convBn, outputOfZero, type ConvBnWeights } from './conv-bn.js';
+import {
+  checkChannels,
+  convBn,
+  type KernelBlockShape,
+  outputOfZero,
+  type ConvBnWeights,
+} from './conv-bn.js';
 
 /** Named weights of a Diverse Branch Block. */
-export interface DBBWeights {
-  inChannels: number;
-  outChannels: number;
-  kernelSize: number;
-  stride?: number;
-  /** Padding of the KxK branch (default K/2). */
-  padding?: number;
-  groups?: number;
+export interface DBBWeights extends KernelBlockShape {
   /** KxK conv `[out, in/groups, K, K]` + BN. */
   origin: ConvBnWeights;
   /** 1x1 conv `[out, in/groups, 1, 1]` + BN (DBB omits it for depthwise blocks). */

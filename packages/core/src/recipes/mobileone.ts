@@ -1,16 +1,10 @@
 import { ShapeError } from '../errors.js';
 import { batchNorm, sum, type Expr } from '../expr.js';
 import type { BatchNorm } from '../types.js';
-import { checkChannels, convBn, type ConvBnWeights } from './conv-bn.js';
+import { checkChannels, convBn, type KernelBlockShape, type ConvBnWeights } from './conv-bn.js';
 
 /** Named weights of a MobileOne block. */
-export interface MobileOneWeights {
-  inChannels: number;
-  outChannels: number;
-  kernelSize: number;
-  stride?: number;
-  padding?: number;
-  groups?: number;
+export interface MobileOneWeights extends KernelBlockShape {
   /** The k over-parameterized KxK branches `[out, in/groups, K, K]`, each + BN. */
   branches: ConvBnWeights[];
   /** The 1x1 "scale" branch `[out, in/groups, 1, 1]` + BN. */

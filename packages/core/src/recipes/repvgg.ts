@@ -1,14 +1,10 @@
 import { ShapeError } from '../errors.js';
 import { batchNorm, sum, type Expr } from '../expr.js';
 import type { BatchNorm } from '../types.js';
-import { checkChannels, convBn, type ConvBnWeights } from './conv-bn.js';
+import { checkChannels, convBn, type BlockShape, type ConvBnWeights } from './conv-bn.js';
 
 /** Named weights of a RepVGG block. */
-export interface RepVGGWeights {
-  inChannels: number;
-  outChannels: number;
-  stride?: number;
-  groups?: number;
+export interface RepVGGWeights extends BlockShape {
   /** 3x3 conv `[out, in/groups, 3, 3]` (padding 1) and its batch-norm. */
   dense: ConvBnWeights;
   /** 1x1 conv `[out, in/groups, 1, 1]` and its batch-norm. */
