@@ -40,3 +40,43 @@ export function readFloats(fn: string, backend: BackendWasm, t: TensorInfo): Flo
   if (t.dtype !== 'float32') throw new ShapeError(`${fn}: expects float32 tensors, got ${t.dtype}`);
   return backend.readSync(t.dataId) as Float32Array;
 }
+
+/** The sizes a gradient kernel loops over, in the short names of its formula. */
+export interface ConvDims {
+  n: number;
+  h: number;
+  w: number;
+  ci: number;
+  ho: number;
+  wo: number;
+  co: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  dh: number;
+  dw: number;
+  top: number;
+  left: number;
+}
+
+/** Flattens tfjs's conv info into {@link ConvDims}. */
+export function convDims(info: backend_util.Conv2DInfo): ConvDims {
+  return {
+    n: info.batchSize,
+    h: info.inHeight,
+    w: info.inWidth,
+    ci: info.inChannels,
+    ho: info.outHeight,
+    wo: info.outWidth,
+    co: info.outChannels,
+    kh: info.filterHeight,
+    kw: info.filterWidth,
+    sh: info.strideHeight,
+    sw: info.strideWidth,
+    dh: info.dilationHeight,
+    dw: info.dilationWidth,
+    top: info.padInfo.top,
+    left: info.padInfo.left,
+  };
+}

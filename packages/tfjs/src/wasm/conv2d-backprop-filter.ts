@@ -1,7 +1,7 @@
 import { getKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { ShapeError } from '@reparam/core';
-import { convInfo, type GradAttrs } from './conv-info.js';
+import { convDims, convInfo, type GradAttrs } from './conv-info.js';
 
 /** Largest im2col chunk, in floats (16 MB), so big batches never need a huge temporary. */
 const CHUNK_FLOATS = 1 << 22;
@@ -20,24 +20,7 @@ export const conv2dBackpropFilterWasm: KernelFunc = ({ inputs, backend, attrs })
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const a = attrs as unknown as GradAttrs & { filterShape: [number, number, number, number] };
   const info = convInfo(fn, x.shape, a.filterShape, a, false);
-  const {
-    batchSize: n,
-    inHeight: h,
-    inWidth: w,
-    inChannels: ci,
-    outHeight: ho,
-    outWidth: wo,
-    outChannels: co,
-  } = info;
-  const {
-    filterHeight: kh,
-    filterWidth: kw,
-    strideHeight: sh,
-    strideWidth: sw,
-    dilationHeight: dh,
-    dilationWidth: dw,
-  } = info;
-  const { top, left } = info.padInfo;
+  const { n, h, w, ci, ho, wo, co, kh, kw, sh, sw, dh, dw, top, left } = convDims(info);
   if (x.dtype !== 'float32' || dy.dtype !== 'float32')
     throw new ShapeError(`${fn}: expects float32 tensors, got ${x.dtype} and ${dy.dtype}`);
   const matMul = getKernel('BatchMatMul', 'wasm');

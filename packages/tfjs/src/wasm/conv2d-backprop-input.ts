@@ -1,6 +1,6 @@
 import { getKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { convInfo, readFloats, type GradAttrs } from './conv-info.js';
+import { convDims, convInfo, readFloats, type GradAttrs } from './conv-info.js';
 
 /**
  * Input gradient of an undilated 2-D convolution as a forward convolution, so it runs on the
@@ -17,22 +17,7 @@ export function conv2dBackpropInputWasm(fallback: KernelFunc): KernelFunc {
     const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
     const a = args.attrs as unknown as GradAttrs & { inputShape: [number, number, number, number] };
     const info = convInfo(fn, a.inputShape, filter.shape, a, false);
-    const {
-      inHeight: h,
-      inWidth: w,
-      inChannels: ci,
-      outHeight: ho,
-      outWidth: wo,
-      outChannels: co,
-    } = info;
-    const {
-      filterHeight: kh,
-      filterWidth: kw,
-      strideHeight: sh,
-      strideWidth: sw,
-      dilationHeight: dh,
-      dilationWidth: dw,
-    } = info;
+    const { h, w, ci, ho, wo, co, kh, kw, sh, sw, dh, dw } = convDims(info);
     // With stride s, dy is first spread onto a grid with s - 1 zeros between rows and columns.
     const hd = (ho - 1) * sh + 1;
     const wd = (wo - 1) * sw + 1;

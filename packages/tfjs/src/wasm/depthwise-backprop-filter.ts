@@ -1,6 +1,6 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { convInfo, readFloats, type GradAttrs } from './conv-info.js';
+import { convDims, convInfo, readFloats, type GradAttrs } from './conv-info.js';
 
 /**
  * Filter gradient of a depthwise convolution for the tfjs wasm backend:
@@ -13,24 +13,7 @@ export const depthwiseBackpropFilterWasm: KernelFunc = ({ inputs, backend, attrs
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const a = attrs as unknown as GradAttrs & { filterShape: [number, number, number, number] };
   const info = convInfo(fn, x.shape, a.filterShape, a, true);
-  const {
-    batchSize: n,
-    inHeight: h,
-    inWidth: w,
-    inChannels: c,
-    outHeight: ho,
-    outWidth: wo,
-    outChannels: co,
-  } = info;
-  const {
-    filterHeight: kh,
-    filterWidth: kw,
-    strideHeight: sh,
-    strideWidth: sw,
-    dilationHeight: dh,
-    dilationWidth: dw,
-  } = info;
-  const { top, left } = info.padInfo;
+  const { n, h, w, ci: c, ho, wo, co, kh, kw, sh, sw, dh, dw, top, left } = convDims(info);
   const mult = co / c;
   const xs = readFloats(fn, b, x);
   const dys = readFloats(fn, b, dy);
