@@ -8,9 +8,11 @@ export interface DemoArgs {
   epochs: number;
   batchSize: number;
   out: string;
+  /** Gradient kernels for the wasm backend: `js` from @reparam/tfjs, `simd` from @reparam/wasm. */
+  kernels: 'js' | 'simd';
 }
 
-const usage = `usage: main.ts [--short] [--block ${blockKinds.join('|')}] [--epochs N] [--train-per-class N] [--test-per-class N] [--batch N] [--out DIR]`;
+const usage = `usage: main.ts [--short] [--block ${blockKinds.join('|')}] [--epochs N] [--train-per-class N] [--test-per-class N] [--batch N] [--out DIR] [--kernels js|simd]`;
 
 /** Parses argv (without node and script); `--short` is the < 3 minute demo configuration. */
 export function parseArgs(argv: readonly string[]): DemoArgs {
@@ -22,6 +24,7 @@ export function parseArgs(argv: readonly string[]): DemoArgs {
     epochs: short ? 1 : 5,
     batchSize: 64,
     out: 'out/deploy',
+    kernels: 'js',
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -56,6 +59,11 @@ export function parseArgs(argv: readonly string[]): DemoArgs {
         break;
       case '--batch':
         a.batchSize = int();
+        break;
+      case '--kernels':
+        if (value !== 'js' && value !== 'simd')
+          throw new Error(`--kernels must be js or simd, got '${value}'\n${usage}`);
+        a.kernels = value;
         break;
       case '--out':
         a.out = value;

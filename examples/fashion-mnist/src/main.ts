@@ -15,10 +15,10 @@ import { ProgressBar } from './progress.js';
 import { loadModel, saveModel } from './save.js';
 
 const args = parseArgs(process.argv.slice(2));
-await useWasm();
+await useWasm(args.kernels);
 const log = (s: string): void => console.log(s);
 log(
-  `backend ${tf.getBackend()}, block ${args.block}, ${args.trainPerClass}/${args.testPerClass} images per class (train/test), ${args.epochs} epoch(s)`,
+  `backend ${tf.getBackend()} (${args.kernels} gradient kernels), block ${args.block}, ${args.trainPerClass}/${args.testPerClass} images per class (train/test), ${args.epochs} epoch(s)`,
 );
 
 const t = performance.now();
