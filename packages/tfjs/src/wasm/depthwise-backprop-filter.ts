@@ -1,6 +1,7 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { convDims, convInfo, readFloats, type GradAttrs } from './conv-info.js';
+import { forEachDepthwiseTap } from './depthwise-taps.js';
 
 /**
  * Filter gradient of a depthwise convolution for the tfjs wasm backend:
@@ -13,37 +14,22 @@ export const depthwiseBackpropFilterWasm: KernelFunc = ({ inputs, backend, attrs
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const a = attrs as unknown as GradAttrs & { filterShape: [number, number, number, number] };
   const info = convInfo(fn, x.shape, a.filterShape, a, true);
-  const { n, h, w, ci: c, ho, wo, co, kh, kw, sh, sw, dh, dw, top, left } = convDims(info);
+  const dims = convDims(info);
+  const { ci: c, co, kh, kw } = dims;
   const mult = co / c;
   const xs = readFloats(fn, b, x);
   const dys = readFloats(fn, b, dy);
   const out = new Float32Array(kh * kw * co);
-  for (let bi = 0; bi < n; bi++) {
-    for (let oy = 0; oy < ho; oy++) {
-      for (let ox = 0; ox < wo; ox++) {
-        const d0 = ((bi * ho + oy) * wo + ox) * co;
-        for (let y = 0; y < kh; y++) {
-          const iy = oy * sh + y * dh - top;
-          if (iy < 0 || iy >= h) continue;
-          for (let xk = 0; xk < kw; xk++) {
-            const ix = ox * sw + xk * dw - left;
-            if (ix < 0 || ix >= w) continue;
-            const x0 = ((bi * h + iy) * w + ix) * c;
-            const w0 = (y * kw + xk) * co;
-            if (mult === 1) {
-              for (let ch = 0; ch < c; ch++) out[w0 + ch] += xs[x0 + ch] * dys[d0 + ch];
-            } else {
-              for (let ch = 0; ch < c; ch++) {
-                const xv = xs[x0 + ch];
-                for (let j = 0; j < mult; j++)
-                  out[w0 + ch * mult + j] += xv * dys[d0 + ch * mult + j];
-              }
-            }
-          }
-        }
-      }
+  forEachDepthwiseTap(dims, (x0, w0, d0) => {
+    if (mult === 1) {
+      for (let ch = 0; ch < c; ch++) out[w0 + ch] += xs[x0 + ch] * dys[d0 + ch];
+      return;
     }
-  }
+    for (let ch = 0; ch < c; ch++) {
+      const xv = xs[x0 + ch];
+      for (let j = 0; j < mult; j++) out[w0 + ch * mult + j] += xv * dys[d0 + ch * mult + j];
+    }
+  });
   return b.makeOutput([kh, kw, c, mult], 'float32', undefined, out);
 };
 

@@ -1,6 +1,7 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { convDims, convInfo, readFloats, type GradAttrs } from './conv-info.js';
+import { forEachDepthwiseTap } from './depthwise-taps.js';
 
 /**
  * Input gradient of a depthwise convolution for the tfjs wasm backend:
@@ -13,38 +14,23 @@ export const depthwiseBackpropInputWasm: KernelFunc = ({ inputs, backend, attrs 
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
   const a = attrs as unknown as GradAttrs & { inputShape: [number, number, number, number] };
   const info = convInfo(fn, a.inputShape, filter.shape, a, true);
-  const { n, h, w, ci: c, ho, wo, co, kh, kw, sh, sw, dh, dw, top, left } = convDims(info);
+  const dims = convDims(info);
+  const { n, h, w, ci: c, co } = dims;
   const mult = co / c;
   const dys = readFloats(fn, b, dy);
   const ws = readFloats(fn, b, filter);
   const dx = new Float32Array(n * h * w * c);
-  for (let bi = 0; bi < n; bi++) {
-    for (let oy = 0; oy < ho; oy++) {
-      for (let ox = 0; ox < wo; ox++) {
-        const d0 = ((bi * ho + oy) * wo + ox) * co;
-        for (let y = 0; y < kh; y++) {
-          const iy = oy * sh + y * dh - top;
-          if (iy < 0 || iy >= h) continue;
-          for (let xk = 0; xk < kw; xk++) {
-            const ix = ox * sw + xk * dw - left;
-            if (ix < 0 || ix >= w) continue;
-            const x0 = ((bi * h + iy) * w + ix) * c;
-            const w0 = (y * kw + xk) * co;
-            if (mult === 1) {
-              for (let ch = 0; ch < c; ch++) dx[x0 + ch] += dys[d0 + ch] * ws[w0 + ch];
-            } else {
-              for (let ch = 0; ch < c; ch++) {
-                let s = 0;
-                for (let j = 0; j < mult; j++)
-                  s += dys[d0 + ch * mult + j] * ws[w0 + ch * mult + j];
-                dx[x0 + ch] += s;
-              }
-            }
-          }
-        }
-      }
+  forEachDepthwiseTap(dims, (x0, w0, d0) => {
+    if (mult === 1) {
+      for (let ch = 0; ch < c; ch++) dx[x0 + ch] += dys[d0 + ch] * ws[w0 + ch];
+      return;
     }
-  }
+    for (let ch = 0; ch < c; ch++) {
+      let s = 0;
+      for (let j = 0; j < mult; j++) s += dys[d0 + ch * mult + j] * ws[w0 + ch * mult + j];
+      dx[x0 + ch] += s;
+    }
+  });
   return b.makeOutput([n, h, w, c], 'float32', undefined, dx);
 };
 
