@@ -1,13 +1,13 @@
 import { validateConv } from './conv.js';
 import { NotEquivalentError, ShapeError } from './errors.js';
-import { batchNorm, type Expr } from './expr.js';
+import type { Expr } from './expr.js';
 import { outputLength } from './geometry.js';
 import { composeFillConvs } from './_internal/compose.js';
 import { describeFill, sameValues } from './_internal/fill.js';
 import { type FillConv, padsInput, toFillConv, withoutFill } from './_internal/fill-conv.js';
 import { concatFillConvs, sumFillConvs, withNonNegativePadding } from './_internal/sum.js';
 import { avgPoolAsConv } from './rules/avg-pool-conv.js';
-import { batchNormAsConv } from './rules/fuse-batch-norm.js';
+import { batchNormAsConv, foldBatchNorm } from './rules/fuse-batch-norm.js';
 import { isScratch, resetArena, takeScratch } from './_internal/arena.js';
 import { markFresh, release } from './_internal/fresh.js';
 import { identityConv } from './rules/identity-conv.js';
@@ -155,46 +155,13 @@ function outputSize(c: FillConv, size: Size): Size {
 }
 
 function foldFresh(c: Conv, bn: BatchNorm, channels: number): FillConv {
-  validateConv(c, 'collapse');
   const cin = c.shape[1] * c.geometry.groups;
   if (cin !== channels) {
     throw new ShapeError(`collapse: a conv has ${cin} channels, its input has ${channels}`);
   }
-  batchNorm(bn);
   // Batch-norm folding (I) into scratch memory: the sum that follows adds into it in place.
-  const out = c.shape[0];
-  const perOut = c.weight.length / out;
-  const weight = takeScratch(c.weight.length);
-  const bias = new Float64Array(out);
-  for (let o = 0; o < out; o++) {
-    const t = bn.gamma[o] / Math.sqrt(bn.variance[o] + bn.epsilon);
-    if (c.weight instanceof Float32Array)
-      scaleFrom32(weight, c.weight, o * perOut, (o + 1) * perOut, t);
-    else scaleFrom64(weight, c.weight, o * perOut, (o + 1) * perOut, t);
-    bias[o] = (c.bias[o] - bn.mean[o]) * t + bn.beta[o];
-  }
-  return { shape: c.shape, geometry: c.geometry, weight: markFresh(weight), bias };
-}
-
-// One loop per source type keeps each monomorphic: this is the hot loop of a RepVGG collapse.
-function scaleFrom32(
-  dst: Float64Array,
-  src: Float32Array,
-  start: number,
-  end: number,
-  t: number,
-): void {
-  for (let k = start; k < end; k++) dst[k] = src[k] * t;
-}
-
-function scaleFrom64(
-  dst: Float64Array,
-  src: Float64Array,
-  start: number,
-  end: number,
-  t: number,
-): void {
-  for (let k = start; k < end; k++) dst[k] = src[k] * t;
+  const folded = foldBatchNorm(c, bn, takeScratch(c.weight.length));
+  return { ...folded, weight: markFresh(folded.weight) };
 }
 
 /** How many channels an expression reads, if it says (zero padding alone does not). */
