@@ -28,3 +28,18 @@ export class VerificationError extends Error {
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/**
+ * A file could not be read or written: missing, unreadable, a folder, not a regular file, a name
+ * too long, a full disk... `path` is the file; the message names it and the system's reason.
+ */
+export class IoError extends Error {
+  override readonly name = 'IoError';
+  constructor(
+    message: string,
+    readonly path: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

@@ -1,6 +1,7 @@
-import { closeSync, openSync, readSync, realpathSync, fstatSync } from 'node:fs';
+import { closeSync, realpathSync } from 'node:fs';
 import { isAbsolute, resolve, sep } from 'node:path';
 import { OnnxFormatError } from './errors.js';
+import { ioError, openRegularFile, readRange } from './files.js';
 import type { GraphProto, ModelProto, TensorProto } from './proto.js';
 import { bytesPerElement, elementCount } from './tensor.js';
 
@@ -20,10 +21,15 @@ export function* graphTensors(graph: GraphProto): Generator<TensorProto> {
 /**
  * Loads every tensor whose data lives in an external file (`data_location = EXTERNAL`) into
  * `rawData`, reading only files inside `baseDir` (the model's own folder; symbolic links are
- * resolved before the check). Throws {@link OnnxFormatError} for paths outside the folder,
- * missing files, or ranges that do not match the tensor's size.
+ * resolved before the check). Throws {@link OnnxFormatError} for paths outside the folder or
+ * ranges that do not match the tensor's size, {@link IoError} for files that cannot be read
+ * (missing, a folder, a FIFO). `onFile` is told the path and byte count of each read.
  */
-export function resolveExternalData(model: ModelProto, baseDir: string | undefined): void {
+export function resolveExternalData(
+  model: ModelProto,
+  baseDir: string | undefined,
+  onFile?: (path: string, bytes: number) => void,
+): void {
   if (model.graph === undefined) return;
   for (const t of graphTensors(model.graph)) {
     if (t.dataLocation !== 1) continue;
@@ -52,7 +58,9 @@ export function resolveExternalData(model: ModelProto, baseDir: string | undefin
         `${where}: external range offset ${offset} length ${length} does not match the ${expected} bytes its dims need`,
       );
     }
-    t.rawData = readInside(baseDir, location, offset, length, where);
+    const { file, data } = readInside(baseDir, location, offset, length, where);
+    onFile?.(file, length);
+    t.rawData = data;
     t.dataLocation = 0;
     t.externalData = [];
   }
@@ -64,39 +72,28 @@ function readInside(
   offset: number,
   length: number,
   where: string,
-): Uint8Array {
+): { file: string; data: Uint8Array } {
   let root: string;
   let file: string;
   try {
     root = realpathSync(baseDir);
     file = realpathSync(resolve(baseDir, location));
   } catch (e) {
-    throw new OnnxFormatError(
-      `${where}: external file '${location}' cannot be opened (${(e as Error).message})`,
-      { cause: e },
-    );
+    throw ioError(where, 'read external file', location, e);
   }
   if (!file.startsWith(root + sep)) {
     throw new OnnxFormatError(
       `${where}: external file '${location}' resolves outside the model's folder ${root}`,
     );
   }
-  const fd = openSync(file, 'r');
+  const { fd, size } = openRegularFile(file, where);
   try {
-    const fileSize = fstatSync(fd).size;
-    if (offset + length > fileSize) {
+    if (offset + length > size) {
       throw new OnnxFormatError(
-        `${where}: external range ${offset}+${length} exceeds '${location}' (${fileSize} bytes)`,
+        `${where}: external range ${offset}+${length} exceeds '${location}' (${size} bytes)`,
       );
     }
-    const out = new Uint8Array(length);
-    let read = 0;
-    while (read < length) {
-      const n = readSync(fd, out, read, length - read, offset + read);
-      if (n === 0) break;
-      read += n;
-    }
-    return out;
+    return { file, data: readRange(fd, offset, length, file, where) };
   } finally {
     closeSync(fd);
   }

@@ -1,4 +1,4 @@
-export { OnnxFormatError, UsageError, VerificationError } from './errors.js';
+export { IoError, OnnxFormatError, UsageError, VerificationError } from './errors.js';
 export {
   decodeModel,
   encodeModel,
@@ -21,6 +21,7 @@ export {
   writeModel,
   MAX_MODEL_BYTES,
   type ParseOptions,
+  type ReadOptions,
   type WriteOptions,
 } from './model-io.js';
 export { resolveExternalData } from './external-data.js';

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
-  fstatSync,
-  openSync,
-  readSync,
+  existsSync,
+  linkSync,
   realpathSync,
   renameSync,
   rmSync,
@@ -13,6 +12,7 @@ import {
 import { basename, dirname, join, resolve } from 'node:path';
 import { OnnxFormatError, UsageError } from './errors.js';
 import { graphTensors, resolveExternalData } from './external-data.js';
+import { ioError, openRegularFile, readRange } from './files.js';
 import { indexGraph } from './graph.js';
 import { decodeModel, encodeModel, type ModelProto } from './proto.js';
 import { checkTensor } from './tensor.js';
@@ -24,6 +24,8 @@ export const MAX_MODEL_BYTES = 2 ** 31 - 1;
 export interface ParseOptions {
   /** Folder that external tensor data is read from; external data is refused without it. */
   baseDir?: string;
+  /** Called with the path and byte count of every external data file read. */
+  onFile?: (path: string, bytes: number) => void;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface ParseOptions {
  */
 export function parseModel(bytes: Uint8Array, options: ParseOptions = {}): ModelProto {
   const model = decodeModel(bytes);
-  resolveExternalData(model, options.baseDir);
+  resolveExternalData(model, options.baseDir, options.onFile);
   checkModel(model);
   return model;
 }
@@ -52,34 +54,32 @@ export function checkModel(model: ModelProto): void {
   indexGraph(graph);
 }
 
-/** Reads and checks an `.onnx` file; external data may only come from the file's own folder. */
-export function readModel(path: string): ModelProto {
-  let fd: number;
+/** Options of {@link readModel}. */
+export interface ReadOptions {
+  /** Called with the path and byte count of every file read: the model, then its external data files. */
+  onFile?: (path: string, bytes: number) => void;
+}
+
+/**
+ * Reads and checks an `.onnx` file; external data may only come from the file's own folder.
+ * Never blocks on a FIFO or device. Throws {@link IoError} naming the path when the file cannot
+ * be read, {@link OnnxFormatError} when its content is not a usable model.
+ */
+export function readModel(path: string, options: ReadOptions = {}): ModelProto {
+  const where = 'readModel';
+  const { fd, size } = openRegularFile(path, where);
+  let bytes: Uint8Array;
   try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    throw new UsageError(`readModel: cannot open '${path}' (${(e as Error).message})`, {
-      cause: e,
-    });
-  }
-  try {
-    const size = fstatSync(fd).size;
-    if (!fstatSync(fd).isFile()) throw new UsageError(`readModel: '${path}' is not a file`);
     if (size > MAX_MODEL_BYTES)
       throw new OnnxFormatError(
         `readModel: '${path}' has ${size} bytes, more than protobuf's 2 GiB`,
       );
-    const bytes = new Uint8Array(size);
-    let read = 0;
-    while (read < size) {
-      const n = readSync(fd, bytes, read, size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return parseModel(bytes.subarray(0, read), { baseDir: dirname(resolve(path)) });
+    bytes = readRange(fd, 0, size, path, where);
   } finally {
     closeSync(fd);
   }
+  options.onFile?.(resolve(path), size);
+  return parseModel(bytes, { baseDir: dirname(resolve(path)), onFile: options.onFile });
 }
 
 /** Encodes a model with all tensor data inline. */
@@ -87,34 +87,55 @@ export const serializeModel = (model: ModelProto): Uint8Array => encodeModel(mod
 
 /** Options of {@link writeModel}. */
 export interface WriteOptions {
-  /** Paths that must never be overwritten (the input model). */
+  /** Paths that must never be overwritten (the input model and every file it reads). */
   protect?: readonly string[];
+  /** Replace an existing file at `path` (default true); when false, an existing file is an error. */
+  overwrite?: boolean;
 }
 
 /**
  * Writes a model atomically: to a temporary file in the destination folder, then renamed over
- * `path`. Refuses to overwrite any path in `protect`. On failure no file is left behind.
+ * `path` (or, with `overwrite: false`, hard-linked, which fails if `path` appeared meanwhile).
+ * Refuses to overwrite any path in `protect`. On failure no file is left behind. Returns the
+ * number of bytes written. Throws {@link IoError} naming the path when the system refuses.
  */
-export function writeModel(path: string, model: ModelProto, options: WriteOptions = {}): void {
+export function writeModel(path: string, model: ModelProto, options: WriteOptions = {}): number {
   const target = resolve(path);
   for (const p of options.protect ?? []) {
     if (sameFile(target, resolve(p)))
-      throw new UsageError(`writeModel: refusing to overwrite the input '${p}'`);
+      throw new UsageError(
+        `writeModel: refusing to overwrite '${p}', which the input model reads; choose another output`,
+      );
   }
+  const overwrite = options.overwrite ?? true;
+  if (!overwrite && existsSync(target))
+    throw new UsageError(`writeModel: '${path}' already exists; pass --force to replace it`);
   const bytes = serializeModel(model);
   const temp = join(
     dirname(target),
-    `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+    `.${basename(target).slice(0, 200)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
   );
   try {
     writeFileSync(temp, bytes, { flag: 'wx' });
-    renameSync(temp, target);
   } catch (e) {
     rmSync(temp, { force: true });
-    throw new UsageError(`writeModel: cannot write '${path}' (${(e as Error).message})`, {
-      cause: e,
-    });
+    throw ioError('writeModel', 'write', path, e);
   }
+  try {
+    if (overwrite) renameSync(temp, target);
+    else {
+      linkSync(temp, target); // fails with EEXIST instead of replacing
+      rmSync(temp, { force: true });
+    }
+  } catch (e) {
+    rmSync(temp, { force: true });
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new UsageError(`writeModel: '${path}' already exists; pass --force to replace it`, {
+        cause: e,
+      });
+    throw ioError('writeModel', 'write', path, e);
+  }
+  return bytes.length;
 }
 
 function sameFile(a: string, b: string): boolean {
