@@ -1,33 +1,38 @@
-/** A one-line progress bar on stderr (redrawn in place on a TTY, every 10% otherwise). */
+import { SingleBar } from 'cli-progress';
+
+/**
+ * A one-line progress bar on stderr (cli-progress): redrawn in place on a terminal, a line
+ * every few seconds otherwise (so logs show progress too).
+ */
 export class ProgressBar {
-  private last = -1;
-  private readonly start = performance.now();
+  private readonly bar: SingleBar;
+  private started = false;
+
   constructor(
-    private readonly label: string,
+    label: string,
     private readonly total: number,
-    private readonly out: NodeJS.WriteStream = process.stderr,
-  ) {}
+    out: NodeJS.WriteStream = process.stderr,
+  ) {
+    this.bar = new SingleBar({
+      stream: out,
+      format: `${label} [{bar}] {value}/{total} {percentage}% {duration}s {suffix}`,
+      barsize: 30,
+      noTTYOutput: true,
+      notTTYSchedule: 5000,
+      hideCursor: false,
+    });
+  }
 
   /** Shows `done` of `total` with an optional suffix such as the running loss. */
   update(done: number, suffix = ''): void {
-    const frac = Math.min(1, done / this.total);
-    const tty = this.out.isTTY === true;
-    const step = Math.floor(frac * (tty ? 100 : 10));
-    if (step === this.last && done < this.total) return;
-    this.last = step;
-    const width = 30;
-    const full = Math.round(frac * width);
-    const secs = (performance.now() - this.start) / 1000;
-    const line = `${this.label} [${'#'.repeat(full)}${'.'.repeat(width - full)}] ${done}/${this.total} ${secs.toFixed(1)}s ${suffix}`;
-    this.out.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
+    if (!this.started) this.bar.start(this.total, done, { suffix });
+    else this.bar.update(Math.min(done, this.total), { suffix });
+    this.started = true;
   }
 
   /** Ends the line. */
   finish(suffix = ''): void {
-    if (this.out.isTTY === true || this.last !== 10) {
-      this.last = -1;
-      this.update(this.total, suffix);
-    }
-    if (this.out.isTTY === true) this.out.write('\n');
+    this.update(this.total, suffix);
+    this.bar.stop();
   }
 }

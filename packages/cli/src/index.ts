@@ -1,3 +1,19 @@
-export { parseArgs, parseShape, type CliArgs } from './args.js';
-export { ExitCode, HELP, runCli } from './main.js';
-export type { CliIO } from './progress.js';
+export { defineCommand, type Command, type CommandInput, type CommandSpec } from './command.js';
+export { COMMANDS } from './commands/index.js';
+export { DEFAULT_TIMEOUT_S } from './commands/run-options.js';
+export { escapeText } from './escape.js';
+export type { CliIO } from './io.js';
+export { ExitCode, VERSION, globalHelp, runCli } from './main.js';
+export {
+  common,
+  flag,
+  parseShape,
+  positiveInteger,
+  positiveNumber,
+  stringValue,
+  MAX_TIMEOUT_S,
+  type OptionSpec,
+  type OptionSpecs,
+  type OptionValues,
+} from './options.js';
+export { parameterCount, summarize, summaryTable, type Summary } from './summary.js';

@@ -3,35 +3,16 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { encodeModel, ModelBuilder, readModel } from '@reparam/onnx';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './main.js';
-
-const fixture = (name: string) =>
-  fileURLToPath(new URL(`../../onnx/fixtures/${name}.onnx`, import.meta.url));
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t), isTTY: false },
-  });
-  return { code, stdout, stderr };
-}
-
-function workdir(): string {
-  return mkdtempSync(join(tmpdir(), 'reparam-cli-'));
-}
+import { cli, fixture, workdir } from './test-helpers.js';
 
 describe('reparam convert', () => {
   it('writes a verified model with only Convs in the blocks and exits 0; --json is machine-readable', async () => {
@@ -104,7 +85,7 @@ describe('reparam convert', () => {
     const before = readFileSync(input);
     const r = await cli('convert', input, '-o', join(dir, '.', 'm.onnx'));
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/refusing to overwrite the input/);
+    expect(r.stderr).toMatch(/^reparam: UsageError: refusing to overwrite the input/);
     expect(readFileSync(input)).toEqual(before);
     expect(readdirSync(dir)).toEqual(['m.onnx']);
   });
@@ -181,7 +162,9 @@ describe('reparam convert', () => {
     expect((await cli('convert', fixture('repvgg_bn'))).code).toBe(2);
     const noDir = await cli('convert', fixture('repvgg_bn'), '-o', join(workdir(), 'no', 'o.onnx'));
     expect(noDir.code).toBe(2);
-    expect(noDir.stderr).toMatch(/does not exist/);
+    expect(noDir.stderr).toMatch(
+      /^reparam: IoError: cannot write .*no\/o.onnx': its folder does not exist/,
+    );
     expect((await cli('inspect', fixture('repvgg_bn'), '--shape', 'input=1xbad')).code).toBe(2);
     const r = await cli('inspect', fixture('repvgg_dynamic_batch'));
     expect(r.code).toBe(2);

@@ -1,65 +1,99 @@
-import { UsageError, VerificationError } from '@reparam/onnx';
-import { parseArgs } from './args.js';
-import { benchCommand, convertCommand, inspectCommand, verifyCommand } from './commands.js';
-import type { CliIO } from './progress.js';
+import { readFileSync } from 'node:fs';
+import { IoError, OnnxFormatError, UsageError, VerificationError } from '@reparam/onnx';
+import { COMMANDS } from './commands/index.js';
+import { escapeText } from './escape.js';
+import { writeJson, type CliIO } from './io.js';
 
 /** Exit codes of `reparam`. */
-export const ExitCode = { ok: 0, verificationFailed: 1, badInput: 2 } as const;
+export const ExitCode = {
+  ok: 0,
+  verificationFailed: 1,
+  /** Bad input model, bad usage, or a file that cannot be read or written. */
+  badInput: 2,
+  /** An error that is not one of the named ones: a bug in reparam. */
+  internal: 3,
+  interrupted: 130,
+  terminated: 143,
+} as const;
+
+/** The version of `@reparam/cli`. */
+export const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 /** The text of `reparam --help`. */
-export const HELP = `reparam: collapse the linear regions of training-form ONNX models into plain convolutions
+export function globalHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  return [
+    'reparam: collapse the linear regions of training-form ONNX models into plain convolutions',
+    '',
+    'usage: reparam <command> [options]',
+    '',
+    'commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    '',
+    'options:',
+    "  -h, --help     show this help (reparam <command> --help: the command's own)",
+    '  -V, --version  print the version',
+    '',
+    'example:',
+    '  reparam convert model_train.onnx -o model_deploy.onnx',
+    '',
+    'exit codes: 0 done, 1 verification failed, 2 bad input, usage or I/O, 3 internal error,',
+    '130/143 interrupted (SIGINT/SIGTERM)',
+  ].join('\n');
+}
 
-usage:
-  reparam convert IN.onnx -o OUT.onnx [--tolerance 1e-5] [--no-verify] [--shape NAME=1x3x224x224] [--seed N] [--samples 2] [--timeout 600] [--json]
-  reparam inspect IN.onnx [--shape NAME=1x3x224x224] [--json]
-  reparam verify A.onnx B.onnx [--tolerance 1e-5] [--shape NAME=1x3x224x224] [--samples 2] [--json]
-  reparam bench A.onnx [B.onnx ...] [--runs 10] [--threads 1] [--shape ...] [--json]
-
-convert verifies the result with onnxruntime-web on seeded random inputs and writes nothing
-when an output differs by more than tolerance x max|y|. It never overwrites its input.
-Each onnxruntime load or run is stopped after --timeout seconds (default 600; bench: no limit).
-exit codes: 0 done, 1 verification failed (nothing written), 2 bad input or usage`;
+const NAMED = [UsageError, IoError, OnnxFormatError, VerificationError];
 
 /**
  * Runs the CLI on `argv` (without node and script) and returns the exit code. Results go to
- * `io.stdout`; one-line errors and (on a terminal) progress to `io.stderr`.
+ * `io.stdout`; one-line errors (`reparam: Name: message`) and, on a terminal, progress to
+ * `io.stderr`.
  */
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
-  let json = argv.includes('--json');
+  const json = argv.includes('--json');
   try {
-    const args = parseArgs(argv);
-    json = args.json;
-    if (args.help || args.command === '') {
-      (args.help ? io.stdout : io.stderr).write(`${HELP}\n`);
-      return args.help ? ExitCode.ok : ExitCode.badInput;
+    const [first, ...rest] = argv;
+    if (first === '--version' || first === '-V') {
+      io.stdout.write(`${VERSION}\n`);
+      return ExitCode.ok;
     }
-    switch (args.command) {
-      case 'convert':
-        return await convertCommand(args, io);
-      case 'inspect':
-        return await inspectCommand(args, io);
-      case 'verify':
-        return await verifyCommand(args, io);
-      case 'bench':
-        return await benchCommand(args, io);
-      default:
-        throw new UsageError(
-          `reparam: unknown command '${args.command}'; expected convert, inspect, verify or bench`,
-        );
+    if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+      const topic = first === 'help' ? rest[0] : undefined;
+      const command = COMMANDS.find((c) => c.name === topic);
+      if (topic !== undefined && command === undefined) throw unknownCommand(topic);
+      (first === undefined ? io.stderr : io.stdout).write(`${command?.help() ?? globalHelp()}\n`);
+      return first === undefined ? ExitCode.badInput : ExitCode.ok;
     }
+    const command = COMMANDS.find((c) => c.name === first);
+    if (command === undefined) throw unknownCommand(first);
+    return await command.run(rest, io);
   } catch (e) {
-    const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    const line = message.split('\n')[0];
-    io.stderr.write(`reparam: ${line}\n`);
-    const code = e instanceof VerificationError ? ExitCode.verificationFailed : ExitCode.badInput;
+    const named = NAMED.some((k) => e instanceof k);
+    const name = e instanceof Error ? e.name : 'Error';
+    const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    const code =
+      e instanceof VerificationError
+        ? ExitCode.verificationFailed
+        : named
+          ? ExitCode.badInput
+          : ExitCode.internal;
+    const kind = named ? name : `internal error (a bug in reparam; please report it): ${name}`;
+    io.stderr.write(`reparam: ${escapeText(`${kind}: ${message}`)}\n`);
     if (json) {
       // machine readers get the failure (and, for a failed verification, the full report) too
       const report = (e as { report?: unknown }).report;
-      const name = e instanceof Error ? e.name : 'Error';
-      io.stdout.write(
-        `${JSON.stringify({ ok: false, exitCode: code, error: { name, message: line }, report })}\n`,
-      );
+      writeJson(io.stdout, { ok: false, exitCode: code, error: { name, message }, report });
     }
     return code;
   }
+}
+
+function unknownCommand(name: string): UsageError {
+  return new UsageError(
+    `unknown command '${name}'; the commands are ${COMMANDS.map((c) => c.name).join(', ')} (see reparam --help)`,
+  );
 }

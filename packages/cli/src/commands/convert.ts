@@ -1,0 +1,83 @@
+import { convertModel, UsageError, writeModel } from '@reparam/onnx';
+import { defineCommand } from '../command.js';
+import { formatRegions, formatVerification } from '../format.js';
+import { readInput } from '../input.js';
+import { writeJson, writeLines } from '../io.js';
+import { common, flag, stringValue } from '../options.js';
+import { checkOutputPath } from '../output-path.js';
+import { progressBar } from '../progress.js';
+import { summarize, summaryTable } from '../summary.js';
+import { runOptions } from './run-options.js';
+
+/** `reparam convert IN.onnx -o OUT.onnx`: collapse, verify, write atomically. */
+export const convert = defineCommand({
+  name: 'convert',
+  summary: 'collapse the linear regions of a training-form model into plain convolutions',
+  usage: 'IN.onnx -o OUT.onnx [options]',
+  details: [
+    'Each re-parameterizable block (RepVGG, ACB, DBB, MobileOne, Conv+BN...) becomes one Conv.',
+    'The result is verified with onnxruntime-web on seeded random inputs and written only when',
+    'every output agrees within the tolerance, via a temporary file and a rename. The input and',
+    'every file it reads (external data) are never overwritten; an existing OUT needs --force.',
+  ],
+  positionals: { min: 1, max: 1, what: 'one input model' },
+  options: {
+    output: stringValue('where to write the converted model (required)', 'OUT.onnx', 'o'),
+    force: flag('replace OUT if it exists', 'f'),
+    'no-verify': flag('write without comparing against the original'),
+    ...common,
+  },
+  examples: [
+    'reparam convert model_train.onnx -o model_deploy.onnx',
+    'reparam convert model.onnx -o out.onnx --shape input=1x3x224x224 --tolerance 1e-4',
+  ],
+  exitCodes: '0 written, 1 verification failed (nothing written), 2 bad input, usage or I/O',
+  async run({ options, positionals: [path], io }) {
+    if (options.output === undefined)
+      throw new UsageError('convert: -o OUT.onnx is required; see reparam convert --help');
+    checkOutputPath(options.output, [path], options.force);
+    const input = readInput(path);
+    const bar = progressBar(io);
+    let result;
+    try {
+      result = await convertModel(input.model, {
+        ...runOptions(options),
+        verify: !options['no-verify'],
+        onProgress: bar.update,
+      });
+    } finally {
+      bar.done();
+    }
+    const written = writeModel(options.output, result.model, {
+      protect: input.files,
+      overwrite: options.force,
+    });
+    const { report } = result;
+    const summary = summarize(input.model, result.model, {
+      before: input.bytes,
+      after: written,
+    });
+    if (options.json) {
+      writeJson(io.stdout, {
+        ok: true,
+        command: 'convert',
+        input: path,
+        output: options.output,
+        summary,
+        report,
+      });
+      return 0;
+    }
+    const collapsed = report.regions.filter((r) => r.status !== 'kept').length;
+    writeLines(io.stdout, [
+      `${path}: ${report.regions.length} linear regions, ${collapsed} collapsed`,
+      ...summaryTable(summary, ['original', 'converted']),
+      ...formatRegions(report).filter(
+        (l) => !l.startsWith('region') || l.includes(' kept:') || l.includes('partly'),
+      ),
+      report.verification ? formatVerification(report.verification) : 'not verified (--no-verify)',
+      `wrote ${options.output}`,
+    ]);
+    return 0;
+  },
+});

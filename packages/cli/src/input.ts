@@ -1,0 +1,23 @@
+import { readModel, type ModelProto } from '@reparam/onnx';
+
+/** A model read from disk, with every file it read (itself, external data) and their bytes. */
+export interface InputModel {
+  readonly path: string;
+  readonly model: ModelProto;
+  /** Absolute paths of the model file and its external data files, each once. */
+  readonly files: readonly string[];
+  readonly bytes: number;
+}
+
+/** Reads a model and records the files it reads (to protect them, and to report sizes). */
+export function readInput(path: string): InputModel {
+  const files = new Set<string>();
+  let bytes = 0;
+  const model = readModel(path, {
+    onFile: (file, n) => {
+      files.add(file);
+      bytes += n;
+    },
+  });
+  return { path, model, files: [...files], bytes };
+}
