@@ -6,8 +6,7 @@ import { conv2dReference } from './conv2d-reference.js';
 import { NotEquivalentError } from './errors.js';
 import { evaluate } from './evaluate.js';
 import { conv, sequence, sum } from './expr.js';
-import { expectClose } from './test-helpers/assertions.js';
-import { randomBatchNorm, seedArb, values } from './test-helpers/arbitraries.js';
+import { expectClose, randomBatchNorm, seedArb, values } from './testing/index.js';
 import { randomTensor } from './tensor.js';
 
 /** A stride-2 3x3 padded only after (TensorFlow's SAME at even sizes) beside a stride-2 1x1. */

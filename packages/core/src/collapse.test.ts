@@ -5,17 +5,27 @@ import { conv2dReference } from './conv2d-reference.js';
 import { evaluate } from './evaluate.js';
 import { NotEquivalentError, ShapeError } from './errors.js';
 import { batchNorm, pad, sequence } from './expr.js';
-import { expectClose } from './test-helpers/assertions.js';
-import { exprArb, inputArb, randomBatchNorm, specArb, values } from './test-helpers/arbitraries.js';
+import {
+  expectClose,
+  exprArb,
+  inputArb,
+  randomBatchNorm,
+  specArb,
+  values,
+} from './testing/index.js';
 import { randomTensor } from './tensor.js';
+import {
+  UNIVERSAL_LAW_RUNS,
+  UNIVERSAL_LAW_SEED,
+  universalCaseArb,
+} from './testing/universal-law.js';
 
-const settings = { seed: 20261129, numRuns: 300 };
+const settings = { seed: UNIVERSAL_LAW_SEED, numRuns: UNIVERSAL_LAW_RUNS };
 
 describe('collapse', () => {
   it('collapse(e) computes what evaluating e branch by branch computes (float64, <= 1e-10 relative)', () => {
-    const caseArb = specArb.chain((spec) => fc.tuple(exprArb(spec, 3), inputArb(spec.cin)));
     fc.assert(
-      fc.property(caseArb, ([node, x]) => {
+      fc.property(universalCaseArb, ([node, x]) => {
         const merged = collapse(node.expr, { precision: 'float64', inChannels: node.spec.cin });
         expect(merged.weight).toBeInstanceOf(Float64Array);
         expect(merged.geometry.padding.every((p) => p >= 0)).toBe(true);

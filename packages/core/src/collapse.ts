@@ -11,6 +11,9 @@ import { batchNormAsConv, foldBatchNorm } from './rules/fuse-batch-norm.js';
 import { isScratch, resetArena, takeScratch } from './_internal/arena.js';
 import { markFresh, release } from './_internal/fresh.js';
 import { identityConv } from './rules/identity-conv.js';
+import { assertNever } from './_internal/assert-never.js';
+import { traceStep } from './_internal/trace.js';
+import { traceComposition, traceMerge } from './_internal/trace-merge.js';
 import type { BatchNorm, Conv } from './types.js';
 
 /** Options of {@link collapse}. */
@@ -42,11 +45,9 @@ export function collapse(expr: Expr, options: CollapseOptions = {}): Conv {
     );
   }
   try {
-    return finish(
-      withNonNegativePadding(collapseNode(expr, channels, options.inputSize), 'collapse'),
-      channels,
-      options,
-    );
+    const node = collapseNode(expr, channels, options.inputSize);
+    if (node.geometry.padding.some((p) => p < 0)) traceStep('crop as zero taps');
+    return finish(withNonNegativePadding(node, 'collapse'), channels, options);
   } finally {
     resetArena();
   }
@@ -98,33 +99,38 @@ function collapseNode(expr: Expr, channels: number, size: Size): FillConv {
     }
     case 'batchNorm':
       expectChannels(expr.batchNorm.gamma.length, 'a batch-norm');
+      traceStep('I batch-norm as a conv');
       return batchNormAsConv(expr.batchNorm);
     case 'identity':
       expectChannels(expr.channels, 'an identity');
+      traceStep('VI identity as a conv');
       return identityConv(channels, 1, channels);
     case 'scale':
       expectChannels(expr.factors.length, 'a scale');
+      traceStep('scale channels');
       return depthwise(channels, expr.factors);
     case 'avgPool':
       expectChannels(expr.channels, 'an avgPool');
+      traceStep('V average pool as a conv');
       return avgPoolAsConv(expr);
     case 'pad': {
       if (expr.fill !== 'zero') expectChannels(expr.fill.length, 'a pad fill');
+      traceStep('pad as a conv');
       const fill = expr.fill === 'zero' ? undefined : Float64Array.from(expr.fill);
       return depthwise(channels, new Float64Array(channels).fill(1), expr.padding, fill);
     }
-    case 'sum':
-      return sumFillConvs(
-        expr.terms.map((t) => collapseNode(t, channels, size)),
-        'collapse(sum)',
-        size,
+    case 'sum': {
+      const terms = expr.terms.map((t) => collapseNode(t, channels, size));
+      return traceMerge('II add branches', terms, sumFillConvs(terms, 'collapse(sum)', size));
+    }
+    case 'concat': {
+      const parts = expr.parts.map((p) => collapseNode(p, channels, size));
+      return traceMerge(
+        'IV concatenate outputs',
+        parts,
+        concatFillConvs(parts, 'collapse(concat)', size),
       );
-    case 'concat':
-      return concatFillConvs(
-        expr.parts.map((p) => collapseNode(p, channels, size)),
-        'collapse(concat)',
-        size,
-      );
+    }
     case 'sequence': {
       const [head, next] = expr.stages;
       // conv then batch-norm, the commonest pair: fold straight from the caller's weights.
@@ -137,10 +143,13 @@ function collapseNode(expr: Expr, channels: number, size: Size): FillConv {
         : collapseNode(head, channels, size);
       for (const stage of expr.stages.slice(folded ? 2 : 1)) {
         const stageConv = collapseNode(stage, acc.shape[0], outputSize(acc, size));
+        traceComposition(stageConv);
         acc = composeFillConvs(acc, stageConv, 'collapse(sequence)');
       }
       return acc;
     }
+    default:
+      return assertNever(expr, 'collapse');
   }
 }
 
@@ -160,6 +169,7 @@ function foldFresh(c: Conv, bn: BatchNorm, channels: number): FillConv {
     throw new ShapeError(`collapse: a conv has ${cin} channels, its input has ${channels}`);
   }
   // Batch-norm folding (I) into scratch memory: the sum that follows adds into it in place.
+  traceStep('I fold batch-norm into a conv');
   const folded = foldBatchNorm(c, bn, takeScratch(c.weight.length));
   return { ...folded, weight: markFresh(folded.weight) };
 }
@@ -189,6 +199,8 @@ export function inputChannels(expr: Expr): number | undefined {
         if (stage.kind !== 'pad') return undefined;
       }
       return undefined;
+    default:
+      return assertNever(expr, 'inputChannels');
   }
 }
 

@@ -5,8 +5,7 @@ import { conv2dReference } from './conv2d-reference.js';
 import { ShapeError } from './errors.js';
 import { evaluate } from './evaluate.js';
 import { pad } from './expr.js';
-import { expectClose } from './test-helpers/assertions.js';
-import { convArb, inputArb, seedArb, values } from './test-helpers/arbitraries.js';
+import { convArb, expectClose, inputArb, seedArb, values } from './testing/index.js';
 import { tensor } from './tensor.js';
 
 describe('conv2dReference', () => {

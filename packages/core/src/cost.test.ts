@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { costOf } from './cost.js';
-import { randomBatchNorm, values } from './test-helpers/arbitraries.js';
+import { randomBatchNorm, values } from './testing/index.js';
 import { repvgg } from './recipes/repvgg.js';
 
 describe('costOf', () => {

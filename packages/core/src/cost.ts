@@ -3,6 +3,7 @@ import { ShapeError } from './errors.js';
 import type { Expr } from './expr.js';
 import { outputLength } from './geometry.js';
 import type { Conv } from './types.js';
+import { assertNever } from './_internal/assert-never.js';
 
 type Shape = readonly [number, number, number, number];
 
@@ -92,6 +93,8 @@ function walk(e: Expr, x: Shape, cost: Cost): Shape {
       out = [parts[0][0], parts.reduce((a, p) => a + p[1], 0), parts[0][2], parts[0][3]];
       break;
     }
+    default:
+      return assertNever(e, 'costOf');
   }
   cost.activations += size(out);
   return out;

@@ -3,6 +3,7 @@ import { ShapeError } from './errors.js';
 import type { Expr } from './expr.js';
 import { fmt, outputLength } from './geometry.js';
 import type { Tensor } from './types.js';
+import { assertNever } from './_internal/assert-never.js';
 
 /**
  * Evaluates an {@link Expr} on an NCHW input directly, node by node, in float64: branches are
@@ -47,6 +48,8 @@ export function evaluate(expr: Expr, input: Tensor): Tensor {
       return expr.stages.reduce((x, stage) => evaluate(stage, x), input);
     case 'concat':
       return concatChannels(expr.parts.map((p) => evaluate(p, input)));
+    default:
+      return assertNever(expr, 'evaluate');
   }
 }
 

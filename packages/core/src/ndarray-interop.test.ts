@@ -1,7 +1,7 @@
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import { collapse } from './collapse.js';
-import { randomBatchNorm, values } from './test-helpers/arbitraries.js';
+import { randomBatchNorm, values } from './testing/index.js';
 import { repvgg } from './recipes/repvgg.js';
 
 describe('ndarray interop', () => {

@@ -209,7 +209,7 @@ function composeWeights(
 }
 
 /** A 1x1, stride-1, unpadded conv that multiplies each channel by a factor (a batch-norm or a scale). */
-function isChannelwise(c: FillConv): boolean {
+export function isChannelwise(c: FillConv): boolean {
   const [out, inPerGroup, kh, kw] = c.shape;
   const g = c.geometry;
   return (

@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { makeConv } from '../conv.js';
 import { conv2dReference } from '../conv2d-reference.js';
 import { NotEquivalentError } from '../errors.js';
-import { expectClose } from '../test-helpers/assertions.js';
-import { convArb, inputArb, specArb, values } from '../test-helpers/arbitraries.js';
+import { convArb, expectClose, inputArb, specArb, values } from '../testing/index.js';
 import { tensor } from '../tensor.js';
 import { addConvs } from './add-convs.js';
 

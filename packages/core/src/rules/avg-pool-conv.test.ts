@@ -4,8 +4,7 @@ import { conv2dReference } from '../conv2d-reference.js';
 import { NotEquivalentError } from '../errors.js';
 import { evaluate } from '../evaluate.js';
 import { avgPool } from '../expr.js';
-import { expectClose, relativeDifference } from '../test-helpers/assertions.js';
-import { inputArb } from '../test-helpers/arbitraries.js';
+import { expectClose, inputArb, relativeDifference } from '../testing/index.js';
 import { avgPoolAsConv } from './avg-pool-conv.js';
 
 const poolArb = fc.record({

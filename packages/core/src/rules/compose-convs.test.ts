@@ -5,15 +5,16 @@ import { conv2dReference } from '../conv2d-reference.js';
 import { NotEquivalentError } from '../errors.js';
 import { evaluate } from '../evaluate.js';
 import { conv, pad, sequence } from '../expr.js';
-import { expectClose, relativeDifference } from '../test-helpers/assertions.js';
 import {
   convArb,
   divisors,
+  expectClose,
   inputArb,
+  relativeDifference,
   seedArb,
-  values,
   type Spec,
-} from '../test-helpers/arbitraries.js';
+  values,
+} from '../testing/index.js';
 import type { Conv } from '../types.js';
 import { composeConvs } from './compose-convs.js';
 

@@ -6,8 +6,7 @@ import { NotEquivalentError } from '../errors.js';
 import { evaluate } from '../evaluate.js';
 import { concat, conv } from '../expr.js';
 import { makeConv } from '../conv.js';
-import { expectClose } from '../test-helpers/assertions.js';
-import { convArb, inputArb, specArb, values } from '../test-helpers/arbitraries.js';
+import { convArb, expectClose, inputArb, specArb, values } from '../testing/index.js';
 import { concatConvs } from './concat-convs.js';
 
 describe('concatConvs', () => {

@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { makeConv } from '../conv.js';
 import { conv2dReference } from '../conv2d-reference.js';
 import { ShapeError } from '../errors.js';
-import { expectClose } from '../test-helpers/assertions.js';
-import { convArb, inputArb, specArb } from '../test-helpers/arbitraries.js';
+import { convArb, expectClose, inputArb, specArb } from '../testing/index.js';
 import { embedKernel } from './embed-kernel.js';
 
 describe('embedKernel', () => {

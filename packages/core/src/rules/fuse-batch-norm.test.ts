@@ -5,15 +5,15 @@ import { conv2dReference } from '../conv2d-reference.js';
 import { ShapeError } from '../errors.js';
 import { evaluate } from '../evaluate.js';
 import { batchNorm, conv, sequence } from '../expr.js';
-import { expectClose } from '../test-helpers/assertions.js';
 import {
   convArb,
+  expectClose,
   inputArb,
   randomBatchNorm,
   seedArb,
   specArb,
   values,
-} from '../test-helpers/arbitraries.js';
+} from '../testing/index.js';
 import { batchNormAsConv, foldBatchNorm } from './fuse-batch-norm.js';
 
 describe('foldBatchNorm', () => {

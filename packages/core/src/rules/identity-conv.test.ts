@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { conv2dReference } from '../conv2d-reference.js';
 import { ShapeError } from '../errors.js';
-import { divisors, inputArb } from '../test-helpers/arbitraries.js';
+import { divisors, inputArb } from '../testing/index.js';
 import { identityConv } from './identity-conv.js';
 
 describe('identityConv', () => {

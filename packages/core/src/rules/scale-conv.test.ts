@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { conv2dReference } from '../conv2d-reference.js';
-import { expectClose } from '../test-helpers/assertions.js';
-import { convArb, inputArb, seedArb, specArb, values } from '../test-helpers/arbitraries.js';
+import { convArb, expectClose, inputArb, seedArb, specArb, values } from '../testing/index.js';
 import { scaleConv } from './scale-conv.js';
 
 describe('scaleConv', () => {

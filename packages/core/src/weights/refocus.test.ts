@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ShapeError } from '../errors.js';
-import { expectClose } from '../test-helpers/assertions.js';
-import { seedArb, values } from '../test-helpers/arbitraries.js';
+import { expectClose, seedArb, values } from '../testing/index.js';
 import { refocus } from './refocus.js';
 
 /** W_t computed straight from the definition with explicit loops, independently of conv2dReference. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ShapeError } from '../errors.js';
-import { seedArb, values } from '../test-helpers/arbitraries.js';
+import { seedArb, values } from '../testing/index.js';
 import { orthogonalWeightNorm } from './orthogonal-weight-norm.js';
 import { centeredWeightNorm, weightNorm } from './weight-norm.js';
 
