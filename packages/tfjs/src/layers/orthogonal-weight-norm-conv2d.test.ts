@@ -13,6 +13,8 @@ describe('OrthogonalWeightNormConv2D', () => {
       filters: p.grow ? 2 * p.c : p.c,
       kernelSize: 3,
       strides: p.stride,
+      depthwise: p.depthwise,
+      useBatchNorm: p.w % 2 === 0,
     }),
     shape: [2, p.h, p.w, p.c],
   }));
@@ -34,8 +36,29 @@ describe('OrthogonalWeightNormConv2D', () => {
     );
   });
 
-  it('refuses more filters than kernel dimensions', () => {
+  it('depthwise: the m filters of each channel are orthogonal, scaled by g', async () => {
+    await useBackend('cpu');
+    const layer = new OrthogonalWeightNormConv2D({ depthwise: true, filters: 9, kernelSize: 3 });
+    layer.build([null, 4, 4, 3]);
+    randomizeWeights(layer, 11);
+    const k = layer.kernel(); // [3, 3, 3, 3]: channel c, filter j -> output c*3 + j
+    const g = layer.weights
+      .find((w) => w.originalName === 'g')!
+      .read()
+      .dataSync();
+    for (let c = 0; c < 3; c++) {
+      const rows = tf.transpose(tf.reshape(tf.slice(k, [0, 0, c, 0], [3, 3, 1, 3]), [9, 3]));
+      const gram = tf.matMul(rows, rows, false, true).arraySync() as number[][];
+      gram.forEach((r, i) =>
+        r.forEach((v, j) => expect(v).toBeCloseTo(i === j ? g[c * 3 + i] * g[c * 3 + i] : 0, 4)),
+      );
+    }
+  });
+
+  it('refuses more filters than kernel dimensions per group', () => {
     const layer = new OrthogonalWeightNormConv2D({ filters: 10, kernelSize: 1 });
     expect(() => layer.build([null, 4, 4, 3])).toThrow(ShapeError);
+    const dw = new OrthogonalWeightNormConv2D({ depthwise: true, filters: 20, kernelSize: 3 });
+    expect(() => dw.build([null, 4, 4, 2])).toThrow(/10 filters per group/);
   });
 });

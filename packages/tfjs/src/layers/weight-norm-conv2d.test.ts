@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ShapeError } from '@reparam/core';
+import * as tf from '@tensorflow/tfjs';
 import { CenteredWeightNormConv2D, WeightNormConv2D } from './weight-norm-conv2d.js';
 import { layerLaws } from '../test-helpers/layer-laws.js';
+import { useBackend } from '../test-helpers/backends.js';
+import { randomizeWeights } from '../test-helpers/layers.js';
 
 describe('WeightNormConv2D', () => {
   layerLaws('WeightNormConv2D', (p) => ({
@@ -9,12 +11,25 @@ describe('WeightNormConv2D', () => {
       filters: p.grow ? 2 * p.c : p.c,
       kernelSize: p.k,
       strides: p.stride,
-      useBias: p.depthwise,
+      depthwise: p.depthwise,
+      useBias: p.h % 2 === 0,
+      useBatchNorm: p.w % 2 === 0,
     }),
     shape: [2, p.h, p.w, p.c],
   }));
-  it('refuses depthwise', () => {
-    expect(() => new WeightNormConv2D({ depthwise: true })).toThrow(ShapeError);
+
+  it('depthwise: each output channel kernel (kh x kw) has norm |g|', async () => {
+    await useBackend('cpu');
+    const layer = new WeightNormConv2D({ depthwise: true, filters: 6, kernelSize: 3 });
+    layer.build([null, 5, 5, 3]);
+    randomizeWeights(layer, 4);
+    const k = layer.kernel(); // [3, 3, 3, 2]
+    const norms = tf.sqrt(tf.sum(tf.square(k), [0, 1])).dataSync(); // [3, 2] -> channel c*2 + j
+    const g = layer.weights
+      .find((w) => w.originalName === 'g')!
+      .read()
+      .dataSync();
+    g.forEach((v, i) => expect(norms[i]).toBeCloseTo(Math.abs(v), 5));
   });
 });
 
@@ -26,6 +41,8 @@ describe('CenteredWeightNormConv2D', () => {
       filters: p.grow ? 2 * p.c : p.c,
       kernelSize: p.k === 1 ? 3 : p.k,
       strides: p.stride,
+      depthwise: p.depthwise,
+      useBatchNorm: p.w % 2 === 0,
     }),
     shape: [2, p.h, p.w, p.c],
   }));
