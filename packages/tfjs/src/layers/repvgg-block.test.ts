@@ -12,6 +12,8 @@ describe('RepVGGBlock', () => {
       strides: p.stride,
       depthwise: p.depthwise,
       activation: 'linear',
+      useIdentity: p.h % 2 === 0,
+      usePointwise: p.w % 2 === 0,
     }),
     shape: [2, p.h, p.w, p.c],
   }));
@@ -24,6 +26,16 @@ describe('RepVGGBlock', () => {
     };
     expect(build(4, 1)).toBe(build(8, 1) + 4);
     expect(build(4, 2)).toBe(build(8, 1));
+  });
+
+  it('drops the 1x1 branch (kernel + 4 batch-norm weights) when usePointwise is false', () => {
+    const names = (usePointwise: boolean): string[] => {
+      const l = new RepVGGBlock({ filters: 4, usePointwise });
+      l.build([null, 5, 5, 4]);
+      return l.weights.map((w) => w.originalName);
+    };
+    expect(names(true).length).toBe(names(false).length + 5);
+    expect(names(false).some((n) => n.startsWith('pointwise'))).toBe(false);
   });
 
   it('training mode uses batch statistics and moves the running ones', async () => {
