@@ -41,7 +41,14 @@ export {
 } from './reparameterize.js';
 export { deployLayers } from './deploy-conv.js';
 export { ConvBN } from './layers/conv-bn.js';
-export { blockKinds, makeBlock, type BlockKind, type BlockSpec } from './models/block.js';
+export {
+  blockKinds,
+  makeBlock,
+  type BlockChoice,
+  type BlockFactory,
+  type BlockKind,
+  type BlockSpec,
+} from './models/block.js';
 export { resnet18, type ResNet18Options } from './models/resnet18.js';
 export { mobilenetV2, type MobileNetV2Options } from './models/mobilenet-v2.js';
 export { repvggNet, type RepVGGOptions } from './models/repvgg.js';

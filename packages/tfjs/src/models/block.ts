@@ -22,12 +22,33 @@ export interface BlockSpec {
   name?: string;
 }
 
-/** Throws unless `kind` is a {@link BlockKind}. */
-export function checkBlockKind(fn: string, kind: string): BlockKind {
-  const found = blockKinds.find((k) => k === kind);
-  if (found === undefined)
-    throw new ShapeError(`${fn}: block '${kind}' is not one of ${blockKinds.join(', ')}`);
-  return found;
+/**
+ * Makes the layer of one KxK conv + BN position (K > 1) of a builder, for blocks that are not a
+ * {@link BlockKind} (other branch options, weight re-parameterizations...). It must return a
+ * layer that deploys to the conv `spec` describes, so that every choice gives the same deploy
+ * architecture.
+ */
+export type BlockFactory = (spec: BlockSpec) => ReparamLayer;
+
+/** A builder's `block` option: a {@link BlockKind} or a {@link BlockFactory}. */
+export type BlockChoice = BlockKind | BlockFactory;
+
+/**
+ * The factory and model-name suffix of a builder's `block` option; throws a `ShapeError` unless it
+ * is a {@link BlockKind} or a function.
+ */
+export function resolveBlock(
+  fn: string,
+  choice: BlockChoice,
+): { make: BlockFactory; name: string } {
+  if (typeof choice === 'function') return { make: choice, name: 'custom' };
+  const kind = blockKinds.find((k) => k === choice);
+  if (kind === undefined) {
+    throw new ShapeError(
+      `${fn}: block '${String(choice)}' is not one of ${blockKinds.join(', ')} or a function (spec) => ReparamLayer`,
+    );
+  }
+  return { make: (spec) => makeBlock(kind, spec), name: kind };
 }
 
 /**

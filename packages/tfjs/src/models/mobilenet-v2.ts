@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { checkBlockKind, makeBlock, type BlockKind } from './block.js';
+import { makeBlock, resolveBlock, type BlockChoice } from './block.js';
 
 /** Options of {@link mobilenetV2}. */
 export interface MobileNetV2Options {
-  block?: BlockKind;
+  /** A {@link BlockKind} or a {@link BlockFactory} for each KxK position (default `conv`). */
+  block?: BlockChoice;
   inputShape?: [number, number, number];
   classes?: number;
   /** Width multiplier (default 1); channels are rounded to multiples of 8 as in the paper's code. */
@@ -31,7 +32,7 @@ const divisible = (v: number): number => {
  * the paper, ReLU6, a 1280-channel head, global average pool, softmax classifier.
  */
 export function mobilenetV2(options: MobileNetV2Options = {}): tf.LayersModel {
-  const kind = checkBlockKind('mobilenetV2', options.block ?? 'conv');
+  const block = resolveBlock('mobilenetV2', options.block ?? 'conv');
   const alpha = options.alpha ?? 1;
   const input = tf.input({ shape: options.inputShape ?? [224, 224, 3] });
   const apply = (
@@ -40,7 +41,7 @@ export function mobilenetV2(options: MobileNetV2Options = {}): tf.LayersModel {
   ): tf.SymbolicTensor => l.apply(x) as tf.SymbolicTensor;
   let channels = divisible(32 * alpha);
   let y = apply(
-    makeBlock(kind, {
+    block.make({
       filters: channels,
       kernelSize: 3,
       strides: 2,
@@ -67,7 +68,7 @@ export function mobilenetV2(options: MobileNetV2Options = {}): tf.LayersModel {
           h,
         );
       h = apply(
-        makeBlock(kind, {
+        block.make({
           depthwise: true,
           kernelSize: 3,
           strides,
@@ -91,5 +92,5 @@ export function mobilenetV2(options: MobileNetV2Options = {}): tf.LayersModel {
     tf.layers.dense({ units: options.classes ?? 1000, activation: 'softmax', name: 'classifier' }),
     y,
   );
-  return tf.model({ inputs: input, outputs: y, name: `mobilenet_v2_${kind}` });
+  return tf.model({ inputs: input, outputs: y, name: `mobilenet_v2_${block.name}` });
 }

@@ -3,7 +3,9 @@ import type * as tf from '@tensorflow/tfjs';
 import { mobilenetV2 } from './mobilenet-v2.js';
 import { repvggNet } from './repvgg.js';
 import { resnet18 } from './resnet18.js';
-import { blockKinds } from './block.js';
+import { blockKinds, type BlockSpec } from './block.js';
+import { WeightNormConv2D } from '../layers/weight-norm-conv2d.js';
+import { RepVGGBlock } from '../layers/repvgg-block.js';
 import { reparameterize } from '../reparameterize.js';
 import { useBackend } from '../test-helpers/backends.js';
 import { randomizeWeights } from '../test-helpers/layers.js';
@@ -42,6 +44,38 @@ describe('model builders', () => {
       return n;
     });
     expect(new Set(counts).size).toBe(1);
+  });
+
+  it('a block factory is called once per KxK position and deploys to the same architecture', async () => {
+    await useBackend('cpu');
+    const specs: BlockSpec[] = [];
+    const wn = (spec: BlockSpec) => {
+      specs.push(spec);
+      return new WeightNormConv2D({ ...spec, useBias: false, useBatchNorm: true });
+    };
+    const shapes = (m: tf.LayersModel): string =>
+      reparameterize(m)
+        .model.weights.map((w) => w.shape.join('x'))
+        .join(' ');
+    const resnet = (block: 'conv' | typeof wn) =>
+      resnet18({ block, width: 4, inputShape: [16, 16, 3], classes: 3 });
+    const custom = resnet(wn);
+    expect(specs.map((s) => s.kernelSize)).toEqual([7, ...Array<number>(16).fill(3)]);
+    expect(custom.name).toBe('resnet18_custom');
+    expect(shapes(custom)).toBe(shapes(resnet('conv')));
+    specs.length = 0;
+    const mobile = mobilenetV2({ block: wn, alpha: 0.25, inputShape: [24, 24, 3], classes: 3 });
+    expect(specs.filter((s) => s.depthwise === true).length).toBe(17);
+    mobile.dispose();
+    const ablation = repvggNet({
+      block: (spec) => new RepVGGBlock({ ...spec, usePointwise: false }),
+      depths: [1, 2],
+      widths: [4, 8],
+      inputShape: [12, 12, 2],
+      classes: 3,
+    });
+    expect(ablation.layers.filter((l) => l instanceof RepVGGBlock).length).toBe(3);
+    expect(() => resnet18({ block: 'nope' as 'conv' })).toThrow(/block 'nope' is not one of/);
   });
 
   for (const block of blockKinds) {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ShapeError } from '@reparam/core';
-import { checkBlockKind, makeBlock, type BlockKind } from './block.js';
+import { resolveBlock, type BlockChoice } from './block.js';
 
 /** Options of {@link repvggNet}. */
 export interface RepVGGOptions {
@@ -10,8 +10,8 @@ export interface RepVGGOptions {
   depths?: number[];
   /** Custom stage widths, one per depth. */
   widths?: number[];
-  /** Default `repvgg`; any {@link BlockKind} gives the same deploy architecture. */
-  block?: BlockKind;
+  /** A {@link BlockKind} or a {@link BlockFactory} for each 3x3 position (default `repvgg`); every choice gives the same deploy architecture. */
+  block?: BlockChoice;
   inputShape?: [number, number, number];
   classes?: number;
 }
@@ -26,7 +26,7 @@ const variants = {
  * stage with stride 2, then global average pool and a softmax classifier. Sequential.
  */
 export function repvggNet(options: RepVGGOptions = {}): tf.Sequential {
-  const kind = checkBlockKind('repvggNet', options.block ?? 'repvgg');
+  const block = resolveBlock('repvggNet', options.block ?? 'repvgg');
   const v = variants[options.variant ?? 'A0'];
   const depths = options.depths ?? [...v.depths];
   const widths = options.widths ?? [
@@ -41,12 +41,12 @@ export function repvggNet(options: RepVGGOptions = {}): tf.Sequential {
       `repvggNet: depths [${depths.join(', ')}] and widths [${widths.join(', ')}] must be positive and of equal length`,
     );
   }
-  const model = tf.sequential({ name: `repvgg_${kind}` });
+  const model = tf.sequential({ name: `repvgg_${block.name}` });
   model.add(tf.layers.inputLayer({ inputShape: options.inputShape ?? [224, 224, 3] }));
   depths.forEach((d, s) => {
     for (let i = 0; i < d; i++) {
       model.add(
-        makeBlock(kind, {
+        block.make({
           filters: widths[s],
           kernelSize: 3,
           strides: i === 0 ? 2 : 1,

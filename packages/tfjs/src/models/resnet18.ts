@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { checkBlockKind, makeBlock, type BlockKind } from './block.js';
+import { makeBlock, resolveBlock, type BlockChoice } from './block.js';
 
 /** Options of {@link resnet18}. */
 export interface ResNet18Options {
-  block?: BlockKind;
+  /** A {@link BlockKind} or a {@link BlockFactory} for each KxK position (default `conv`). */
+  block?: BlockChoice;
   /** NHWC input shape without batch (default [224, 224, 3]). */
   inputShape?: [number, number, number];
   classes?: number;
@@ -17,7 +18,7 @@ export interface ResNet18Options {
  * softmax classifier. A functional model; `reparameterize` turns it into the plain ResNet-18.
  */
 export function resnet18(options: ResNet18Options = {}): tf.LayersModel {
-  const kind = checkBlockKind('resnet18', options.block ?? 'conv');
+  const block = resolveBlock('resnet18', options.block ?? 'conv');
   const w = options.width ?? 64;
   const input = tf.input({ shape: options.inputShape ?? [224, 224, 3] });
   const apply = (
@@ -25,7 +26,7 @@ export function resnet18(options: ResNet18Options = {}): tf.LayersModel {
     x: tf.SymbolicTensor | tf.SymbolicTensor[],
   ): tf.SymbolicTensor => l.apply(x) as tf.SymbolicTensor;
   let y = apply(
-    makeBlock(kind, { filters: w, kernelSize: 7, strides: 2, activation: 'relu', name: 'stem' }),
+    block.make({ filters: w, kernelSize: 7, strides: 2, activation: 'relu', name: 'stem' }),
     input,
   );
   y = apply(tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' }), y);
@@ -36,7 +37,7 @@ export function resnet18(options: ResNet18Options = {}): tf.LayersModel {
       const strides = stage > 0 && j === 0 ? 2 : 1;
       const name = `stage${stage + 1}_block${j + 1}`;
       const a = apply(
-        makeBlock(kind, {
+        block.make({
           filters,
           kernelSize: 3,
           strides,
@@ -45,7 +46,7 @@ export function resnet18(options: ResNet18Options = {}): tf.LayersModel {
         }),
         y,
       );
-      const b = apply(makeBlock(kind, { filters, kernelSize: 3, name: `${name}_conv2` }), a);
+      const b = apply(block.make({ filters, kernelSize: 3, name: `${name}_conv2` }), a);
       const shortcut =
         strides !== 1 || channels !== filters
           ? apply(
@@ -62,5 +63,5 @@ export function resnet18(options: ResNet18Options = {}): tf.LayersModel {
     tf.layers.dense({ units: options.classes ?? 1000, activation: 'softmax', name: 'classifier' }),
     y,
   );
-  return tf.model({ inputs: input, outputs: y, name: `resnet18_${kind}` });
+  return tf.model({ inputs: input, outputs: y, name: `resnet18_${block.name}` });
 }
