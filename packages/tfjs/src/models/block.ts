@@ -41,7 +41,9 @@ export function resolveBlock(
   fn: string,
   choice: BlockChoice,
 ): { make: BlockFactory; name: string } {
-  if (typeof choice === 'function') return { make: choice, name: 'custom' };
+  // Builders leave `activation` out where the block is linear; factories get it spelled out.
+  if (typeof choice === 'function')
+    return { make: (spec) => choice({ activation: 'linear', ...spec }), name: 'custom' };
   const kind = blockKinds.find((k) => k === choice);
   if (kind === undefined) {
     throw new ShapeError(

@@ -61,6 +61,8 @@ describe('model builders', () => {
       resnet18({ block, width: 4, inputShape: [16, 16, 3], classes: 3 });
     const custom = resnet(wn);
     expect(specs.map((s) => s.kernelSize)).toEqual([7, ...Array<number>(16).fill(3)]);
+    // The second conv of a basic block is linear (the ReLU follows the residual add).
+    expect(specs.find((s) => s.name === 'stage1_block1_conv2')?.activation).toBe('linear');
     expect(custom.name).toBe('resnet18_custom');
     expect(shapes(custom)).toBe(shapes(resnet('conv')));
     specs.length = 0;
