@@ -37,6 +37,7 @@ export {
   type KernelBlockShape,
 } from './recipes/conv-bn.js';
 export { dbb, type DBBWeights } from './recipes/dbb.js';
+export { ECB_MASKS, ecb, type ECBEdgeWeights, type ECBWeights } from './recipes/ecb.js';
 export { largeKernel, type LargeKernelWeights } from './recipes/large-kernel.js';
 export { mobileone, type MobileOneWeights } from './recipes/mobileone.js';
 export { repvgg, type RepVGGWeights } from './recipes/repvgg.js';

@@ -14,7 +14,7 @@ describe('acb', () => {
       fc.property(caseArb, ([{ cin, cout, stride, groups, seed }, k, p]) => {
         const ipg = cin / groups;
         const square = convBnWeights(cout * ipg * k * k, cout, seed);
-        const horizontal = convBnWeights(cout * ipg * k, cout, seed + 1, true);
+        const horizontal = convBnWeights(cout * ipg * k, cout, seed + 1, { bias: true });
         const vertical = convBnWeights(cout * ipg * k, cout, seed + 2);
         const block = acb({
           inChannels: cin,

@@ -34,9 +34,9 @@ describe('dbb', () => {
           const p = k >> 1;
           const origin = convBnWeights(cout * ipg * k * k, cout, seed);
           const pointwise = convBnWeights(cout * ipg, cout, seed + 1);
-          const avgPointwise = convBnWeights(cout * ipg, cout, seed + 2, true);
+          const avgPointwise = convBnWeights(cout * ipg, cout, seed + 2, { bias: true });
           const avgNorm = randomBatchNorm(cout, seed + 3);
-          const kxkPointwise = convBnWeights(mid * ipg, mid, seed + 4, true);
+          const kxkPointwise = convBnWeights(mid * ipg, mid, seed + 4, { bias: true });
           const kxk = convBnWeights(cout * widen * k * k, cout, seed + 5);
           const block = dbb({
             inChannels: cin,
@@ -124,7 +124,7 @@ describe('dbb', () => {
 
   it('a 1x1 -> KxK branch padded with zeros instead of its bias is refused, and differs', () => {
     const c = 3;
-    const weights = convBnWeights(c * c, c, 2, true);
+    const weights = convBnWeights(c * c, c, 2, { bias: true });
     const first = convBn('t', 'pointwise', weights, [c, c, 1, 1], {});
     const second = convBn('t', 'kxk', convBnWeights(c * c * 9, c, 3), [c, c, 3, 3], {});
     const zeroPadded = sequence(first, pad(1), second);

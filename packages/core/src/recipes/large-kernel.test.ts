@@ -15,7 +15,7 @@ describe('largeKernel', () => {
         seedArb,
         (c, k, s, stride, seed) => {
           const large = convBnWeights(c * k * k, c, seed);
-          const small = convBnWeights(c * s * s, c, seed + 1, true);
+          const small = convBnWeights(c * s * s, c, seed + 1, { bias: true });
           const block = largeKernel({
             inChannels: c,
             outChannels: c,

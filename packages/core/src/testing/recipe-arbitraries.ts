@@ -3,17 +3,20 @@ import type { ConvBnWeights } from '../recipes/conv-bn.js';
 import { gcd } from '../_internal/math.js';
 import { divisors, randomBatchNorm, seedArb, values } from './arbitraries.js';
 
-/** Seeded weights of one conv + batch-norm branch: `size` OIHW entries, `channels` outputs. */
+/**
+ * Seeded weights of one branch: `size` OIHW entries for `channels` outputs, a conv bias when
+ * `bias` (default no) and a batch-norm unless `batchNorm` is false (blocks such as ECB have none).
+ */
 export function convBnWeights(
   size: number,
   channels: number,
   seed: number,
-  withBias = false,
+  options: { bias?: boolean; batchNorm?: boolean } = {},
 ): ConvBnWeights {
   return {
     weight: values(size, seed),
-    bias: withBias ? values(channels, seed + 5) : undefined,
-    batchNorm: randomBatchNorm(channels, seed + 9),
+    bias: options.bias ? values(channels, seed + 5) : undefined,
+    batchNorm: options.batchNorm === false ? undefined : randomBatchNorm(channels, seed + 9),
   };
 }
 
