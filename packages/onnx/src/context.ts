@@ -1,5 +1,6 @@
 import type { GraphIndex } from './graph.js';
 import type { DenseTensor } from './ort-run.js';
+import type { RandomNode } from './random-ops.js';
 
 /** How a tensor's value is known: fixed by the file, fixed once input shapes are, or computed from input values. */
 export type TensorKind = 'const' | 'shape' | 'dynamic';
@@ -16,6 +17,12 @@ export interface PassContext {
    * its dynamic dims and would be wrong at other sizes.
    */
   readonly dynamicSizeInputs: readonly string[];
+  /** The model's version of the default domain: ops are read as that version defines them. */
+  readonly opset: number;
+  /** The random operators of the graph. */
+  readonly randomNodes: readonly RandomNode[];
+  /** Tensors whose values depend on a random operator. */
+  readonly random: ReadonlySet<string>;
 }
 
 /** Dims of a tensor on the probe input, if known. */

@@ -1,33 +1,35 @@
 import { classifyTensors } from './classify.js';
 import type { PassContext } from './context.js';
-import { OnnxFormatError, VerificationError } from './errors.js';
+import { verificationFailure } from './blame.js';
+import { OnnxFormatError, UsageError } from './errors.js';
+import { withInitializerInputs } from './legacy-ir.js';
+import { randomNodes, randomTensors, type RandomNode } from './random-ops.js';
+import { prune } from './rewrite.js';
 import { indexGraph, nodeLabel } from './graph.js';
 import { checkModel } from './model-io.js';
-import { planRegions, splitKept, type RegionReport } from './plan.js';
+import { checkedOpset } from './opset.js';
+import { planRegions, splitKept, type RegionReport, type Rewrite } from './plan.js';
 import type { NotLinear } from './linear-ops.js';
-import {
-  dynamicSizeInputs,
-  inputDims,
-  probeModel,
-  randomFeeds,
-  type InputShapes,
-} from './probe.js';
+import { inputFeeds } from './feeds.js';
+import { dynamicSizeInputs, probeModel, type InputShapes } from './probe.js';
 import type { ModelProto } from './proto.js';
 import { findRegions } from './regions.js';
 import { applyRewrites } from './apply.js';
-import type { RunOptions } from './ort-run.js';
+import type { DenseTensor, RunOptions } from './ort-run.js';
 import { verifyModels, type VerifyResult } from './verify.js';
 
 /** Ops whose iteration count comes from data: running them could take unbounded time. */
 const LOOPS = new Set(['Loop', 'Scan', 'SequenceMap']);
 
-/** Opsets of the default domain that the pass reads (ONNX 13 to 21). */
-export const SUPPORTED_OPSETS = [13, 21] as const;
-
 /** Options of {@link convertModel} and {@link analyzeModel}. */
 export interface ConvertOptions extends RunOptions {
   /** Shapes for dynamic input dims, e.g. `{ x: [1, 3, 224, 224] }`. */
   shapes?: InputShapes;
+  /**
+   * Input values for the probe and the verification (real images, valid indices); inputs not
+   * given are random (see {@link inputFeeds}).
+   */
+  inputs?: Readonly<Record<string, DenseTensor>>;
   /** Verify the result with onnxruntime-web (default true). */
   verify?: boolean;
   /** Relative tolerance of the verification (default 1e-5). */
@@ -54,7 +56,11 @@ export interface ConversionReport {
   readonly nodesAfter: number;
   readonly opsBefore: Readonly<Record<string, number>>;
   readonly opsAfter: Readonly<Record<string, number>>;
-  /** Absent with `verify: false`. */
+  /** Random operators: outputs depending on them are not compared. */
+  readonly random: readonly RandomNode[];
+  /** Number of runs collapsed into one Conv each; 0: nothing to collapse, the model is unchanged but for dead nodes. */
+  readonly collapsed: number;
+  /** Absent with `verify: false` and when nothing was collapsed. */
   readonly verification?: VerifyResult;
 }
 
@@ -64,7 +70,7 @@ export async function analyzeModel(
   options: ConvertOptions = {},
 ): Promise<{
   ctx: PassContext;
-  feeds: ReturnType<typeof randomFeeds>;
+  feeds: Record<string, DenseTensor>;
   scan: ReturnType<typeof findRegions>;
 }> {
   checkModel(model);
@@ -74,22 +80,24 @@ export async function analyzeModel(
       `analyzeModel: node ${loop.name ?? ''} is a ${loop.opType ?? ''}; models with loops are refused because running them (the probe and the verification) may not terminate`,
     );
   }
-  const opset =
-    model.opsetImport.find((o) => (o.domain ?? '') === '' || o.domain === 'ai.onnx')?.version ?? 0;
-  if (opset < SUPPORTED_OPSETS[0] || opset > SUPPORTED_OPSETS[1]) {
-    throw new OnnxFormatError(
-      `analyzeModel: opset ${opset} of the default domain is outside ${SUPPORTED_OPSETS[0]}-${SUPPORTED_OPSETS[1]}; re-export with opset_version=17`,
-    );
-  }
+  const opset = checkedOpset(model, 'analyzeModel');
   const index = indexGraph(model.graph!);
-  const feeds = randomFeeds(inputDims(model, options.shapes), options.seed ?? 1);
+  const feeds = inputFeeds(model, options);
   options.onProgress?.('probe', 0);
   const values = await probeModel(model, feeds, options);
+  const kinds = classifyTensors(index);
+  const random = randomNodes(index, opset, (t) => kinds.get(t) === 'const', values);
   const ctx: PassContext = {
     index,
-    kinds: classifyTensors(index),
+    kinds,
     values,
     dynamicSizeInputs: dynamicSizeInputs(model),
+    opset,
+    randomNodes: random.map((r) => r.random),
+    random: randomTensors(
+      index,
+      random.map((r) => r.index),
+    ),
   };
   options.onProgress?.('regions', 0.3);
   return { ctx, feeds, scan: findRegions(ctx) };
@@ -121,8 +129,7 @@ export async function convertModel(
   }
   options.onProgress?.('rewrite', 0.5);
   const applied = applyRewrites(ctx, plan.rewrites, plan.reports);
-  const { graph } = applied;
-  const produced = new Set(graph.node.flatMap((n) => n.output));
+  const produced = new Set(applied.graph.node.flatMap((n) => n.output));
   const rewrites = plan.rewrites.filter(
     (r) =>
       produced.has(r.to) &&
@@ -139,7 +146,9 @@ export async function convertModel(
   );
   const renumber = new Map(shown.map((r, k) => [r.id, k]));
   const reports: RegionReport[] = shown.map((r, k) => ({ ...r, id: k }));
-  const converted: ModelProto = { ...model, graph };
+  // Nothing to collapse: the model goes back as it came, less its dead nodes (no constant folding).
+  const graph = rewrites.length === 0 ? prune(model.graph!) : applied.graph;
+  const converted = withInitializerInputs({ ...model, graph });
   checkModel(converted);
   const base = {
     regions: reports,
@@ -147,50 +156,72 @@ export async function convertModel(
       node: nodeLabel(ctx.index.graph.node[e.node], e.node),
       reason: e.reason,
     })),
+    random: ctx.randomNodes,
+    collapsed: rewrites.length,
     nodesBefore: model.graph!.node.length,
     nodesAfter: graph.node.length,
     opsBefore: countOps(model),
     opsAfter: countOps(converted),
   };
-  if (options.verify === false) return { model: converted, report: base };
+  // Dead-node removal cannot change an output: only a model with collapsed regions is run again.
+  if (options.verify === false || rewrites.length === 0) return { model: converted, report: base };
   options.onProgress?.('verify', 0.6);
-  const outputs = [...new Set(rewrites.flatMap((r) => [r.from, r.to]))].filter(
-    (t) => !ctx.index.inputs.has(t),
-  );
   const verification = await verifyModels(model, converted, {
     ...options,
-    intermediates: outputs,
+    ...comparedTensors(ctx, rewrites),
     referenceFirst: ctx.values,
     seed: options.seed ?? 1,
+  }).catch((e: unknown) => {
+    throw e instanceof UsageError
+      ? new UsageError(
+          `convertModel: ${e.message.replace(/^verifyModels: /, '')}; pass --no-verify (verify: false) to convert without verification`,
+          { cause: e },
+        )
+      : e;
   });
   options.onProgress?.('verify', 1);
   const report = { ...base, verification };
   if (!verification.ok) {
-    // Errors propagate downstream, so blame the first collapsed region (in graph order) whose own
-    // output is already off; if none is, the difference grows in nodes that were not changed.
-    const off = new Map(verification.intermediates.map((d) => [d.name, d]));
-    const fine = (t: string) => !(off.get(t)!.relative > verification.tolerance);
-    const position = (t: string) => ctx.index.order.indexOf(ctx.index.producer.get(t) ?? -1);
-    const culprit = [...rewrites]
-      .sort((a, b) => position(a.to) - position(b.to))
-      .find((r) => (ctx.index.inputs.has(r.from) || fine(r.from)) && !fine(r.to));
-    const bad = culprit === undefined ? undefined : off.get(culprit.to);
-    const region = culprit === undefined ? undefined : reports[renumber.get(culprit.region) ?? -1];
-    const where =
-      region === undefined
-        ? '; each collapsed region matches given its own input; the difference grows in unchanged nodes (an ill-conditioned model?)'
-        : `; first region off: ${region.id} (${region.kind}, ${region.input} -> ${region.output}) by ${bad!.relative.toExponential(2)}`;
-    throw Object.assign(
-      new VerificationError(
-        `convertModel: output '${verification.worst.name}' differs by ${verification.worst.relative.toExponential(2)} x max|y| (tolerance ${verification.tolerance})${where}`,
-        verification.worst.name,
-        region === undefined ? undefined : `${region.id}`,
-        verification.worst.relative,
-      ),
-      { report },
-    );
+    const regionOf = (r: Rewrite) => reports[renumber.get(r.region) ?? -1];
+    throw Object.assign(verificationFailure(ctx, rewrites, regionOf, verification), { report });
   }
   return { model: converted, report };
+}
+
+/**
+ * What the verification compares: graph outputs that depend on no random operator; the
+ * collapsed regions' inputs and outputs (to blame one); and, as a criterion too, the output of
+ * every collapsed region that no compared graph output depends on.
+ */
+function comparedTensors(
+  ctx: PassContext,
+  rewrites: readonly Rewrite[],
+): { unchecked: string[]; intermediates: string[]; checked: string[] } {
+  const outputs = [...ctx.index.outputs];
+  const unchecked = outputs.filter((o) => ctx.random.has(o));
+  const intermediates = [...new Set(rewrites.flatMap((r) => [r.from, r.to]))].filter(
+    (t) => !ctx.index.inputs.has(t),
+  );
+  const reaching = upstreamOf(
+    ctx,
+    outputs.filter((o) => !ctx.random.has(o)),
+  );
+  const checked = rewrites.map((r) => r.to).filter((t) => !reaching.has(t));
+  return { unchecked, intermediates, checked };
+}
+
+/** Every tensor that any of `tensors` is computed from (themselves included). */
+function upstreamOf(ctx: PassContext, tensors: readonly string[]): Set<string> {
+  const seen = new Set<string>();
+  const stack = [...tensors];
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    if (seen.has(t)) continue;
+    seen.add(t);
+    const p = ctx.index.producer.get(t);
+    if (p !== undefined) stack.push(...ctx.index.graph.node[p].input.filter((x) => x !== ''));
+  }
+  return seen;
 }
 
 function countOps(model: ModelProto): Record<string, number> {

@@ -1,6 +1,7 @@
 export { IoError, OnnxFormatError, UsageError, VerificationError } from './errors.js';
 export {
   decodeModel,
+  decodeTensor,
   encodeModel,
   type AttributeProto,
   type Dimension,
@@ -57,16 +58,19 @@ export {
   MAX_INPUT_ELEMENTS,
   type InputShapes,
 } from './probe.js';
+export { inputFeeds, type FeedOptions } from './feeds.js';
+export { denseTensor, elementType, type ElementType } from './element-types.js';
+export { inputRoles, type InputRole } from './input-roles.js';
 export { verifyModels, type VerifyOptions, type VerifyResult } from './verify.js';
 export { difference, type Difference } from './compare.js';
 export {
   analyzeModel,
   convertModel,
-  SUPPORTED_OPSETS,
   type ConversionReport,
   type ConvertOptions,
   type Excluded,
 } from './convert.js';
+export { SUPPORTED_OPSETS, defaultOpset } from './opset.js';
 export type { RegionReport, SegmentReport, Size } from './plan.js';
 export { exportTfjsModel, type ExportOptions } from './export-tfjs.js';
 export { depthwiseToOihw, hwioToOihw, oihwToHwio } from './layout.js';

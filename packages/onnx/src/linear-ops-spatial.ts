@@ -1,5 +1,5 @@
 import { avgPool, pad } from '@reparam/core';
-import { intAttr, intsAttr, stringAttr } from './attributes.js';
+import { floatAttr, intAttr, intsAttr, stringAttr } from './attributes.js';
 import { dimsOf, kindOf, numbersOf, type PassContext } from './context.js';
 import type { Fail, LinearOp, Make, NotLinear } from './linear-ops.js';
 import type { NodeProto } from './proto.js';
@@ -47,16 +47,32 @@ export function padOp(
   const mode = stringAttr(node, 'mode', 'constant');
   if (mode !== 'constant') return fail(`mode '${mode}' is not constant padding`);
   const [x, padsName, valueName, axesName] = node.input;
+  if (ctx.opset < 11) {
+    // Pad-1 and Pad-2 take the amounts and the value as attributes.
+    const raw = intsAttr(node, ctx.opset < 2 ? 'paddings' : 'pads', []);
+    return constantPad(ctx, x, raw, [0, 1, 2, 3], floatAttr(node, 'value', 0), make, fail);
+  }
   if ([padsName, valueName ?? '', axesName ?? ''].some((n) => kindOf(ctx, n) === 'dynamic'))
     return fail('pads or value are computed from activations');
-  const raw =
-    padsName === undefined
-      ? intsAttr(node, 'pads', [])
-      : Array.from(numbersOf(ctx, padsName) ?? []);
+  const raw = Array.from(numbersOf(ctx, padsName ?? '') ?? []);
   const axes =
     axesName === undefined || axesName === ''
       ? [0, 1, 2, 3]
       : Array.from(numbersOf(ctx, axesName) ?? []).map((a) => (a + 4) % 4);
+  const value =
+    valueName === undefined || valueName === '' ? 0 : (numbersOf(ctx, valueName)?.[0] ?? 0);
+  return constantPad(ctx, x, raw, axes, value, make, fail);
+}
+
+function constantPad(
+  ctx: PassContext,
+  x: string,
+  raw: readonly number[],
+  axes: readonly number[],
+  value: number,
+  make: Make,
+  fail: Fail,
+): LinearOp | NotLinear {
   if (raw.length !== 2 * axes.length)
     return fail(`pads has ${raw.length} entries for ${axes.length} axes`);
   const begin = [0, 0, 0, 0];
@@ -67,8 +83,6 @@ export function padOp(
   });
   if (begin[0] !== 0 || begin[1] !== 0 || end[0] !== 0 || end[1] !== 0)
     return fail('pads the batch or channel axis');
-  const value =
-    valueName === undefined || valueName === '' ? 0 : (numbersOf(ctx, valueName)?.[0] ?? 0);
   const c = dimsOf(ctx, x)![1];
   const e = pad(
     [begin[2], begin[3], end[2], end[3]],
@@ -84,13 +98,22 @@ export function sliceOp(
   make: Make,
   fail: Fail,
 ): LinearOp | NotLinear {
-  const [x, startsName, endsName, axesName, stepsName] = node.input;
+  const x = node.input[0];
   if (node.input.slice(1).some((n) => kindOf(ctx, n) === 'dynamic'))
     return fail('starts or ends are computed from activations');
-  const starts = Array.from(numbersOf(ctx, startsName ?? '') ?? []);
-  const ends = Array.from(numbersOf(ctx, endsName ?? '') ?? []);
-  const axes = axesName ? Array.from(numbersOf(ctx, axesName) ?? []) : starts.map((_, k) => k);
-  const steps = stepsName ? Array.from(numbersOf(ctx, stepsName) ?? []) : starts.map(() => 1);
+  // Slice-1 takes starts, ends and axes as attributes; Slice-10 on, as inputs 1 to 4.
+  const read = (k: number, attr: string): number[] | undefined => {
+    if (ctx.opset < 10)
+      return node.attribute.some((a) => a.name === attr)
+        ? [...intsAttr(node, attr, [])]
+        : undefined;
+    const name = node.input[k];
+    return name ? Array.from(numbersOf(ctx, name) ?? []) : undefined;
+  };
+  const starts = read(1, 'starts') ?? [];
+  const ends = read(2, 'ends') ?? [];
+  const axes = read(3, 'axes') ?? starts.map((_, k) => k);
+  const steps = read(4, 'steps') ?? starts.map(() => 1);
   if (starts.length === 0 || starts.length !== ends.length || axes.length !== starts.length)
     return fail('starts, ends and axes disagree');
   if (steps.some((s) => s !== 1)) return fail('a step is not 1');

@@ -60,7 +60,11 @@ export function linearOp(ctx: PassContext, i: number): LinearOp | NotLinear | un
         `tensor '${a}' is not 4-D NCHW (dims ${d === undefined ? 'unknown' : `[${d.join(', ')}]`})`,
       );
     if (ctx.values.get(a)?.type !== 'float32') return fail(`tensor '${a}' is not float32`);
+    if (d.includes(0)) return fail(`tensor '${a}' is empty (dims [${d.join(', ')}])`);
   }
+  const random = acts.find((a) => ctx.random.has(a));
+  if (random !== undefined)
+    return fail(`'${random}' depends on random operators (verification could not check it)`);
   if (node.output.slice(1).some((o) => !unused(ctx, o))) return fail('its extra outputs are used');
   const shapeDependent = node.input.some((n) => kindOf(ctx, n) === 'shape');
   const make = (inputs: string[], build: LinearOp['build']): LinearOp => ({
@@ -77,6 +81,12 @@ export function linearOp(ctx: PassContext, i: number): LinearOp | NotLinear | un
     case 'BatchNormalization': {
       if (intAttr(node, 'training_mode', 0) !== 0)
         return fail('training_mode is 1 (batch statistics)');
+      // Before opset 7 the default is training (`is_test` 0); before opset 9 `spatial` 0 means
+      // per-activation statistics, which are not per-channel constants.
+      if (ctx.opset < 7 && intAttr(node, 'is_test', 0) === 0)
+        return fail('is_test is 0 (batch statistics)');
+      if (ctx.opset < 9 && intAttr(node, 'spatial', 1) === 0)
+        return fail('spatial is 0 (per-activation statistics)');
       const [, g, b, m, v] = node.input.map((n) => numbersOf(ctx, n));
       if (acts.length !== 1 || !g || !b || !m || !v)
         return fail('scale, bias, mean and variance must be constants');
@@ -92,6 +102,8 @@ export function linearOp(ctx: PassContext, i: number): LinearOp | NotLinear | un
     case 'Identity':
       return make([node.input[0]], ([x]) => x.expr);
     case 'Dropout': {
+      if (ctx.opset < 7 && intAttr(node, 'is_test', 0) === 0)
+        return fail('is_test is 0 (random dropout)');
       const training = numbersOf(ctx, node.input[2] ?? '');
       if (
         kindOf(ctx, node.input[2] ?? '') === 'dynamic' ||

@@ -1,5 +1,6 @@
 import { seededRandom } from '@reparam/core';
-import { OnnxFormatError, UsageError } from './errors.js';
+import { elementType } from './element-types.js';
+import { UsageError } from './errors.js';
 import { runModel, type DenseTensor, type RunOptions } from './ort-run.js';
 import type { ModelProto, ValueInfoProto } from './proto.js';
 import { encodeModel } from './proto.js';
@@ -12,45 +13,67 @@ export type InputShapes = Readonly<Record<string, readonly number[]>>;
 export const MAX_INPUT_ELEMENTS = 2 ** 26;
 
 /**
- * The concrete dims of each graph input that has no initializer: the declared dims, with
- * `shapes` overriding. Throws {@link UsageError} for a dynamic dim without a given shape.
+ * The concrete dims of each graph input that has no initializer: the dims of a given input, else
+ * the declared dims with `shapes` overriding. Throws {@link UsageError} for a dynamic dim without
+ * a given shape, and for given inputs or shapes that contradict the declared type or fixed dims.
  */
-export function inputDims(model: ModelProto, shapes: InputShapes = {}): Map<string, number[]> {
+export function inputDims(
+  model: ModelProto,
+  shapes: InputShapes = {},
+  given: Readonly<Record<string, DenseTensor>> = {},
+): Map<string, number[]> {
   const graph = model.graph!;
   const inits = new Set(graph.initializer.map((t) => t.name));
   const out = new Map<string, number[]>();
+  const names = new Set(graph.input.map((v) => v.name ?? ''));
+  for (const name of [...Object.keys(given), ...Object.keys(shapes)]) {
+    if (!names.has(name) || inits.has(name))
+      throw new UsageError(
+        `inputDims: the model has no input '${name}'; its inputs are ${graph.input
+          .filter((v) => !inits.has(v.name))
+          .map((v) => `'${v.name ?? ''}'`)
+          .join(', ')}`,
+      );
+  }
   for (const info of graph.input) {
     const name = info.name ?? '';
     if (inits.has(name)) continue;
-    const given = shapes[name];
     const declared = info.type?.tensorType?.shape?.dim;
+    const value = given[name];
     let dims: number[];
-    if (given !== undefined) dims = [...given];
+    if (value !== undefined) {
+      const type = elementType(info.type?.tensorType?.elemType ?? 1);
+      if (type !== undefined && type.ort !== value.type)
+        throw new UsageError(
+          `inputDims: input '${name}' is given as ${value.type}, the model declares ${type.ort}`,
+        );
+      dims = [...value.dims];
+    } else if (shapes[name] !== undefined) dims = [...shapes[name]];
     else if (declared === undefined)
       throw new UsageError(
         `inputDims: input '${name}' has no declared shape; pass --shape ${name}=1x3x224x224`,
       );
     else {
       dims = declared.map((d, k) => {
-        if (d.dimValue !== undefined && d.dimValue > 0) return d.dimValue;
-        if (d.dimValue === 0 && d.dimParam === undefined) {
-          throw new OnnxFormatError(`inputDims: input '${name}' dim ${k} has size 0`);
-        }
+        if (d.dimValue !== undefined && d.dimParam === undefined) return d.dimValue;
         throw new UsageError(
           `inputDims: input '${name}' dim ${k} is dynamic ('${d.dimParam ?? '?'}'); pass --shape ${name}=${declared.map((e) => e.dimValue || 1).join('x')}`,
         );
       });
     }
+    const fixed = declared?.map((d) => (d.dimParam === undefined ? d.dimValue : undefined));
+    if (
+      fixed !== undefined &&
+      (fixed.length !== dims.length || fixed.some((d, k) => d !== undefined && d !== dims[k]))
+    )
+      throw new UsageError(
+        `inputDims: input '${name}' [${dims.join(', ')}] does not fit its declared dims [${declared!.map((d) => d.dimParam ?? d.dimValue ?? '?').join(', ')}]`,
+      );
     if (elementCount(dims, `inputDims: input '${name}'`) > MAX_INPUT_ELEMENTS) {
       throw new UsageError(
         `inputDims: input '${name}' [${dims.join(', ')}] has more than ${MAX_INPUT_ELEMENTS} elements; pass a smaller --shape`,
       );
     }
-    const type = info.type?.tensorType?.elemType ?? 1;
-    if (type !== 1)
-      throw new UsageError(
-        `inputDims: input '${name}' has element type ${type}; only float32 inputs are supported`,
-      );
     out.set(name, dims);
   }
   return out;
@@ -110,9 +133,14 @@ export async function probeModel(
   for (const [name, t] of Object.entries(feeds)) values.set(name, t);
   for (const t of graph.initializer) {
     const name = t.name ?? '';
-    if (values.has(name) || t.dataType === 8) continue;
+    if (values.has(name) || elementType(t.dataType ?? 1) === undefined) continue;
     const v = tensorValues(t);
-    values.set(name, { dims: t.dims, data: v, type: t.dataType === 7 ? 'int64' : 'float32' });
+    // as float64 numbers (what the pass reads), labelled with the stored type
+    values.set(name, {
+      dims: t.dims,
+      data: v,
+      type: elementType(t.dataType ?? 1)?.ort ?? 'float32',
+    });
   }
   return values;
 }

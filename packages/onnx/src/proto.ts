@@ -100,12 +100,34 @@ export interface ModelProto {
   metadataProps: StringStringEntry[];
 }
 
-let modelType: protobuf.Type | undefined;
+let root: protobuf.Root | undefined;
 
-/** The `onnx.ModelProto` protobufjs type, built once from the official schema. */
-function modelProtoType(): protobuf.Type {
-  modelType ??= protobuf.Root.fromJSON(onnxSchema).lookupType('onnx.ModelProto');
-  return modelType;
+/** A message type of the official schema (`onnx.ModelProto`...), built once. */
+function protoType(name: string): protobuf.Type {
+  root ??= protobuf.Root.fromJSON(onnxSchema);
+  return root.lookupType(name);
+}
+
+const modelProtoType = () => protoType('onnx.ModelProto');
+
+/**
+ * Decodes a serialized `TensorProto` (the `.pb` files of ONNX's test data). Throws
+ * {@link OnnxFormatError} on malformed protobuf.
+ */
+export function decodeTensor(bytes: Uint8Array): TensorProto {
+  const type = protoType('onnx.TensorProto');
+  try {
+    return type.toObject(type.decode(bytes), {
+      longs: Number,
+      enums: Number,
+      arrays: true,
+    }) as TensorProto;
+  } catch (e) {
+    throw new OnnxFormatError(
+      `decodeTensor: ${bytes.length} bytes are not an ONNX TensorProto (${(e as Error).message})`,
+      { cause: e },
+    );
+  }
 }
 
 /**

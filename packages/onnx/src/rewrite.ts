@@ -102,7 +102,10 @@ function foldable(ctx: PassContext, node: NodeProto, added: TensorProto[]): Node
   return { ...node, opType: '__folded__', input: [], output: [], attribute: [] };
 }
 
-/** Removes nodes whose outputs nobody reads and initializers nobody reads; keeps inputs and outputs. */
+/**
+ * Removes nodes whose outputs nobody reads and initializers nobody reads (with their graph input
+ * entry, where an initializer is also listed as an input); keeps the other inputs and outputs.
+ */
 export function prune(graph: GraphProto): GraphProto {
   const needed = new Set(graph.output.map((o) => o.name ?? ''));
   const keep: boolean[] = new Array<boolean>(graph.node.length).fill(false);
@@ -120,8 +123,10 @@ export function prune(graph: GraphProto): GraphProto {
   const produced = new Set(nodes.flatMap((n) => n.output));
   const initializer = graph.initializer.filter((t) => needed.has(t.name ?? ''));
   const inits = new Set(initializer.map((t) => t.name ?? ''));
+  const dropped = new Set(graph.initializer.map((t) => t.name ?? '').filter((n) => !inits.has(n)));
+  const input = graph.input.filter((v) => !dropped.has(v.name ?? ''));
   const valueInfo = graph.valueInfo.filter(
     (v) => produced.has(v.name ?? '') || inits.has(v.name ?? ''),
   );
-  return { ...graph, node: nodes, initializer, valueInfo };
+  return { ...graph, node: nodes, initializer, input, valueInfo };
 }

@@ -2,7 +2,9 @@ import type { ModelProto } from './proto.js';
 import { encodeModel } from './proto.js';
 import { difference, type Difference } from './compare.js';
 import { openSession, type DenseTensor, type RunOptions } from './ort-run.js';
-import { inputDims, randomFeeds, type InputShapes } from './probe.js';
+import { inputFeeds } from './feeds.js';
+import { inputDims, type InputShapes } from './probe.js';
+import { UsageError } from './errors.js';
 
 /** Options of {@link verifyModels}. */
 export interface VerifyOptions extends RunOptions {
@@ -10,6 +12,8 @@ export interface VerifyOptions extends RunOptions {
   tolerance?: number;
   /** Shapes for dynamic input dims. */
   shapes?: InputShapes;
+  /** Input values used in every sample (the others are random per sample). */
+  inputs?: Readonly<Record<string, DenseTensor>>;
   /** Seed of the first random sample (default 1). */
   seed?: number;
   /** Number of random samples (default 2). */
@@ -18,6 +22,10 @@ export interface VerifyOptions extends RunOptions {
   intermediates?: readonly string[];
   /** Values of the reference model on the first sample, when already computed. */
   referenceFirst?: ReadonlyMap<string, DenseTensor>;
+  /** Graph outputs not compared (they depend on random operators). */
+  unchecked?: readonly string[];
+  /** Intermediates that must be within the tolerance too (changed tensors no compared output depends on). */
+  checked?: readonly string[];
 }
 
 /** Result of {@link verifyModels}: the worst output over all samples. */
@@ -28,7 +36,12 @@ export interface VerifyResult {
   readonly outputs: readonly Difference[];
   /** Worst difference per requested intermediate tensor. */
   readonly intermediates: readonly Difference[];
+  /** The worst of the compared outputs and the `checked` intermediates. */
   readonly worst: Difference;
+  /** Graph outputs left out because they depend on random operators. */
+  readonly unchecked: readonly string[];
+  /** The runtime that ran both models. */
+  readonly engine: string;
 }
 
 /**
@@ -41,10 +54,19 @@ export async function verifyModels(
   options: VerifyOptions = {},
 ): Promise<VerifyResult> {
   const tolerance = options.tolerance ?? 1e-5;
-  const dims = inputDims(reference, options.shapes);
-  const outputs = reference.graph!.output.map((o) => o.name ?? '');
-  const names = [...outputs, ...(options.intermediates ?? [])];
-  const samples = options.samples ?? 2;
+  const given = Object.keys(options.inputs ?? {}).length;
+  const free = inputDims(reference, options.shapes, options.inputs).size - given;
+  const unchecked = new Set(options.unchecked ?? []);
+  const all = reference.graph!.output.map((o) => o.name ?? '');
+  const outputs = all.filter((n) => !unchecked.has(n));
+  const checked = options.checked ?? [];
+  if (outputs.length + checked.length === 0)
+    throw new UsageError(
+      `verifyModels: every output depends on random operators (${[...unchecked].join(', ')}), so no output can be compared`,
+    );
+  const names = [...new Set([...outputs, ...checked, ...(options.intermediates ?? [])])];
+  // with every input given, all samples would be the same
+  const samples = free === 0 ? 1 : (options.samples ?? 2);
   const needReference = samples > (options.referenceFirst === undefined ? 0 : 1);
   const refSession = needReference
     ? await openSession(encodeModel(withOutputs(reference, names)), options)
@@ -54,7 +76,7 @@ export async function verifyModels(
     const candSession = await openSession(encodeModel(withOutputs(candidate, names)), options);
     try {
       for (let s = 0; s < samples; s++) {
-        const feeds = randomFeeds(dims, (options.seed ?? 1) + s);
+        const feeds = inputFeeds(reference, { ...options, seed: (options.seed ?? 1) + s });
         const ref =
           s === 0 && options.referenceFirst !== undefined
             ? options.referenceFirst
@@ -73,13 +95,18 @@ export async function verifyModels(
     await refSession?.release();
   }
   const outs = outputs.map((n) => worst.get(n)!);
-  const top = outs.reduce((a, b) => (b.relative > a.relative || Number.isNaN(b.relative) ? b : a));
+  const judged = [...outs, ...checked.map((n) => worst.get(n)!)];
+  const top = judged.reduce((a, b) =>
+    b.relative > a.relative || Number.isNaN(b.relative) ? b : a,
+  );
   return {
-    ok: outs.every((d) => d.relative <= tolerance),
+    ok: judged.every((d) => d.relative <= tolerance),
     tolerance,
     outputs: outs,
     intermediates: (options.intermediates ?? []).map((n) => worst.get(n)!),
     worst: top,
+    unchecked: all.filter((n) => unchecked.has(n)),
+    engine: 'onnxruntime-web',
   };
 }
 
