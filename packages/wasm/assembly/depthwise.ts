@@ -1,5 +1,7 @@
+import { epiA, epiAct, epiB, epiBias, epiHasResidual, epiResidual, finish } from './epilogue';
 // Direct depthwise convolution (one input channel per group, m outputs per channel): each output
-// row is a sum of kh x kw shifted, scaled input rows, 4 outputs per f32x4. Bias and ReLU fused.
+// row is a sum of kh x kw shifted, scaled input rows, 4 outputs per f32x4. Epilogue (bias,
+// residual, activation) fused.
 
 /** 4 inputs for outputs ox..ox+3 of one tap: stride 1 one load, stride 2 even lanes of two. */
 function taps(x: usize, sw: i32): v128 {
@@ -14,7 +16,7 @@ function taps(x: usize, sw: i32): v128 {
 
 /**
  * Output planes q0 <= q < q1 (q = image * O + o, O = C * m): y[q] = bias[o] + sum_{i, j}
- * w[o][i][j] * xp[image, o / m][oy sh + i dh][ox sw + j dw], then ReLU if `relu`. `xp` holds
+ * w[o][i][j] * xp[image, o / m][oy sh + i dh][ox sw + j dw], then the epilogue `epi`. `xp` holds
  * zero-padded planes Hp x Wp (image-major, C per image), readable 8 floats past each row's last
  * tap; `w` is OIHW [O][1][kh][kw].
  */
@@ -31,8 +33,7 @@ export function depthwiseConv(
   dh: i32,
   dw: i32,
   w: usize,
-  bias: usize,
-  relu: i32,
+  epi: usize,
   y: usize,
   Ho: i32,
   Wo: i32,
@@ -41,6 +42,12 @@ export function depthwiseConv(
 ): void {
   const O = C * m;
   const zero = f32x4.splat(0);
+  const bias = epiBias(epi);
+  const hasResidual = epiHasResidual(epi);
+  const residual = epiResidual(epi);
+  const kind = epiAct(epi);
+  const ea = f32x4.splat(epiA(epi));
+  const eb = f32x4.splat(epiB(epi));
   for (let q = q0; q < q1; q++) {
     const img = q / O;
     const o = q - img * O;
@@ -59,11 +66,12 @@ export function depthwiseConv(
             acc = f32x4.add(acc, f32x4.mul(k, taps(xrow + ((<usize>(j * dw)) << 2), sw)));
           }
         }
-        if (relu != 0) acc = f32x4.max(acc, zero);
         const at = orow + ((<usize>ox) << 2);
         if (ox + 4 <= Wo) {
-          v128.store(at, acc);
+          v128.store(at, finish(acc, at, hasResidual, residual, kind, ea, eb));
         } else {
+          // Tail: the residual lanes past the row are read, never stored.
+          acc = finish(acc, at, hasResidual, residual, kind, ea, eb);
           store<f32>(at, f32x4.extract_lane(acc, 0));
           if (ox + 1 < Wo) store<f32>(at, f32x4.extract_lane(acc, 1), 4);
           if (ox + 2 < Wo) store<f32>(at, f32x4.extract_lane(acc, 2), 8);

@@ -1,13 +1,40 @@
 import { madd } from './madd';
-// SIMD128 GEMM on packed panels: Y[m, n] = bias[m] + sum_k A[m, k] * B[k, n], optional ReLU.
+import {
+  activate,
+  epiA,
+  epiAccumulate,
+  epiAct,
+  epiB,
+  epiBias,
+  epiHasResidual,
+  epiResidual,
+} from './epilogue';
+// SIMD128 GEMM on packed panels: Y[m, n] = act(bias[m] + sum_k A[m, k] * B[k, n] + R[m, n]),
+// with the epilogue (bias, residual R, activation) of epilogue.ts.
 //
 // Packed A ("weights"): [ceil(M / 4)][K][4] — 4 rows interleaved per k, zero rows past M.
 // Packed B ("columns"): [ceil(N / 8)][K][8] — 8 columns interleaved per k, zero columns past N.
 // The micro-kernel keeps a 4 x 8 block of Y in 8 f32x4 accumulators; per k it loads two B
 // vectors and splats four A scalars (v128.load32_splat), i.e. 8 multiplies + 8 adds per 6 loads.
 
-function relu4(v: v128, relu: bool): v128 {
-  return relu ? f32x4.max(v, f32x4.splat(0)) : v;
+/** Adds row y's residual (when there is one), applies the activation and stores `cols` columns. */
+function finishRow(
+  y: usize,
+  lo: v128,
+  hi: v128,
+  cols: i32,
+  hasResidual: bool,
+  residual: isize,
+  kind: i32,
+  a: v128,
+  b: v128,
+): void {
+  if (hasResidual) {
+    const r = <usize>(<isize>y + residual);
+    lo = f32x4.add(lo, loadHalf(r, cols));
+    hi = f32x4.add(hi, loadHalf(r + 16, cols - 4));
+  }
+  storeRow(y, activate(lo, kind, a, b), activate(hi, kind, a, b), cols);
 }
 
 function storeRow(y: usize, lo: v128, hi: v128, cols: i32): void {
@@ -51,8 +78,12 @@ function micro4x8(
   rows: i32,
   cols: i32,
   bias: usize,
-  relu: bool,
   accumulate: bool,
+  hasResidual: bool,
+  residual: isize,
+  kind: i32,
+  ea: v128,
+  eb: v128,
 ): void {
   let c00 = biasAt(bias, 0, rows),
     c10 = biasAt(bias, 1, rows);
@@ -100,16 +131,16 @@ function micro4x8(
     b += 32;
   }
   const row = (<usize>ldy) << 2;
-  storeRow(y, relu4(c00, relu), relu4(c01, relu), cols);
-  if (rows > 1) storeRow(y + row, relu4(c10, relu), relu4(c11, relu), cols);
-  if (rows > 2) storeRow(y + 2 * row, relu4(c20, relu), relu4(c21, relu), cols);
-  if (rows > 3) storeRow(y + 3 * row, relu4(c30, relu), relu4(c31, relu), cols);
+  finishRow(y, c00, c01, cols, hasResidual, residual, kind, ea, eb);
+  if (rows > 1) finishRow(y + row, c10, c11, cols, hasResidual, residual, kind, ea, eb);
+  if (rows > 2) finishRow(y + 2 * row, c20, c21, cols, hasResidual, residual, kind, ea, eb);
+  if (rows > 3) finishRow(y + 3 * row, c30, c31, cols, hasResidual, residual, kind, ea, eb);
 }
 
 /**
- * `flags`: bit 0 = ReLU after the bias, bit 1 = accumulate (Y += A B instead of Y = A B).
- * Y[m, n] for all m < M and the column panels p0 <= p < p1 (columns 8 p .. 8 p + 7, < N).
- * `y` is row-major with leading dimension `ldy`; `bias` is 0 or a pointer to M floats.
+ * Y[m, n] for all m < M and the column panels p0 <= p < p1 (columns 8 p .. 8 p + 7, < N), with the
+ * epilogue descriptor `epi` (epilogue.ts; 0 = plain Y = A B). `y` is row-major with leading
+ * dimension `ldy`; a residual has the same layout.
  * Loop order: blocks of 32 column panels (B block <= K * 1 KiB, kept in L2), then row panels
  * (one A panel, K * 16 bytes, kept in L1 while it sweeps the block).
  */
@@ -121,11 +152,17 @@ export function gemm(
   N: i32,
   y: usize,
   ldy: i32,
-  bias: usize,
-  flags: i32,
+  epi: usize,
   p0: i32,
   p1: i32,
 ): void {
+  const bias = epiBias(epi);
+  const accumulate = epiAccumulate(epi);
+  const hasResidual = epiHasResidual(epi);
+  const residual = epiResidual(epi);
+  const kind = epiAct(epi);
+  const ea = f32x4.splat(epiA(epi));
+  const eb = f32x4.splat(epiB(epi));
   const panelA = (<usize>K) << 4;
   const panelB = (<usize>K) << 5;
   for (let q0 = p0; q0 < p1; q0 += 32) {
@@ -145,8 +182,12 @@ export function gemm(
           rows,
           min(8, N - n0),
           biasRow,
-          (flags & 1) != 0,
-          (flags & 2) != 0,
+          accumulate,
+          hasResidual,
+          residual,
+          kind,
+          ea,
+          eb,
         );
       }
     }
@@ -182,7 +223,6 @@ export function gemmBatched(
       N,
       y + ((<usize>xi * yStride) << 2),
       ldy,
-      0,
       0,
       0,
       panels,

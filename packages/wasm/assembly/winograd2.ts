@@ -1,3 +1,13 @@
+import {
+  epiA,
+  epiAct,
+  epiB,
+  epiBias,
+  epiHasResidual,
+  epiResidual,
+  finish,
+  finish1,
+} from './epilogue';
 // Winograd F(2x2, 3x3) (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks",
 // CVPR 2016): each 2x2 output tile is Y = A^T [ (G g G^T) . (B^T d B) ] A, d a 4x4 input tile,
 //   B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1],   A^T = [1 1 1 0; 0 1 -1 -1].
@@ -128,13 +138,9 @@ export function winograd2Input(
   }
 }
 
-function finish(v: v128, bias: v128, relu: bool): v128 {
-  const r = f32x4.add(v, bias);
-  return relu ? f32x4.max(r, f32x4.splat(0)) : r;
-}
-
 /**
- * Y[o] = A^T M A + bias[o] (then ReLU) for output planes q0 <= q < q1 (q = image * og + o), from the 16 GEMM
+ * Y[o] = A^T M A, then the epilogue `epi` (bias, residual, activation), for output planes
+ * q0 <= q < q1 (q = image * og + o), from the 16 GEMM
  * results M_xi[o][t] (row stride `ldm`, xi stride `xiStride` floats; each row readable 3 floats
  * past the last tile). Output planes Ho x Wo; tiles th x tw.
  */
@@ -147,15 +153,19 @@ export function winograd2Output(
   y: usize,
   Ho: i32,
   Wo: i32,
-  bias: usize,
-  relu: i32,
+  epi: usize,
   og: i32,
   yImage: i32,
   q0: i32,
   q1: i32,
 ): void {
   const xi = (<usize>xiStride) << 2;
-  const r = relu != 0;
+  const bias = epiBias(epi);
+  const hasResidual = epiHasResidual(epi);
+  const residual = epiResidual(epi);
+  const kind = epiAct(epi);
+  const ea = f32x4.splat(epiA(epi));
+  const eb = f32x4.splat(epiB(epi));
   for (let q = q0; q < q1; q++) {
     // Output plane q is channel o of image n; images are yImage floats apart in y.
     const n = q / og;
@@ -192,19 +202,65 @@ export function winograd2Output(
         const s12 = f32x4.sub(f32x4.sub(m12, m22), m32),
           s13 = f32x4.sub(f32x4.sub(m13, m23), m33);
         // Columns: (A^T M) A.
-        const y00 = finish(f32x4.add(f32x4.add(s00, s01), s02), b, r);
-        const y01 = finish(f32x4.sub(f32x4.sub(s01, s02), s03), b, r);
-        const y10 = finish(f32x4.add(f32x4.add(s10, s11), s12), b, r);
-        const y11 = finish(f32x4.sub(f32x4.sub(s11, s12), s13), b, r);
+        const y00 = f32x4.add(f32x4.add(f32x4.add(s00, s01), s02), b);
+        const y01 = f32x4.add(f32x4.sub(f32x4.sub(s01, s02), s03), b);
+        const y10 = f32x4.add(f32x4.add(f32x4.add(s10, s11), s12), b);
+        const y11 = f32x4.add(f32x4.sub(f32x4.sub(s11, s12), s13), b);
         const oy = 2 * ty,
           ox = 2 * tx;
         const row0 = plane + ((<usize>(oy * Wo + ox)) << 2);
         const row1 = row0 + ((<usize>Wo) << 2);
         if (tx + 4 <= tw && ox + 8 <= Wo && oy + 2 <= Ho) {
-          v128.store(row0, v128.shuffle<f32>(y00, y01, 0, 4, 1, 5));
-          v128.store(row0, v128.shuffle<f32>(y00, y01, 2, 6, 3, 7), 16);
-          v128.store(row1, v128.shuffle<f32>(y10, y11, 0, 4, 1, 5));
-          v128.store(row1, v128.shuffle<f32>(y10, y11, 2, 6, 3, 7), 16);
+          v128.store(
+            row0,
+            finish(
+              v128.shuffle<f32>(y00, y01, 0, 4, 1, 5),
+              row0,
+              hasResidual,
+              residual,
+              kind,
+              ea,
+              eb,
+            ),
+          );
+          v128.store(
+            row0,
+            finish(
+              v128.shuffle<f32>(y00, y01, 2, 6, 3, 7),
+              row0 + 16,
+              hasResidual,
+              residual,
+              kind,
+              ea,
+              eb,
+            ),
+            16,
+          );
+          v128.store(
+            row1,
+            finish(
+              v128.shuffle<f32>(y10, y11, 0, 4, 1, 5),
+              row1,
+              hasResidual,
+              residual,
+              kind,
+              ea,
+              eb,
+            ),
+          );
+          v128.store(
+            row1,
+            finish(
+              v128.shuffle<f32>(y10, y11, 2, 6, 3, 7),
+              row1 + 16,
+              hasResidual,
+              residual,
+              kind,
+              ea,
+              eb,
+            ),
+            16,
+          );
           continue;
         }
         const count = min(4, tw - tx);
@@ -237,11 +293,13 @@ export function winograd2Output(
             a10 = f32x4.extract_lane(y10, 3);
             a11 = f32x4.extract_lane(y11, 3);
           }
-          store<f32>(q0, a00);
-          if (x + 1 < Wo) store<f32>(q0, a01, 4);
+          store<f32>(q0, finish1(a00, q0, hasResidual, residual, kind, ea, eb));
+          if (x + 1 < Wo)
+            store<f32>(q0, finish1(a01, q0 + 4, hasResidual, residual, kind, ea, eb), 4);
           if (oy + 1 < Ho) {
-            store<f32>(q1, a10);
-            if (x + 1 < Wo) store<f32>(q1, a11, 4);
+            store<f32>(q1, finish1(a10, q1, hasResidual, residual, kind, ea, eb));
+            if (x + 1 < Wo)
+              store<f32>(q1, finish1(a11, q1 + 4, hasResidual, residual, kind, ea, eb), 4);
           }
         }
       }

@@ -1,3 +1,13 @@
+import {
+  epiA,
+  epiAct,
+  epiB,
+  epiBias,
+  epiHasResidual,
+  epiResidual,
+  finish,
+  finish1,
+} from './epilogue';
 // Winograd F(4x4, 3x3) (Lavin & Gray, CVPR 2016; interpolation points 0, 1, -1, 2, -2, inf):
 // Y = A^T [ (G g G^T) . (B^T d B) ] A for 6x6 input tiles d and 4x4 output tiles, with
 //   B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]
@@ -462,13 +472,9 @@ export function winograd4Input(
   }
 }
 
-function finish(v: v128, bias: v128, relu: bool): v128 {
-  const r = f32x4.add(v, bias);
-  return relu ? f32x4.max(r, f32x4.splat(0)) : r;
-}
-
 /**
- * Y[o] = A^T M A + bias[o] (then ReLU) for output planes q0 <= q < q1 (q = image * og + o)
+ * Y[o] = A^T M A then the epilogue `epi` (bias, residual, activation) for output planes
+ * q0 <= q < q1 (q = image * og + o)
  * from the 36 GEMM
  * results M_xi[o][t] (row stride `ldm`, xi stride `xiStride` floats; rows readable 3 floats past
  * the last tile). Output planes Ho x Wo; tiles th x tw.
@@ -482,15 +488,19 @@ export function winograd4Output(
   y: usize,
   Ho: i32,
   Wo: i32,
-  bias: usize,
-  relu: i32,
+  epi: usize,
   og: i32,
   yImage: i32,
   q0: i32,
   q1: i32,
 ): void {
   const xi = (<usize>xiStride) << 2;
-  const r = relu != 0;
+  const bias = epiBias(epi);
+  const hasResidual = epiHasResidual(epi);
+  const residual = epiResidual(epi);
+  const kind = epiAct(epi);
+  const ea = f32x4.splat(epiA(epi));
+  const eb = f32x4.splat(epiB(epi));
   for (let q = q0; q < q1; q++) {
     // Output plane q is channel o of image n; images are yImage floats apart in y.
     const n = q / og;
@@ -589,34 +599,34 @@ export function winograd4Output(
           z0b = f32x4.sub(s01, s02);
         const z0c = f32x4.add(s03, s04),
           z0d = f32x4.sub(s03, s04);
-        const y00 = finish(f32x4.add(f32x4.add(s00, z0a), z0c), b, r);
-        const y01 = finish(f32x4.add(z0b, f32x4.mul(TWO, z0d)), b, r);
-        const y02 = finish(f32x4.add(z0a, f32x4.mul(FOUR, z0c)), b, r);
-        const y03 = finish(f32x4.add(f32x4.add(z0b, f32x4.mul(EIGHT, z0d)), s05), b, r);
+        const y00 = f32x4.add(f32x4.add(f32x4.add(s00, z0a), z0c), b);
+        const y01 = f32x4.add(f32x4.add(z0b, f32x4.mul(TWO, z0d)), b);
+        const y02 = f32x4.add(f32x4.add(z0a, f32x4.mul(FOUR, z0c)), b);
+        const y03 = f32x4.add(f32x4.add(f32x4.add(z0b, f32x4.mul(EIGHT, z0d)), s05), b);
         const z1a = f32x4.add(s11, s12),
           z1b = f32x4.sub(s11, s12);
         const z1c = f32x4.add(s13, s14),
           z1d = f32x4.sub(s13, s14);
-        const y10 = finish(f32x4.add(f32x4.add(s10, z1a), z1c), b, r);
-        const y11 = finish(f32x4.add(z1b, f32x4.mul(TWO, z1d)), b, r);
-        const y12 = finish(f32x4.add(z1a, f32x4.mul(FOUR, z1c)), b, r);
-        const y13 = finish(f32x4.add(f32x4.add(z1b, f32x4.mul(EIGHT, z1d)), s15), b, r);
+        const y10 = f32x4.add(f32x4.add(f32x4.add(s10, z1a), z1c), b);
+        const y11 = f32x4.add(f32x4.add(z1b, f32x4.mul(TWO, z1d)), b);
+        const y12 = f32x4.add(f32x4.add(z1a, f32x4.mul(FOUR, z1c)), b);
+        const y13 = f32x4.add(f32x4.add(f32x4.add(z1b, f32x4.mul(EIGHT, z1d)), s15), b);
         const z2a = f32x4.add(s21, s22),
           z2b = f32x4.sub(s21, s22);
         const z2c = f32x4.add(s23, s24),
           z2d = f32x4.sub(s23, s24);
-        const y20 = finish(f32x4.add(f32x4.add(s20, z2a), z2c), b, r);
-        const y21 = finish(f32x4.add(z2b, f32x4.mul(TWO, z2d)), b, r);
-        const y22 = finish(f32x4.add(z2a, f32x4.mul(FOUR, z2c)), b, r);
-        const y23 = finish(f32x4.add(f32x4.add(z2b, f32x4.mul(EIGHT, z2d)), s25), b, r);
+        const y20 = f32x4.add(f32x4.add(f32x4.add(s20, z2a), z2c), b);
+        const y21 = f32x4.add(f32x4.add(z2b, f32x4.mul(TWO, z2d)), b);
+        const y22 = f32x4.add(f32x4.add(z2a, f32x4.mul(FOUR, z2c)), b);
+        const y23 = f32x4.add(f32x4.add(f32x4.add(z2b, f32x4.mul(EIGHT, z2d)), s25), b);
         const z3a = f32x4.add(s31, s32),
           z3b = f32x4.sub(s31, s32);
         const z3c = f32x4.add(s33, s34),
           z3d = f32x4.sub(s33, s34);
-        const y30 = finish(f32x4.add(f32x4.add(s30, z3a), z3c), b, r);
-        const y31 = finish(f32x4.add(z3b, f32x4.mul(TWO, z3d)), b, r);
-        const y32 = finish(f32x4.add(z3a, f32x4.mul(FOUR, z3c)), b, r);
-        const y33 = finish(f32x4.add(f32x4.add(z3b, f32x4.mul(EIGHT, z3d)), s35), b, r);
+        const y30 = f32x4.add(f32x4.add(f32x4.add(s30, z3a), z3c), b);
+        const y31 = f32x4.add(f32x4.add(z3b, f32x4.mul(TWO, z3d)), b);
+        const y32 = f32x4.add(f32x4.add(z3a, f32x4.mul(FOUR, z3c)), b);
+        const y33 = f32x4.add(f32x4.add(f32x4.add(z3b, f32x4.mul(EIGHT, z3d)), s35), b);
         const oy = 4 * ty,
           ox = 4 * tx;
         if (tx + 4 <= tw && ox + 16 <= Wo && oy + 4 <= Ho) {
@@ -626,37 +636,225 @@ export function winograd4Output(
             f01 = v128.shuffle<f32>(y02, y03, 0, 4, 1, 5);
           const f02 = v128.shuffle<f32>(y00, y01, 2, 6, 3, 7),
             f03 = v128.shuffle<f32>(y02, y03, 2, 6, 3, 7);
-          v128.store(r0, v128.shuffle<f32>(f00, f01, 0, 1, 4, 5));
-          v128.store(r0, v128.shuffle<f32>(f00, f01, 2, 3, 6, 7), 16);
-          v128.store(r0, v128.shuffle<f32>(f02, f03, 0, 1, 4, 5), 32);
-          v128.store(r0, v128.shuffle<f32>(f02, f03, 2, 3, 6, 7), 48);
+          v128.store(
+            r0,
+            finish(
+              v128.shuffle<f32>(f00, f01, 0, 1, 4, 5),
+              r0 + 0,
+              hasResidual,
+              residual,
+              kind,
+              ea,
+              eb,
+            ),
+          );
+          v128.store(
+            r0,
+            finish(
+              v128.shuffle<f32>(f00, f01, 2, 3, 6, 7),
+              r0 + 16,
+              hasResidual,
+              residual,
+              kind,
+              ea,
+              eb,
+            ),
+            16,
+          );
+          v128.store(
+            r0,
+            finish(
+              v128.shuffle<f32>(f02, f03, 0, 1, 4, 5),
+              r0 + 32,
+              hasResidual,
+              residual,
+              kind,
+              ea,
+              eb,
+            ),
+            32,
+          );
+          v128.store(
+            r0,
+            finish(
+              v128.shuffle<f32>(f02, f03, 2, 3, 6, 7),
+              r0 + 48,
+              hasResidual,
+              residual,
+              kind,
+              ea,
+              eb,
+            ),
+            48,
+          );
           const r1 = plane + ((<usize>((oy + 1) * Wo + ox)) << 2);
           const f10 = v128.shuffle<f32>(y10, y11, 0, 4, 1, 5),
             f11 = v128.shuffle<f32>(y12, y13, 0, 4, 1, 5);
           const f12 = v128.shuffle<f32>(y10, y11, 2, 6, 3, 7),
             f13 = v128.shuffle<f32>(y12, y13, 2, 6, 3, 7);
-          v128.store(r1, v128.shuffle<f32>(f10, f11, 0, 1, 4, 5));
-          v128.store(r1, v128.shuffle<f32>(f10, f11, 2, 3, 6, 7), 16);
-          v128.store(r1, v128.shuffle<f32>(f12, f13, 0, 1, 4, 5), 32);
-          v128.store(r1, v128.shuffle<f32>(f12, f13, 2, 3, 6, 7), 48);
+          v128.store(
+            r1,
+            finish(
+              v128.shuffle<f32>(f10, f11, 0, 1, 4, 5),
+              r1 + 0,
+              hasResidual,
+              residual,
+              kind,
+              ea,
+              eb,
+            ),
+          );
+          v128.store(
+            r1,
+            finish(
+              v128.shuffle<f32>(f10, f11, 2, 3, 6, 7),
+              r1 + 16,
+              hasResidual,
+              residual,
+              kind,
+              ea,
+              eb,
+            ),
+            16,
+          );
+          v128.store(
+            r1,
+            finish(
+              v128.shuffle<f32>(f12, f13, 0, 1, 4, 5),
+              r1 + 32,
+              hasResidual,
+              residual,
+              kind,
+              ea,
+              eb,
+            ),
+            32,
+          );
+          v128.store(
+            r1,
+            finish(
+              v128.shuffle<f32>(f12, f13, 2, 3, 6, 7),
+              r1 + 48,
+              hasResidual,
+              residual,
+              kind,
+              ea,
+              eb,
+            ),
+            48,
+          );
           const r2 = plane + ((<usize>((oy + 2) * Wo + ox)) << 2);
           const f20 = v128.shuffle<f32>(y20, y21, 0, 4, 1, 5),
             f21 = v128.shuffle<f32>(y22, y23, 0, 4, 1, 5);
           const f22 = v128.shuffle<f32>(y20, y21, 2, 6, 3, 7),
             f23 = v128.shuffle<f32>(y22, y23, 2, 6, 3, 7);
-          v128.store(r2, v128.shuffle<f32>(f20, f21, 0, 1, 4, 5));
-          v128.store(r2, v128.shuffle<f32>(f20, f21, 2, 3, 6, 7), 16);
-          v128.store(r2, v128.shuffle<f32>(f22, f23, 0, 1, 4, 5), 32);
-          v128.store(r2, v128.shuffle<f32>(f22, f23, 2, 3, 6, 7), 48);
+          v128.store(
+            r2,
+            finish(
+              v128.shuffle<f32>(f20, f21, 0, 1, 4, 5),
+              r2 + 0,
+              hasResidual,
+              residual,
+              kind,
+              ea,
+              eb,
+            ),
+          );
+          v128.store(
+            r2,
+            finish(
+              v128.shuffle<f32>(f20, f21, 2, 3, 6, 7),
+              r2 + 16,
+              hasResidual,
+              residual,
+              kind,
+              ea,
+              eb,
+            ),
+            16,
+          );
+          v128.store(
+            r2,
+            finish(
+              v128.shuffle<f32>(f22, f23, 0, 1, 4, 5),
+              r2 + 32,
+              hasResidual,
+              residual,
+              kind,
+              ea,
+              eb,
+            ),
+            32,
+          );
+          v128.store(
+            r2,
+            finish(
+              v128.shuffle<f32>(f22, f23, 2, 3, 6, 7),
+              r2 + 48,
+              hasResidual,
+              residual,
+              kind,
+              ea,
+              eb,
+            ),
+            48,
+          );
           const r3 = plane + ((<usize>((oy + 3) * Wo + ox)) << 2);
           const f30 = v128.shuffle<f32>(y30, y31, 0, 4, 1, 5),
             f31 = v128.shuffle<f32>(y32, y33, 0, 4, 1, 5);
           const f32 = v128.shuffle<f32>(y30, y31, 2, 6, 3, 7),
             f33 = v128.shuffle<f32>(y32, y33, 2, 6, 3, 7);
-          v128.store(r3, v128.shuffle<f32>(f30, f31, 0, 1, 4, 5));
-          v128.store(r3, v128.shuffle<f32>(f30, f31, 2, 3, 6, 7), 16);
-          v128.store(r3, v128.shuffle<f32>(f32, f33, 0, 1, 4, 5), 32);
-          v128.store(r3, v128.shuffle<f32>(f32, f33, 2, 3, 6, 7), 48);
+          v128.store(
+            r3,
+            finish(
+              v128.shuffle<f32>(f30, f31, 0, 1, 4, 5),
+              r3 + 0,
+              hasResidual,
+              residual,
+              kind,
+              ea,
+              eb,
+            ),
+          );
+          v128.store(
+            r3,
+            finish(
+              v128.shuffle<f32>(f30, f31, 2, 3, 6, 7),
+              r3 + 16,
+              hasResidual,
+              residual,
+              kind,
+              ea,
+              eb,
+            ),
+            16,
+          );
+          v128.store(
+            r3,
+            finish(
+              v128.shuffle<f32>(f32, f33, 0, 1, 4, 5),
+              r3 + 32,
+              hasResidual,
+              residual,
+              kind,
+              ea,
+              eb,
+            ),
+            32,
+          );
+          v128.store(
+            r3,
+            finish(
+              v128.shuffle<f32>(f32, f33, 2, 3, 6, 7),
+              r3 + 48,
+              hasResidual,
+              residual,
+              kind,
+              ea,
+              eb,
+            ),
+            48,
+          );
           continue;
         }
         // Edge tiles: write lane by lane, clipped to the plane.
@@ -665,31 +863,47 @@ export function winograd4Output(
           const x0 = ox + 4 * k;
           if (oy + 0 < Ho) {
             const q = plane + ((<usize>((oy + 0) * Wo + x0)) << 2);
-            if (x0 + 0 < Wo) store<f32>(q, lane(y00, k), 0);
-            if (x0 + 1 < Wo) store<f32>(q, lane(y01, k), 4);
-            if (x0 + 2 < Wo) store<f32>(q, lane(y02, k), 8);
-            if (x0 + 3 < Wo) store<f32>(q, lane(y03, k), 12);
+            if (x0 + 0 < Wo)
+              store<f32>(q, finish1(lane(y00, k), q + 0, hasResidual, residual, kind, ea, eb), 0);
+            if (x0 + 1 < Wo)
+              store<f32>(q, finish1(lane(y01, k), q + 4, hasResidual, residual, kind, ea, eb), 4);
+            if (x0 + 2 < Wo)
+              store<f32>(q, finish1(lane(y02, k), q + 8, hasResidual, residual, kind, ea, eb), 8);
+            if (x0 + 3 < Wo)
+              store<f32>(q, finish1(lane(y03, k), q + 12, hasResidual, residual, kind, ea, eb), 12);
           }
           if (oy + 1 < Ho) {
             const q = plane + ((<usize>((oy + 1) * Wo + x0)) << 2);
-            if (x0 + 0 < Wo) store<f32>(q, lane(y10, k), 0);
-            if (x0 + 1 < Wo) store<f32>(q, lane(y11, k), 4);
-            if (x0 + 2 < Wo) store<f32>(q, lane(y12, k), 8);
-            if (x0 + 3 < Wo) store<f32>(q, lane(y13, k), 12);
+            if (x0 + 0 < Wo)
+              store<f32>(q, finish1(lane(y10, k), q + 0, hasResidual, residual, kind, ea, eb), 0);
+            if (x0 + 1 < Wo)
+              store<f32>(q, finish1(lane(y11, k), q + 4, hasResidual, residual, kind, ea, eb), 4);
+            if (x0 + 2 < Wo)
+              store<f32>(q, finish1(lane(y12, k), q + 8, hasResidual, residual, kind, ea, eb), 8);
+            if (x0 + 3 < Wo)
+              store<f32>(q, finish1(lane(y13, k), q + 12, hasResidual, residual, kind, ea, eb), 12);
           }
           if (oy + 2 < Ho) {
             const q = plane + ((<usize>((oy + 2) * Wo + x0)) << 2);
-            if (x0 + 0 < Wo) store<f32>(q, lane(y20, k), 0);
-            if (x0 + 1 < Wo) store<f32>(q, lane(y21, k), 4);
-            if (x0 + 2 < Wo) store<f32>(q, lane(y22, k), 8);
-            if (x0 + 3 < Wo) store<f32>(q, lane(y23, k), 12);
+            if (x0 + 0 < Wo)
+              store<f32>(q, finish1(lane(y20, k), q + 0, hasResidual, residual, kind, ea, eb), 0);
+            if (x0 + 1 < Wo)
+              store<f32>(q, finish1(lane(y21, k), q + 4, hasResidual, residual, kind, ea, eb), 4);
+            if (x0 + 2 < Wo)
+              store<f32>(q, finish1(lane(y22, k), q + 8, hasResidual, residual, kind, ea, eb), 8);
+            if (x0 + 3 < Wo)
+              store<f32>(q, finish1(lane(y23, k), q + 12, hasResidual, residual, kind, ea, eb), 12);
           }
           if (oy + 3 < Ho) {
             const q = plane + ((<usize>((oy + 3) * Wo + x0)) << 2);
-            if (x0 + 0 < Wo) store<f32>(q, lane(y30, k), 0);
-            if (x0 + 1 < Wo) store<f32>(q, lane(y31, k), 4);
-            if (x0 + 2 < Wo) store<f32>(q, lane(y32, k), 8);
-            if (x0 + 3 < Wo) store<f32>(q, lane(y33, k), 12);
+            if (x0 + 0 < Wo)
+              store<f32>(q, finish1(lane(y30, k), q + 0, hasResidual, residual, kind, ea, eb), 0);
+            if (x0 + 1 < Wo)
+              store<f32>(q, finish1(lane(y31, k), q + 4, hasResidual, residual, kind, ea, eb), 4);
+            if (x0 + 2 < Wo)
+              store<f32>(q, finish1(lane(y32, k), q + 8, hasResidual, residual, kind, ea, eb), 8);
+            if (x0 + 3 < Wo)
+              store<f32>(q, finish1(lane(y33, k), q + 12, hasResidual, residual, kind, ea, eb), 12);
           }
         }
       }

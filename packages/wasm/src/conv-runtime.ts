@@ -10,6 +10,8 @@ import { GemmConv } from './_internal/conv-gemm.js';
 import { WinogradConv, winogradApplies } from './_internal/conv-winograd.js';
 import { DepthwiseConv, depthwiseApplies } from './_internal/conv-depthwise.js';
 import { ShapeError } from '@reparam/core';
+import { writeEpilogue } from './_internal/epilogue.js';
+import type { Activation } from './graph/ir.js';
 
 /**
  * Which kernel computes a conv: `auto` picks the direct depthwise kernel for one input channel per
@@ -24,6 +26,8 @@ const AUTO_WINOGRAD = 'winograd4';
 export interface PrepareOptions {
   /** Fuse `max(0, y)` after the bias. Default false. */
   readonly relu?: boolean;
+  /** Any fused activation (overrides `relu`). */
+  readonly activation?: Activation;
   /** Default `auto`. */
   readonly algorithm?: ConvAlgorithm;
 }
@@ -32,10 +36,14 @@ export interface PrepareOptions {
 export interface PreparedConv {
   readonly conv: Conv;
   readonly algorithm: Exclude<ConvAlgorithm, 'auto'>;
+  readonly activation: Activation | undefined;
   /** Output dims for an [n, c, h, w] input (throws ShapeError when it does not fit). */
   dims(shape: readonly number[]): ConvDims;
-  /** Runs on heap pointers: x is n*c*h*w floats, y receives n*o*ho*wo floats. */
-  runPointers(x: number, y: number, dims: ConvDims): void;
+  /**
+   * Runs on heap pointers: x is n*c*h*w floats, y receives n*o*ho*wo floats; `residual`, laid
+   * out as y (and possibly y itself), is added before the activation.
+   */
+  runPointers(x: number, y: number, dims: ConvDims, residual?: number): void;
 }
 
 function chooseAlgorithm(conv: Conv, requested: ConvAlgorithm): Exclude<ConvAlgorithm, 'auto'> {
@@ -144,18 +152,28 @@ export class WasmConvRuntime {
   prepare(conv: Conv, options: PrepareOptions = {}): PreparedConv {
     validateConv('prepare', conv);
     const algorithm = chooseAlgorithm(conv, options.algorithm ?? 'auto');
-    const relu = options.relu ?? false;
+    const activation: Activation | undefined =
+      options.activation ?? (options.relu === true ? { kind: 'relu' } : undefined);
+    const { heap } = this;
     const impl =
       algorithm === 'gemm'
-        ? new GemmConv(this.heap, conv, relu)
+        ? new GemmConv(heap, conv)
         : algorithm === 'depthwise'
-          ? new DepthwiseConv(this.heap, conv, relu)
-          : new WinogradConv(this.heap, conv, relu, algorithm === 'winograd2' ? 2 : 4);
+          ? new DepthwiseConv(heap, conv)
+          : new WinogradConv(heap, conv, algorithm === 'winograd2' ? 2 : 4);
+    const bias = heap.alloc(conv.shape[0]);
+    heap.write(bias, conv.bias);
     return {
       conv,
       algorithm,
+      activation,
       dims: (shape) => convDims('conv2d', conv, shape),
-      runPointers: (x, y, dims) => impl.run(this.exec, x, y, dims),
+      runPointers: (x, y, dims, residual) => {
+        const mark = heap.mark();
+        const epi = writeEpilogue(heap, { bias, activation, residual, output: y });
+        impl.run(this.exec, x, y, dims, epi);
+        heap.release(mark);
+      },
     };
   }
 

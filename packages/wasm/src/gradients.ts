@@ -3,6 +3,7 @@ import type { WasmConvRuntime } from './conv-runtime.js';
 import { convDims, validateConv, type ConvDims } from './_internal/geometry.js';
 import { packRows, packedRowsSize } from './_internal/pack.js';
 import { stageIn, stageOut, type Layout } from './_internal/staging.js';
+import { writeEpilogue } from './_internal/epilogue.js';
 
 /** Options of the gradient functions. */
 export interface GradientOptions {
@@ -98,7 +99,7 @@ export function convInputGradient(
           0,
           panels,
         );
-        exec.run('gemm', [a + gi * aSize * 4, cols, kc, og, p, dcol, p, 0, 0], 0, panels);
+        exec.run('gemm', [a + gi * aSize * 4, cols, kc, og, p, dcol, p, 0], 0, panels);
         const dxg = dx + (b * d.c + gi * cg) * d.h * d.w * 4;
         exec.run('col2im', [dcol, d.h, d.w, ...geo, d.ho, d.wo, dxg], 0, cg);
       }
@@ -253,7 +254,7 @@ function weightGradStride1(
   }
 }
 
-/** Any stride: per image, transposed im2col + GEMM accumulating into dW (gemm flag 2). */
+/** Any stride: per image, transposed im2col + GEMM accumulating into dW (epilogue flag). */
 function weightGradPacked(
   rt: WasmConvRuntime,
   x: number,
@@ -271,6 +272,7 @@ function weightGradPacked(
   const a = heap.alloc(rowPanels * 4 * p);
   const bcols = heap.alloc(colPanels * 8 * p);
   const geo = geo8(geometry, kh, kw);
+  const accumulate = writeEpilogue(heap, { bias: 0, accumulate: true });
   for (let b = 0; b < d.n; b++) {
     const xb = x + b * d.c * d.h * d.w * 4;
     const dyb = dy + b * d.o * p * 4;
@@ -278,8 +280,8 @@ function weightGradPacked(
       exec.run('packGradRows', [dyb, 1, d.o, p, gi * og, og, a], 0, rowPanels);
       const colArgs = [xb, 1, d.c, d.h, d.w, gi * cg, cg, ...geo, d.ho, d.wo, bcols] as const;
       exec.run('im2colT', [...colArgs], 0, colPanels);
-      const flags = b > 0 ? 2 : 0;
-      exec.run('gemm', [a, bcols, og, p, kc, dw + gi * og * kc * 4, kc, 0, flags], 0, colPanels);
+      const epi = b > 0 ? accumulate : 0;
+      exec.run('gemm', [a, bcols, og, p, kc, dw + gi * og * kc * 4, kc, epi], 0, colPanels);
     }
   }
 }

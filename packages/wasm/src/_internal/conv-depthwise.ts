@@ -14,20 +14,17 @@ export function depthwiseApplies(conv: Conv): boolean {
  */
 export class DepthwiseConv {
   private readonly weights: number;
-  private readonly bias: number;
 
   constructor(
     private readonly heap: Heap,
     private readonly conv: Conv,
-    private readonly relu: boolean,
   ) {
     this.weights = heap.alloc(conv.weight.length);
     heap.write(this.weights, conv.weight);
-    this.bias = heap.alloc(conv.shape[0]);
-    heap.write(this.bias, conv.bias);
   }
 
-  run(exec: Executor, x: number, y: number, d: ConvDims): void {
+  /** y = conv(x) then the epilogue `epi`; pointers into the heap. */
+  run(exec: Executor, x: number, y: number, d: ConvDims, epi: number): void {
     const [, , kh, kw] = this.conv.shape;
     const { stride, dilation, padding, groups } = this.conv.geometry;
     const [sh, sw] = stride;
@@ -42,7 +39,7 @@ export class DepthwiseConv {
     exec.run('padPlanes', [...pad], 0, d.n * d.c);
     const m = d.o / groups;
     const geo = [kh, kw, sh, sw, dh, dw] as const;
-    const args = [xp, hp, wp, d.c, m, ...geo, this.weights, this.bias, this.relu ? 1 : 0] as const;
+    const args = [xp, hp, wp, d.c, m, ...geo, this.weights, epi] as const;
     exec.run('depthwiseConv', [...args, y, d.ho, d.wo], 0, d.n * d.o);
     this.heap.release(mark);
   }

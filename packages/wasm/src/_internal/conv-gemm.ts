@@ -3,17 +3,16 @@ import type { ConvDims } from './geometry.js';
 import type { Executor } from './executor.js';
 import type { Heap } from './heap.js';
 import { packRows, packedRowsSize } from './pack.js';
+import { groupEpilogue } from './epilogue.js';
 
 /** General conv as per-group im2col + GEMM (any kernel, stride, dilation, padding, groups). */
 export class GemmConv {
   private readonly weights: number;
-  private readonly bias: number;
   private readonly groupSize: number;
 
   constructor(
     private readonly heap: Heap,
     private readonly conv: Conv,
-    private readonly relu: boolean,
   ) {
     const [o, ig, kh, kw] = conv.shape;
     const groups = conv.geometry.groups;
@@ -26,12 +25,13 @@ export class GemmConv {
       packRows(conv.weight, g * og * k, og, k, packed.subarray(g * this.groupSize));
     }
     heap.write(this.weights, packed);
-    this.bias = heap.alloc(o);
-    heap.write(this.bias, conv.bias);
   }
 
-  /** y (n x o x ho x wo) = conv(x (n x c x h x w)); pointers into the heap. */
-  run(exec: Executor, x: number, y: number, d: ConvDims): void {
+  /**
+   * y (n x o x ho x wo) = conv(x (n x c x h x w)) then the epilogue `epi` (written for the
+   * whole y); pointers into the heap.
+   */
+  run(exec: Executor, x: number, y: number, d: ConvDims, epi: number): void {
     const [, ig, kh, kw] = this.conv.shape;
     const { stride: s, dilation: dl, padding: p, groups } = this.conv.geometry;
     const og = d.o / groups;
@@ -40,7 +40,7 @@ export class GemmConv {
     const panels = Math.ceil(npix / 8);
     const mark = this.heap.mark();
     const cols = this.heap.alloc(panels * 8 * k);
-    const relu = this.relu ? 1 : 0;
+    const epis = Array.from({ length: groups }, (_, g) => groupEpilogue(this.heap, epi, g * og));
     for (let b = 0; b < d.n; b++) {
       for (let g = 0; g < groups; g++) {
         const xg = x + (b * d.c + g * ig) * d.h * d.w * 4;
@@ -48,8 +48,7 @@ export class GemmConv {
         exec.run('im2col', [xg, ig, d.h, d.w, ...geo, d.ho, d.wo, cols], 0, panels);
         const w = this.weights + g * this.groupSize * 4;
         const yg = y + (b * d.o + g * og) * npix * 4;
-        const bias = this.bias + g * og * 4;
-        exec.run('gemm', [w, cols, og, k, npix, yg, npix, bias, relu], 0, panels);
+        exec.run('gemm', [w, cols, og, k, npix, yg, npix, epis[g]], 0, panels);
       }
     }
     this.heap.release(mark);

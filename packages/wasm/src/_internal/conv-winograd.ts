@@ -3,6 +3,7 @@ import type { ConvDims } from './geometry.js';
 import type { Executor } from './executor.js';
 import type { Heap } from './heap.js';
 import { packWinograd, packedRowsSize, type WinogradTile } from './pack.js';
+import { groupEpilogue } from './epilogue.js';
 
 /** Budget for one pass's transformed input and products (half of this machine's 2 MB L2). */
 const CHUNK_BYTES = 1 << 20;
@@ -27,14 +28,12 @@ export function winogradApplies(conv: Conv): boolean {
  */
 export class WinogradConv {
   private readonly weights: number;
-  private readonly bias: number;
   private readonly xiSize: number;
   private readonly products: number;
 
   constructor(
     private readonly heap: Heap,
     private readonly conv: Conv,
-    private readonly relu: boolean,
     private readonly m: WinogradTile,
   ) {
     const [o, ig] = conv.shape;
@@ -49,11 +48,10 @@ export class WinogradConv {
     }
     this.weights = heap.alloc(packed.length);
     heap.write(this.weights, packed);
-    this.bias = heap.alloc(o);
-    heap.write(this.bias, conv.bias);
   }
 
-  run(exec: Executor, x: number, y: number, d: ConvDims): void {
+  /** y = conv(x) then the epilogue `epi`; pointers into the heap. */
+  run(exec: Executor, x: number, y: number, d: ConvDims, epi: number): void {
     const { m, products } = this;
     const ig = this.conv.shape[1];
     const og = d.o / this.conv.geometry.groups;
@@ -66,12 +64,12 @@ export class WinogradConv {
     const yImage = d.o * d.ho * d.wo;
     for (let b = 0; b < d.n; b += chunk) {
       const n = Math.min(chunk, d.n - b);
-      this.runImages(exec, x + b * xImage * 4, y + b * yImage * 4, { ...d, n });
+      this.runImages(exec, x + b * xImage * 4, y + b * yImage * 4, { ...d, n }, epi);
     }
   }
 
   /** All d.n images in one pass: image b's tiles follow image b - 1's (GEMM N = n x tiles). */
-  private runImages(exec: Executor, x: number, y: number, d: ConvDims): void {
+  private runImages(exec: Executor, x: number, y: number, d: ConvDims, epi: number): void {
     const { m, products } = this;
     const ig = this.conv.shape[1];
     const { padding, groups } = this.conv.geometry;
@@ -90,7 +88,6 @@ export class WinogradConv {
     const xp = this.heap.alloc(d.n * ig * hp * wp);
     const v = this.heap.alloc(products * vStride);
     const mm = this.heap.alloc(products * mStride);
-    const relu = this.relu ? 1 : 0;
     const input = m === 2 ? 'winograd2Input' : 'winograd4Input';
     const output = m === 2 ? 'winograd2Output' : 'winograd4Output';
     const xImage = d.c * d.h * d.w;
@@ -104,8 +101,8 @@ export class WinogradConv {
       const gemm = [w, this.xiSize, v, vStride, og, ig, tiles, mm, mStride, ldm] as const;
       exec.run('gemmBatched', [...gemm], 0, products);
       const yg = y + g * og * d.ho * d.wo * 4;
-      const bias = this.bias + g * og * 4;
-      const out = [mm, ldm, mStride, th, tw, yg, d.ho, d.wo, bias, relu, og, yImage] as const;
+      const ge = groupEpilogue(this.heap, epi, g * og);
+      const out = [mm, ldm, mStride, th, tw, yg, d.ho, d.wo, ge, og, yImage] as const;
       exec.run(output, [...out], 0, d.n * og);
     }
     this.heap.release(mark);

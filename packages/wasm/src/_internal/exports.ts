@@ -19,7 +19,59 @@ export interface KernelExports {
   weightGradDirect: (...args: [...WeightGradDirectArgs, c0: number, c1: number]) => void;
   transposeBatch: (...args: [...TransposeArgs, b0: number, b1: number]) => void;
   depthwiseConv: (...args: [...DepthwiseArgs, q0: number, q1: number]) => void;
+  addVectors: (...args: [...AddArgs, v0: number, v1: number]) => void;
+  mulVectors: (...args: [...MulArgs, v0: number, v1: number]) => void;
+  activateVectors: (...args: [...ActivateArgs, v0: number, v1: number]) => void;
+  broadcastPlanes: (...args: [...BroadcastArgs, q0: number, q1: number]) => void;
+  channelAffine: (...args: [...AffineArgs, q0: number, q1: number]) => void;
+  pool2d: (...args: [...PoolArgs, q0: number, q1: number]) => void;
+  globalPool: (...args: [...GlobalPoolArgs, q0: number, q1: number]) => void;
+  dense: (...args: [...DenseArgs, o0: number, o1: number]) => void;
 }
+
+type AddArgs = [a: number, b: number, y: number, epi: number];
+type MulArgs = [a: number, b: number, y: number];
+type ActivateArgs = [x: number, y: number, epi: number];
+type BroadcastArgs = [
+  x: number,
+  s: number,
+  y: number,
+  plane: number,
+  c: number,
+  /** Values of s per image (0: the same for every image). */
+  sImage: number,
+  /** 0 add, 1 multiply. */
+  op: number,
+  epi: number,
+];
+type AffineArgs = [
+  x: number,
+  y: number,
+  scale: number,
+  scaleCount: number,
+  shift: number,
+  shiftCount: number,
+  plane: number,
+  c: number,
+];
+type PoolArgs = [
+  x: number,
+  h: number,
+  w: number,
+  kh: number,
+  kw: number,
+  sh: number,
+  sw: number,
+  pt: number,
+  pl: number,
+  y: number,
+  ho: number,
+  wo: number,
+  isMax: number,
+  includePad: number,
+];
+type GlobalPoolArgs = [x: number, plane: number, y: number, isMax: number];
+type DenseArgs = [w: number, x: number, rows: number, k: number, o: number, y: number, epi: number];
 
 type DepthwiseArgs = [
   xp: number,
@@ -34,8 +86,8 @@ type DepthwiseArgs = [
   dh: number,
   dw: number,
   w: number,
-  bias: number,
-  relu: number,
+  /** Epilogue descriptor (epilogue.ts), 0 for none. */
+  epi: number,
   y: number,
   ho: number,
   wo: number,
@@ -111,9 +163,8 @@ type GemmArgs = [
   n: number,
   y: number,
   ldy: number,
-  bias: number,
-  /** bit 0: ReLU; bit 1: accumulate into y. */
-  flags: number,
+  /** Epilogue descriptor (epilogue.ts), 0 for none. */
+  epi: number,
 ];
 type GemmBatchedArgs = [
   ap: number,
@@ -177,8 +228,8 @@ type WinogradOutputArgs = [
   y: number,
   ho: number,
   wo: number,
-  bias: number,
-  relu: number,
+  /** Epilogue descriptor (epilogue.ts), 0 for none. */
+  epi: number,
   /** Output channels of the group (plane q = channel q % og of image q / og). */
   og: number,
   /** Floats between images in y. */
@@ -201,6 +252,14 @@ export interface KernelArgs {
   weightGradDirect: WeightGradDirectArgs;
   transposeBatch: TransposeArgs;
   depthwiseConv: DepthwiseArgs;
+  addVectors: AddArgs;
+  mulVectors: MulArgs;
+  activateVectors: ActivateArgs;
+  broadcastPlanes: BroadcastArgs;
+  channelAffine: AffineArgs;
+  pool2d: PoolArgs;
+  globalPool: GlobalPoolArgs;
+  dense: DenseArgs;
 }
 
 /** Names of the range-split kernels. */
@@ -222,4 +281,12 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'winograd4Output',
   'transposeBatch',
   'depthwiseConv',
+  'addVectors',
+  'mulVectors',
+  'activateVectors',
+  'broadcastPlanes',
+  'channelAffine',
+  'pool2d',
+  'globalPool',
+  'dense',
 ];
