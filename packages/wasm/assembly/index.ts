@@ -14,3 +14,12 @@ export { weightGradDirect } from './weight-grad-direct';
 export { winograd4Input, winograd4Output } from './winograd4';
 export { transposeBatch } from './transpose';
 export { depthwiseConv } from './depthwise';
+export {
+  addVectors,
+  mulVectors,
+  activateVectors,
+  broadcastPlanes,
+  channelAffine,
+} from './elementwise';
+export { pool2d, globalPool } from './pool';
+export { dense } from './dense';

@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { Conv } from '@reparam/core';
-import { WasmConvRuntime, WasmNetwork, type Layer } from '../src/index.js';
+import { WasmConvRuntime, WasmGraph, type DeployGraph, type GraphNode } from '../src/index.js';
 import { weightsOf, workloads, type NetSpec } from './cases.js';
 import { onnxModel } from './onnx-model.js';
 
@@ -30,7 +30,9 @@ async function ours(threads: number): Promise<(net: NetSpec) => Runner> {
   const rt = await WasmConvRuntime.create({ threads });
   return (net) => {
     const { convs, biases } = weightsOf(net);
-    const layers: Layer[] = net.convs.map((c, i) => {
+    const nodes: GraphNode[] = [];
+    let x = 'input';
+    net.convs.forEach((c, i) => {
       const p = c.kernel >> 1;
       const conv: Conv = {
         shape: [c.outC, c.inC, c.kernel, c.kernel],
@@ -43,18 +45,32 @@ async function ours(threads: number): Promise<(net: NetSpec) => Runner> {
           groups: 1,
         },
       };
-      return { type: 'conv', conv, relu: c.relu };
+      const activation = c.relu ? ({ kind: 'relu' } as const) : undefined;
+      nodes.push({
+        op: 'conv',
+        conv,
+        activation,
+        name: `conv${i}`,
+        inputs: [x],
+        output: `conv${i}`,
+      });
+      x = `conv${i}`;
     });
     if (net.classes > 0) {
-      layers.push({ type: 'globalAvgPool' });
-      layers.push({
-        type: 'gemm',
-        weight: convs[convs.length - 1],
-        bias: biases[biases.length - 1],
-      });
+      nodes.push({ op: 'globalAvgPool', name: 'gap', inputs: [x], output: 'gap' });
+      nodes.push({ op: 'reshape', flattenAxis: 1, name: 'flat', inputs: ['gap'], output: 'flat' });
+      const weight = convs[convs.length - 1];
+      const bias = biases[biases.length - 1];
+      nodes.push({ op: 'dense', weight, bias, name: 'fc', inputs: ['flat'], output: 'fc' });
+      x = 'fc';
     }
-    const compiled = WasmNetwork.compile(rt, layers);
-    return (input) => compiled.run(input, net.inputShape).data;
+    const graph: DeployGraph = {
+      inputs: [{ name: 'input', shape: [...net.inputShape] }],
+      outputs: [x],
+      nodes,
+    };
+    const compiled = WasmGraph.compile(rt, graph);
+    return (input) => compiled.run({ data: input, shape: net.inputShape })[x].data;
   };
 }
 

@@ -1,4 +1,4 @@
-export { UnsupportedModelError, WasmLoadError } from './errors.js';
+export { UnsupportedModelError, WasmLoadError, type UnsupportedNode } from './errors.js';
 export type { WasmSource } from './_internal/load.js';
 export type { ConvDims } from './_internal/geometry.js';
 export {
@@ -9,7 +9,28 @@ export {
   type PrepareOptions,
   type PreparedConv,
 } from './conv-runtime.js';
-export { WasmNetwork, type Layer } from './network.js';
+export {
+  WasmGraph,
+  type GraphMemory,
+  type GraphOptions,
+  type GraphTensor,
+} from './graph/wasm-graph.js';
+export type {
+  Activation,
+  DeployGraph,
+  GraphInput,
+  GraphNode,
+  NodeOf,
+  PoolWindow,
+} from './graph/ir.js';
+export { graphFromOnnx } from './graph/from-onnx.js';
+export type {
+  OnnxAttributeLike,
+  OnnxModelLike,
+  OnnxNodeLike,
+  OnnxTensorLike,
+  OnnxValueInfoLike,
+} from './graph/onnx-model.js';
 export {
   convInputGradient,
   convWeightGradient,
@@ -22,10 +43,4 @@ export {
   type TfApi,
   type TrainingKernelOptions,
 } from './tfjs/training-kernels.js';
-export {
-  layersFromOnnx,
-  type OnnxAttributeLike,
-  type OnnxModelLike,
-  type OnnxNodeLike,
-  type OnnxTensorLike,
-} from './onnx-layers.js';
+export { decodeNpy, encodeNpy } from './npy.js';

@@ -10,11 +10,13 @@ export class Heap {
   readonly memory: WebAssembly.Memory;
   readonly kernels: KernelExports;
   private top: number;
+  private highest: number;
 
   constructor(memory: WebAssembly.Memory, kernels: KernelExports) {
     this.memory = memory;
     this.kernels = kernels;
     this.top = align(kernels.heapBase());
+    this.highest = this.top;
   }
 
   /** Reserves `floats` float32s (64-byte aligned) and returns the byte offset. */
@@ -35,7 +37,18 @@ export class Heap {
       }
     }
     this.top = end;
+    this.highest = Math.max(this.highest, end);
     return at;
+  }
+
+  /** The highest stack position since the last {@link Heap.resetHighWater}, in bytes. */
+  get highWater(): number {
+    return this.highest;
+  }
+
+  /** Restarts the high-water mark at the current position. */
+  resetHighWater(): void {
+    this.highest = this.top;
   }
 
   /** Current stack position, for {@link Heap.release}. */
