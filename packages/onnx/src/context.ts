@@ -23,6 +23,11 @@ export interface PassContext {
   readonly randomNodes: readonly RandomNode[];
   /** Tensors whose values depend on a random operator. */
   readonly random: ReadonlySet<string>;
+  /**
+   * Graph inputs with any dynamic dim, batch included. With any, a value computed from input
+   * shapes (`Shape(x)[0]`) is not folded into a conv: the written model keeps the dynamic dims.
+   */
+  readonly symbolicInputs: readonly string[];
 }
 
 /** Dims of a tensor on the probe input, if known. */

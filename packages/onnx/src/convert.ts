@@ -98,6 +98,7 @@ export async function analyzeModel(
       index,
       random.map((r) => r.index),
     ),
+    symbolicInputs: dynamicSizeInputs(model, 0),
   };
   options.onProgress?.('regions', 0.3);
   return { ctx, feeds, scan: findRegions(ctx) };

@@ -66,6 +66,14 @@ export function linearOp(ctx: PassContext, i: number): LinearOp | NotLinear | un
   if (random !== undefined)
     return fail(`'${random}' depends on random operators (verification could not check it)`);
   if (node.output.slice(1).some((o) => !unused(ctx, o))) return fail('its extra outputs are used');
+  const fromShape = node.input.find((n) => kindOf(ctx, n) === 'shape');
+  // ScatterND chains (pad-with-bias) are read as a border pattern that holds at every size.
+  if (fromShape !== undefined && op !== 'ScatterND' && ctx.symbolicInputs.length > 0) {
+    const names = ctx.symbolicInputs.map((n) => `'${n}'`).join(', ');
+    return fail(
+      `'${fromShape}' is computed from the input shape, and ${names} ${ctx.symbolicInputs.length > 1 ? 'have' : 'has'} dynamic dims: folding it would be exact at the probe shape only; export with fixed dims to fold it`,
+    );
+  }
   const shapeDependent = node.input.some((n) => kindOf(ctx, n) === 'shape');
   const make = (inputs: string[], build: LinearOp['build']): LinearOp => ({
     node: i,

@@ -80,10 +80,10 @@ export function inputDims(
 }
 
 /**
- * Graph inputs (without an initializer) whose declared dims past the first (batch) one are not
- * all fixed: symbolic, unknown, or no declared shape at all.
+ * Graph inputs (without an initializer) whose declared dims from `first` on are not all fixed:
+ * symbolic, unknown, or no declared shape at all (`first` 1 skips the batch dim).
  */
-export function dynamicSizeInputs(model: ModelProto): string[] {
+export function dynamicSizeInputs(model: ModelProto, first = 1): string[] {
   const graph = model.graph!;
   const inits = new Set(graph.initializer.map((t) => t.name));
   return graph.input
@@ -92,7 +92,7 @@ export function dynamicSizeInputs(model: ModelProto): string[] {
       const dims = info.type?.tensorType?.shape?.dim;
       return (
         dims === undefined ||
-        dims.slice(1).some((d) => !(d.dimValue !== undefined && d.dimValue > 0))
+        dims.slice(first).some((d) => !(d.dimValue !== undefined && d.dimValue > 0))
       );
     })
     .map((info) => info.name ?? '');
