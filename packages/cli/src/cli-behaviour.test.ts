@@ -50,6 +50,12 @@ describe('reparam behaves like the tools people know', () => {
     }
   });
 
+  it('--timeout beyond what Node timers hold is refused with the limit, not a wrong timeout', async () => {
+    const r = await cli('convert', fixture('repvgg_bn'), '-o', 'o.onnx', '--timeout', '3000000');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--timeout '3000000' must be a positive number up to 2147483.647/);
+  });
+
   it('a missing, unreadable or folder input is an I/O error (exit 2) naming the path', async () => {
     const dir = workdir();
     const locked = join(dir, 'locked.onnx');

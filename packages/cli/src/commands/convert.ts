@@ -69,7 +69,13 @@ export const convert = defineCommand({
       return 0;
     }
     const collapsed = report.regions.filter((r) => r.status !== 'kept').length;
+    const fromShape = report.regions.filter((r) => r.shapeDependent && r.status !== 'kept');
     writeLines(io.stdout, [
+      ...(fromShape.length === 0
+        ? []
+        : [
+            `note: region${fromShape.length > 1 ? 's' : ''} ${fromShape.map((r) => r.id).join(', ')} read pad indices computed from the input shape; they were read and verified at the probe shape`,
+          ]),
       `${path}: ${report.regions.length} linear regions, ${collapsed} collapsed`,
       ...summaryTable(summary, ['original', 'converted']),
       ...formatRegions(report).filter(
