@@ -1,4 +1,4 @@
 import { mergeConfig } from 'vitest/config';
 import { sharedConfig } from '../../vitest.shared.js';
 
-export default mergeConfig(sharedConfig, {});
+export default mergeConfig(sharedConfig, { test: { include: ['src/**/*.test.ts'] } });

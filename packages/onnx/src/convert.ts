@@ -58,6 +58,8 @@ export interface ConversionReport {
   readonly opsAfter: Readonly<Record<string, number>>;
   /** Random operators: outputs depending on them are not compared. */
   readonly random: readonly RandomNode[];
+  /** Graph outputs that depend on random operators. */
+  readonly randomOutputs: readonly string[];
   /** Number of runs collapsed into one Conv each; 0: nothing to collapse, the model is unchanged but for dead nodes. */
   readonly collapsed: number;
   /** Absent with `verify: false` and when nothing was collapsed. */
@@ -86,7 +88,9 @@ export async function analyzeModel(
   options.onProgress?.('probe', 0);
   const values = await probeModel(model, feeds, options);
   const kinds = classifyTensors(index);
-  const random = randomNodes(index, opset, (t) => kinds.get(t) === 'const', values);
+  const random = randomNodes(index, opset, (t) =>
+    kinds.get(t) === 'const' ? values.get(t)?.data[0] : undefined,
+  );
   const ctx: PassContext = {
     index,
     kinds,
@@ -158,6 +162,7 @@ export async function convertModel(
       reason: e.reason,
     })),
     random: ctx.randomNodes,
+    randomOutputs: [...ctx.index.outputs].filter((o) => ctx.random.has(o)),
     collapsed: rewrites.length,
     nodesBefore: model.graph!.node.length,
     nodesAfter: graph.node.length,

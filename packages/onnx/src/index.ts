@@ -58,6 +58,7 @@ export {
   MAX_INPUT_ELEMENTS,
   type InputShapes,
 } from './probe.js';
+export { randomOutputs, type RandomNode } from './random-ops.js';
 export { inputFeeds, type FeedOptions } from './feeds.js';
 export { denseTensor, elementType, type ElementType } from './element-types.js';
 export { inputRoles, type InputRole } from './input-roles.js';

@@ -1,8 +1,9 @@
 import { intAttr } from './attributes.js';
-import type { GraphIndex } from './graph.js';
-import { nodeLabel } from './graph.js';
-import type { DenseTensor } from './ort-run.js';
-import type { GraphProto } from './proto.js';
+import { nodeLabel, type GraphIndex } from './graph.js';
+import { denseTensor, elementType } from './element-types.js';
+import { indexGraph } from './graph.js';
+import { defaultOpset } from './opset.js';
+import type { GraphProto, ModelProto, TensorProto } from './proto.js';
 
 /** A node whose outputs differ from run to run. */
 export interface RandomNode {
@@ -23,13 +24,13 @@ const SAMPLERS = new Set([
 /**
  * The random nodes of a graph: samplers (RandomNormal/Uniform(Like), Multinomial, Bernoulli) and
  * Dropout in training mode (`is_test` 0 before opset 7; from opset 12, a `training_mode` input
- * that is not a constant false). `values` holds constant tensors' values (the probe's).
+ * that is not a constant false). `constant` gives the first value of a constant tensor, or
+ * undefined for tensors that are not constant.
  */
 export function randomNodes(
   index: GraphIndex,
   opset: number,
-  isConstant: (tensor: string) => boolean,
-  values: ReadonlyMap<string, DenseTensor>,
+  constant: (tensor: string) => number | bigint | undefined,
 ): { index: number; random: RandomNode }[] {
   const out: { index: number; random: RandomNode }[] = [];
   index.graph.node.forEach((node, i) => {
@@ -43,7 +44,7 @@ export function randomNodes(
       const mode = node.input[2] ?? '';
       if (opset < 7 && intAttr(node, 'is_test', 0) === 0) reason = 'is_test is 0 (training mode)';
       else if (opset >= 12 && mode !== '') {
-        const v = isConstant(mode) ? values.get(mode)?.data[0] : undefined;
+        const v = constant(mode);
         if (v === undefined) reason = `training_mode '${mode}' is not a constant`;
         else if (Number(v) !== 0) reason = 'training_mode is true';
       }
@@ -72,4 +73,30 @@ function hasSampler(graph: GraphProto): boolean {
       SAMPLERS.has(n.opType ?? '') ||
       n.attribute.some((a) => [a.g, ...a.graphs].some((g) => g !== undefined && hasSampler(g))),
   );
+}
+
+/**
+ * The graph outputs of a model that depend on random operators, found without running it
+ * (constants are initializers and Constant nodes with a `value` tensor).
+ */
+export function randomOutputs(model: ModelProto): string[] {
+  const index = indexGraph(model.graph!);
+  const stored = new Map<string, TensorProto>(index.initializers);
+  for (const node of model.graph!.node) {
+    const t =
+      node.opType === 'Constant' ? node.attribute.find((a) => a.name === 'value')?.t : undefined;
+    if (t !== undefined) stored.set(node.output[0], t);
+  }
+  const constant = (name: string) => {
+    const t = stored.get(name);
+    return t === undefined || elementType(t.dataType ?? 0) === undefined
+      ? undefined
+      : denseTensor(t).data[0];
+  };
+  const nodes = randomNodes(index, defaultOpset(model), constant);
+  const tainted = randomTensors(
+    index,
+    nodes.map((n) => n.index),
+  );
+  return [...index.outputs].filter((o) => tainted.has(o));
 }

@@ -157,7 +157,8 @@ function readRaw(view: DataView, type: number, i: number, where: string): number
   }
 }
 
-function halfToFloat(h: number): number {
+/** The value of float16 bits. */
+export function halfToFloat(h: number): number {
   const s = h & 0x8000 ? -1 : 1;
   const e = (h >> 10) & 0x1f;
   const f = h & 0x3ff;

@@ -1,0 +1,3 @@
+import { describeSuiteShard } from './describe-suite.js';
+
+describeSuiteShard(1, 2);

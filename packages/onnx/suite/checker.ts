@@ -1,0 +1,53 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serializeModel, type ModelProto } from '../src/index.js';
+
+/** The Python that has ONNX's own checker (Debian: apt-get install python3-onnx). */
+const PYTHON = process.env.ONNX_PYTHON ?? '/usr/bin/python3';
+
+const SCRIPT = `
+import json, sys, onnx
+out = {}
+for path in sys.argv[1:]:
+    try:
+        onnx.checker.check_model(onnx.load(path))
+    except Exception as e:
+        out[path] = str(e).splitlines()[0] if str(e) else type(e).__name__
+print(json.dumps(out))
+`;
+
+/**
+ * Runs `onnx.checker.check_model` (ONNX's reference checker, in Python) on each model and returns
+ * its complaint per id; an empty map means every model is valid. Throws when Python or its onnx
+ * package is missing, saying what to install.
+ */
+export function checkerComplaints(models: ReadonlyMap<string, ModelProto>): Map<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'reparam-checker-'));
+  try {
+    const paths = new Map<string, string>();
+    let k = 0;
+    for (const [id, model] of models) {
+      const path = join(dir, `${k++}.onnx`);
+      writeFileSync(path, serializeModel(model));
+      paths.set(path, id);
+    }
+    let stdout: string;
+    try {
+      stdout = execFileSync(PYTHON, ['-c', SCRIPT, ...paths.keys()], {
+        encoding: 'utf8',
+        maxBuffer: 64 * 2 ** 20,
+      });
+    } catch (e) {
+      throw new Error(
+        `checkerComplaints: ${PYTHON} with ONNX's checker is needed (apt-get install python3-onnx, or set ONNX_PYTHON): ${(e as Error).message.split('\n')[0]}`,
+        { cause: e },
+      );
+    }
+    const complaints = JSON.parse(stdout) as Record<string, string>;
+    return new Map(Object.entries(complaints).map(([path, why]) => [paths.get(path)!, why]));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
