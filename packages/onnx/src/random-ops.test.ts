@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { float, ModelBuilder, valueInfo } from './builder.js';
 import { convertModel } from './convert.js';
+import { randomOutputs } from './random-ops.js';
 import { VerificationError } from './errors.js';
 import { DataType } from './tensor.js';
 import { bnNode, convNode, Rng } from './test-helpers/blocks.js';
@@ -76,6 +77,18 @@ describe('random operators are named, and outputs depending on them are not comp
     const off = c.node('Constant', [], { value: boolTensor(false) })[0];
     c.output(c.op('Dropout', [c.input('x', [1, 2, 6, 6]), '', off]), [1, 2, 6, 6]);
     expect((await convertModel(c.build())).report.random).toEqual([]);
+  });
+
+  it('randomOutputs finds, without running the model, the outputs downstream of a random op', () => {
+    const b = new ModelBuilder(13);
+    const x = b.input('x', [1, 2]);
+    const on = b.node('Constant', [], { value: boolTensor(true) })[0];
+    const noisy = b.op('Relu', [b.op('Dropout', [x, '', on])]);
+    const clean = b.op('Relu', [x]);
+    b.output(noisy, [1, 2]);
+    b.output(clean, [1, 2]);
+    b.output(b.op('Mul', [b.op('RandomUniformLike', [x]), x]), [1, 2]);
+    expect(randomOutputs(b.build())).toEqual([noisy, b.nodes[b.nodes.length - 1].output[0]]);
   });
 });
 
