@@ -1,70 +1,93 @@
 import * as tf from '@tensorflow/tfjs';
-import { acb, type ConvBnWeights, type Expr } from '@reparam/core';
+import { acb, ShapeError, type Expr } from '@reparam/core';
 import { ReparamLayer, type ReparamLayerArgs } from './reparam-layer.js';
 import type { BatchNormVars } from './_internal/batch-norm-vars.js';
 import { convOp, kernelOihw } from './_internal/conv-op.js';
 
+/** Arguments of {@link ACBlock}. */
+export interface ACBlockArgs extends ReparamLayerArgs {
+  /**
+   * Padding p of the KxK conv, 0 <= p <= K/2 (default K/2). Below K/2 the thin branches read
+   * an input cropped by K/2 - p on their thin axis, so they stay centred (ACNet's crop layer).
+   */
+  padding?: number;
+}
+
 /**
  * Asymmetric convolution block (ACNet, Ding et al., ICCV 2019):
- * `act(BN(KxK(x)) + BN(1xK(x)) + BN(Kx1(x)))`, the thin kernels centred on the square one.
+ * `act(BN(KxK(x)) + BN(1xK(x)) + BN(Kx1(x)))`, the thin kernels centred on the square one. The
+ * three batch-norms are one stacked variable set (`bn`), applied and summed by one fused kernel.
  * Deploys as one KxK conv (+ act); kernel size defaults to 3, activation to `linear` (a drop-in
  * for conv + BN). Weights go to core through `acb`.
  */
 export class ACBlock extends ReparamLayer {
   static readonly className = 'ACBlock';
+  private readonly pad: number;
   private square!: tf.LayerVariable;
   private hor!: tf.LayerVariable;
   private ver!: tf.LayerVariable;
-  private squareBn!: BatchNormVars;
-  private horBn!: BatchNormVars;
-  private verBn!: BatchNormVars;
+  private bn!: BatchNormVars;
 
-  constructor(args: ReparamLayerArgs) {
+  constructor(args: ACBlockArgs) {
     super(args, { kernelSize: 3, activation: 'linear' });
+    const half = this.kernelSize >> 1;
+    this.pad = args.padding ?? half;
+    if (!Number.isInteger(this.pad) || this.pad < 0 || this.pad > half) {
+      throw new ShapeError(
+        `ACBlock: padding ${this.pad} must be an integer from 0 to kernelSize/2 = ${half}`,
+      );
+    }
+  }
+
+  override get padding(): number {
+    return this.pad;
   }
 
   protected createWeights(): void {
     const k = this.kernelSize;
     this.square = this.addKernel('square_kernel', k, k);
-    this.squareBn = this.addBatchNorm('square_bn', this.outChannels);
     this.hor = this.addKernel('horizontal_kernel', 1, k);
-    this.horBn = this.addBatchNorm('horizontal_bn', this.outChannels);
     this.ver = this.addKernel('vertical_kernel', k, 1);
-    this.verBn = this.addBatchNorm('vertical_bn', this.outChannels);
+    this.bn = this.addBatchNorm('bn', 3 * this.outChannels);
   }
 
   protected forward(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
-    const p = this.padding;
+    const p = this.pad;
     const s = this.strides;
-    const branch = (
-      k: tf.LayerVariable,
-      bn: BatchNormVars,
-      pad: readonly [number, number, number, number],
-    ): tf.Tensor4D =>
-      bn.apply(convOp(x, k.read(), s, pad, this.depthwise), training, this.momentum, this.epsilon);
-    return tf.addN([
-      branch(this.square, this.squareBn, [p, p, p, p]),
-      branch(this.hor, this.horBn, [0, p, 0, p]),
-      branch(this.ver, this.verBn, [p, 0, p, 0]),
-    ]);
+    const crop = (this.kernelSize >> 1) - p;
+    const [, h, w] = x.shape;
+    // A thin kernel reads the centre row (column) of the KxK window: crop the rest.
+    const rows = crop > 0 ? tf.slice(x, [0, crop, 0, 0], [-1, h - 2 * crop, -1, -1]) : x;
+    const cols = crop > 0 ? tf.slice(x, [0, 0, crop, 0], [-1, -1, w - 2 * crop, -1]) : x;
+    return this.norm(
+      [
+        convOp(x, this.square.read(), s, [p, p, p, p], this.depthwise),
+        convOp(rows, this.hor.read(), s, [0, p, 0, p], this.depthwise),
+        convOp(cols, this.ver.read(), s, [p, 0, p, 0], this.depthwise),
+      ],
+      this.bn,
+      training,
+    );
   }
 
   protected expr(): Expr {
-    const e = this.epsilon;
-    const w = (k: tf.LayerVariable, bn: BatchNormVars): ConvBnWeights => ({
-      weight: kernelOihw(k, this.depthwise),
-      batchNorm: bn.toBatchNorm(e),
-    });
+    const [square, horizontal, vertical] = this.bn.toBatchNorms(this.epsilon, this.outChannels);
+    const w = (k: tf.LayerVariable): Float64Array => kernelOihw(k, this.depthwise);
     return acb({
       inChannels: this.inChannels,
       outChannels: this.outChannels,
       kernelSize: this.kernelSize,
       stride: this.strides,
+      padding: this.pad,
       groups: this.groups,
-      square: w(this.square, this.squareBn),
-      horizontal: w(this.hor, this.horBn),
-      vertical: w(this.ver, this.verBn),
+      square: { weight: w(this.square), batchNorm: square },
+      horizontal: { weight: w(this.hor), batchNorm: horizontal },
+      vertical: { weight: w(this.ver), batchNorm: vertical },
     });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), padding: this.pad };
   }
 }
 tf.serialization.registerClass(ACBlock);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { dbb, ShapeError, type ConvBnWeights, type Expr } from '@reparam/core';
+import { dbb, ShapeError, type Expr } from '@reparam/core';
 import { ReparamLayer, type ReparamLayerArgs } from './reparam-layer.js';
 import type { BatchNormVars } from './_internal/batch-norm-vars.js';
 import { convOp, kernelOihw } from './_internal/conv-op.js';
@@ -10,11 +10,6 @@ export interface DiverseBranchBlockArgs extends ReparamLayerArgs {
   internalChannels?: number;
 }
 
-interface Stage {
-  kernel: tf.LayerVariable;
-  bn: BatchNormVars;
-}
-
 /**
  * Diverse Branch Block (Ding et al., CVPR 2021), four branches added, then the activation:
  * `BN(KxK(x))`, `BN(1x1(x))` (dense only), `BN(avgpool(padBN(BN(1x1(x)))))` and
@@ -22,17 +17,21 @@ interface Stage {
  * of zero computed from its running statistics (DBB's BNAndPad, in training too). Depthwise
  * blocks use depthwise 1x1 stages and an internal width equal to the channels. The 1x1 of the
  * 1x1 -> KxK branch starts as the identity (DBB's identity-based 1x1) when widths allow.
- * Deploys as one KxK conv (+ act). Weights go to core through `dbb`.
+ * The four final batch-norms are one stacked variable set (`bn`: origin, 1x1, avg, KxK); each
+ * batch-norm step (with its border) is one fused kernel. Deploys as one KxK conv (+ act).
+ * Weights go to core through `dbb`.
  */
 export class DiverseBranchBlock extends ReparamLayer {
   static readonly className = 'DiverseBranchBlock';
   readonly internalChannels: number | undefined;
-  private origin!: Stage;
-  private point: Stage | undefined;
-  private avgPoint!: Stage;
-  private avgBn!: BatchNormVars;
-  private kxkPoint!: Stage;
-  private kxk!: Stage;
+  private origin!: tf.LayerVariable;
+  private point: tf.LayerVariable | undefined;
+  private avgPoint!: tf.LayerVariable;
+  private avgPointBn!: BatchNormVars;
+  private kxkPoint!: tf.LayerVariable;
+  private kxkPointBn!: BatchNormVars;
+  private kxk!: tf.LayerVariable;
+  private bn!: BatchNormVars;
 
   constructor(args: DiverseBranchBlockArgs) {
     super(args, { kernelSize: 3, activation: 'linear' });
@@ -54,15 +53,10 @@ export class DiverseBranchBlock extends ReparamLayer {
   protected createWeights(): void {
     const k = this.kernelSize;
     const out = this.outChannels;
-    const stage = (name: string, kernel: tf.LayerVariable, channels: number): Stage => ({
-      kernel,
-      bn: this.addBatchNorm(`${name}_bn`, channels),
-    });
-    this.origin = stage('origin', this.addKernel('origin_kernel', k, k), out);
-    if (!this.depthwise)
-      this.point = stage('pointwise', this.addKernel('pointwise_kernel', 1, 1), out);
-    this.avgPoint = stage('avg_pointwise', this.addKernel('avg_pointwise_kernel', 1, 1), out);
-    this.avgBn = this.addBatchNorm('avg_bn', out);
+    this.origin = this.addKernel('origin_kernel', k, k);
+    if (!this.depthwise) this.point = this.addKernel('pointwise_kernel', 1, 1);
+    this.avgPoint = this.addKernel('avg_pointwise_kernel', 1, 1);
+    this.avgPointBn = this.addBatchNorm('avg_pointwise_bn', out);
     const mid = this.mid;
     const pwShape: [number, number, number, number] = this.depthwise
       ? [1, 1, mid, 1]
@@ -79,68 +73,63 @@ export class DiverseBranchBlock extends ReparamLayer {
         pw.write(this.depthwise ? tf.ones(pwShape) : tf.reshape(tf.eye(mid), pwShape));
       });
     }
-    this.kxkPoint = stage('kxk_pointwise', pw, mid);
+    this.kxkPoint = pw;
+    this.kxkPointBn = this.addBatchNorm('kxk_pointwise_bn', mid);
     const kxkShape: [number, number, number, number] = this.depthwise
       ? this.kernelShape(k, k)
       : [k, k, mid, out];
-    this.kxk = stage(
-      'kxk',
-      this.addWeight('kxk_kernel', kxkShape, 'float32', tf.initializers.glorotUniform({})),
-      out,
-    );
+    this.kxk = this.addWeight('kxk_kernel', kxkShape, 'float32', tf.initializers.glorotUniform({}));
+    this.bn = this.addBatchNorm('bn', (this.point ? 4 : 3) * out);
   }
 
   protected forward(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
     const p = this.padding;
     const s = this.strides;
     const dw = this.depthwise;
-    const bn = (v: BatchNormVars, y: tf.Tensor4D): tf.Tensor4D =>
-      v.apply(y, training, this.momentum, this.epsilon);
-    const padWithBn = (y: tf.Tensor4D, v: BatchNormVars): tf.Tensor4D => {
-      const fill = v.outputOfZero(this.epsilon);
-      return tf.add<tf.Tensor4D>(
-        tf.pad(tf.sub(y, fill), [
-          [0, 0],
-          [p, p],
-          [p, p],
-          [0, 0],
-        ]),
-        fill,
-      );
-    };
-    const terms = [bn(this.origin.bn, convOp(x, this.origin.kernel.read(), s, [p, p, p, p], dw))];
-    if (this.point)
-      terms.push(bn(this.point.bn, convOp(x, this.point.kernel.read(), s, [0, 0, 0, 0], dw)));
-    const a = bn(this.avgPoint.bn, convOp(x, this.avgPoint.kernel.read(), 1, [0, 0, 0, 0], dw));
-    terms.push(
-      bn(this.avgBn, tf.avgPool(padWithBn(a, this.avgPoint.bn), this.kernelSize, s, 'valid')),
+    const none = [0, 0, 0, 0] as const;
+    const branches = [convOp(x, this.origin.read(), s, [p, p, p, p], dw)];
+    if (this.point) branches.push(convOp(x, this.point.read(), s, none, dw));
+    // Each first stage: 1x1, then one kernel for its batch-norm and its BN-valued border.
+    const avg = this.norm(
+      [convOp(x, this.avgPoint.read(), 1, none, dw)],
+      this.avgPointBn,
+      training,
+      p,
     );
-    const m = bn(this.kxkPoint.bn, convOp(x, this.kxkPoint.kernel.read(), 1, [0, 0, 0, 0], dw));
-    terms.push(
-      bn(
-        this.kxk.bn,
-        convOp(padWithBn(m, this.kxkPoint.bn), this.kxk.kernel.read(), s, [0, 0, 0, 0], dw),
-      ),
+    branches.push(tf.avgPool(avg, this.kernelSize, s, 'valid'));
+    const mid = this.norm(
+      [convOp(x, this.kxkPoint.read(), 1, none, dw)],
+      this.kxkPointBn,
+      training,
+      p,
     );
-    return tf.addN(terms);
+    branches.push(convOp(mid, this.kxk.read(), s, none, dw));
+    return this.norm(branches, this.bn, training);
   }
 
   protected expr(): Expr {
     const e = this.epsilon;
-    const cb = (st: Stage): ConvBnWeights => ({
-      weight: kernelOihw(st.kernel, this.depthwise),
-      batchNorm: st.bn.toBatchNorm(e),
-    });
+    const bns = this.bn.toBatchNorms(e, this.outChannels);
+    const [origin, pointwise] = this.point ? bns : [bns[0], undefined];
+    const [avg, kxk] = bns.slice(-2);
+    const w = (k: tf.LayerVariable): Float64Array => kernelOihw(k, this.depthwise);
     return dbb({
       inChannels: this.inChannels,
       outChannels: this.outChannels,
       kernelSize: this.kernelSize,
       stride: this.strides,
       groups: this.groups,
-      origin: cb(this.origin),
-      pointwise: this.point ? cb(this.point) : undefined,
-      avg: { pointwise: cb(this.avgPoint), batchNorm: this.avgBn.toBatchNorm(e) },
-      kxk: { pointwise: cb(this.kxkPoint), kxk: cb(this.kxk) },
+      origin: { weight: w(this.origin), batchNorm: origin },
+      pointwise:
+        this.point && pointwise ? { weight: w(this.point), batchNorm: pointwise } : undefined,
+      avg: {
+        pointwise: { weight: w(this.avgPoint), batchNorm: this.avgPointBn.toBatchNorm(e) },
+        batchNorm: avg,
+      },
+      kxk: {
+        pointwise: { weight: w(this.kxkPoint), batchNorm: this.kxkPointBn.toBatchNorm(e) },
+        kxk: { weight: w(this.kxk), batchNorm: kxk },
+      },
     });
   }
 

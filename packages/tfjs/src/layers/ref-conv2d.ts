@@ -77,22 +77,47 @@ export class RefConv2D extends ReparamLayer {
     this.base.write(kernel);
   }
 
-  /** The transformed kernel W_t in tfjs layout, differentiable in W_r. */
+  /**
+   * The transformed kernel W_t in tfjs layout, differentiable in W_r only (the base is frozen):
+   * one depthwise (dense) or dense (depthwise) conv of the base viewed as an image, whose
+   * gradient is the one filter gradient of that conv.
+   */
   transformedKernel(): tf.Tensor4D {
-    return tf.tidy(() => {
-      const b = this.base.read();
-      const [k, , ci, co] = b.shape as Shape4;
-      if (this.depthwise) {
-        const img = tf.reshape<tf.Rank.R4>(b, [1, k, k, ci]);
-        const r = tf.conv2d(img, this.refocusKernel.read() as tf.Tensor4D, 1, 'same');
-        return tf.reshape(tf.add(img, r), [k, k, ci, 1]);
-      }
-      // Dense: each 2-D kernel is refocused on its own (a depthwise op), so the HWIO kernel is used
-      // as a [1, k, k, in*out] image as it lies in memory, map i*out + o, with no transposes.
-      const img = tf.reshape<tf.Rank.R4>(b, [1, k, k, ci * co]);
-      const r = tf.depthwiseConv2d(img, this.refocusKernel.read() as tf.Tensor4D, 1, 'same');
-      return tf.reshape(tf.add(img, r), [k, k, ci, co]);
+    const b = this.base.read();
+    const [k, , ci, co] = b.shape as Shape4;
+    // Dense: each 2-D kernel is refocused on its own (a depthwise op), so the HWIO kernel is used
+    // as a [1, k, k, in*out] image as it lies in memory, map i*out + o, with no transposes.
+    // Depthwise (multiplier 1): a dense conv over the [1, k, k, c] image mixes the channels.
+    const channels = this.depthwise ? ci : ci * co;
+    const img = tf.reshape<tf.Rank.R4>(b, [1, k, k, channels]);
+    const refocusConv = (wr: tf.Tensor4D): tf.Tensor4D =>
+      this.depthwise ? tf.conv2d(img, wr, 1, 'same') : tf.depthwiseConv2d(img, wr, 1, 'same');
+    const f = tf.customGrad((...args: unknown[]) => {
+      const wr = args[0] as tf.Tensor4D;
+      const save = args[1] as (t: tf.Tensor[]) => void;
+      save([img]); // kept for the backward pass beyond the caller's tidy
+      const value = tf.reshape<tf.Rank.R4>(tf.add(img, refocusConv(wr)), [k, k, ci, co]);
+      return {
+        value,
+        gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+          const d = tf.reshape(Array.isArray(dy) ? dy[0] : dy, [1, k, k, channels]);
+          return [
+            tf.engine().runKernel<tf.Tensor4D>(
+              this.depthwise ? 'Conv2DBackpropFilter' : 'DepthwiseConv2dNativeBackpropFilter',
+              { x: saved[0], dy: d },
+              {
+                strides: 1,
+                pad: 'same',
+                dilations: 1,
+                dataFormat: 'NHWC',
+                filterShape: wr.shape,
+              },
+            ),
+          ];
+        },
+      };
     });
+    return f(this.refocusKernel.read());
   }
 
   protected forward(x: tf.Tensor4D, training: boolean): tf.Tensor4D {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ShapeError, type Expr } from '@reparam/core';
 import { activate, checkActivation, type ActivationName } from './_internal/activation.js';
 import { BatchNormVars } from './_internal/batch-norm-vars.js';
+import { branchNorm, type BranchInput } from './_internal/branch-norm.js';
 import { windowLength } from './_internal/conv-op.js';
 
 /** A tfjs weight initializer. */
@@ -185,6 +186,24 @@ export abstract class ReparamLayer extends tf.layers.Layer {
       undefined,
       trainable,
     );
+  }
+
+  /**
+   * Batch-norms the branch outputs `inputs` with `bn` (their channels stacked) and adds the
+   * branches: one fused kernel forward and one backward on cpu and wasm. `pad`: DBB's border.
+   */
+  protected norm(
+    inputs: readonly BranchInput[],
+    bn: BatchNormVars,
+    training: boolean,
+    pad = 0,
+  ): tf.Tensor4D {
+    return branchNorm(inputs, bn, {
+      training,
+      momentum: this.momentum,
+      epsilon: this.epsilon,
+      pad,
+    });
   }
 
   /** Adds a batch-norm's gamma, beta and running statistics over `channels`. */

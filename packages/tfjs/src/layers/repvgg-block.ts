@@ -15,17 +15,18 @@ export interface RepVGGBlockArgs extends Omit<ReparamLayerArgs, 'kernelSize'> {
 /**
  * RepVGG block (Ding et al., CVPR 2021): `act(BN(conv3x3(x)) + BN(conv1x1(x)) + BN(x))`, the
  * identity branch only when channels and stride allow it; `useIdentity` / `usePointwise` false
- * drop a branch (the paper's Table 6 ablation). Deploys as one 3x3 conv (+ act);
- * activation defaults to `relu`. Weights go to core through `repvgg`.
+ * drop a branch (the paper's Table 6 ablation). The branch batch-norms are one stacked variable
+ * set (`bn`: 3x3, then 1x1, then identity), applied and summed by one fused kernel. Deploys as
+ * one 3x3 conv (+ act); activation defaults to `relu`. Weights go to core through `repvgg`.
  */
 export class RepVGGBlock extends ReparamLayer {
   static readonly className = 'RepVGGBlock';
   readonly useIdentity: boolean;
   readonly usePointwise: boolean;
   private dense!: tf.LayerVariable;
-  private denseBn!: BatchNormVars;
-  private point: { kernel: tf.LayerVariable; bn: BatchNormVars } | undefined;
-  private idBn: BatchNormVars | undefined;
+  private point: tf.LayerVariable | undefined;
+  private hasIdentity = false;
+  private bn!: BatchNormVars;
 
   constructor(args: RepVGGBlockArgs) {
     super({ ...args, kernelSize: 3 }, { kernelSize: 3, activation: 'relu' });
@@ -35,46 +36,34 @@ export class RepVGGBlock extends ReparamLayer {
 
   protected createWeights(): void {
     this.dense = this.addKernel('dense_kernel', 3, 3);
-    this.denseBn = this.addBatchNorm('dense_bn', this.outChannels);
-    this.point = this.usePointwise
-      ? {
-          kernel: this.addKernel('pointwise_kernel', 1, 1),
-          bn: this.addBatchNorm('pointwise_bn', this.outChannels),
-        }
-      : undefined;
-    const id = this.useIdentity && this.inChannels === this.outChannels && this.strides === 1;
-    this.idBn = id ? this.addBatchNorm('identity_bn', this.outChannels) : undefined;
+    this.point = this.usePointwise ? this.addKernel('pointwise_kernel', 1, 1) : undefined;
+    this.hasIdentity =
+      this.useIdentity && this.inChannels === this.outChannels && this.strides === 1;
+    const branches = 1 + (this.point ? 1 : 0) + (this.hasIdentity ? 1 : 0);
+    this.bn = this.addBatchNorm('bn', branches * this.outChannels);
   }
 
   protected forward(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
-    const bn = (v: BatchNormVars, y: tf.Tensor4D): tf.Tensor4D =>
-      v.apply(y, training, this.momentum, this.epsilon);
-    const terms = [
-      bn(this.denseBn, convOp(x, this.dense.read(), this.strides, [1, 1, 1, 1], this.depthwise)),
-    ];
-    if (this.point) {
-      const p = convOp(x, this.point.kernel.read(), this.strides, [0, 0, 0, 0], this.depthwise);
-      terms.push(bn(this.point.bn, p));
-    }
-    if (this.idBn) terms.push(bn(this.idBn, x));
-    return terms.length === 1 ? terms[0] : tf.addN(terms);
+    const s = this.strides;
+    const branches = [convOp(x, this.dense.read(), s, [1, 1, 1, 1], this.depthwise)];
+    if (this.point) branches.push(convOp(x, this.point.read(), s, [0, 0, 0, 0], this.depthwise));
+    if (this.hasIdentity) branches.push(x);
+    return this.norm(branches, this.bn, training);
   }
 
   protected expr(): Expr {
+    const bns = this.bn.toBatchNorms(this.epsilon, this.outChannels);
     return repvgg({
       inChannels: this.inChannels,
       outChannels: this.outChannels,
       stride: this.strides,
       groups: this.groups,
-      dense: {
-        weight: kernelOihw(this.dense, this.depthwise),
-        batchNorm: this.denseBn.toBatchNorm(this.epsilon),
-      },
+      dense: { weight: kernelOihw(this.dense, this.depthwise), batchNorm: bns[0] },
       pointwise: this.point && {
-        weight: kernelOihw(this.point.kernel, this.depthwise),
-        batchNorm: this.point.bn.toBatchNorm(this.epsilon),
+        weight: kernelOihw(this.point, this.depthwise),
+        batchNorm: bns[1],
       },
-      identity: this.idBn?.toBatchNorm(this.epsilon),
+      identity: this.hasIdentity ? bns[bns.length - 1] : undefined,
     });
   }
 

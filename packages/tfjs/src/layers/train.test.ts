@@ -37,7 +37,7 @@ describe('training blocks on the wasm backend', () => {
     const mean = (): number[] =>
       Array.from(
         model.layers[0].weights
-          .find((w) => w.originalName.endsWith('dense_bn_moving_mean'))!
+          .find((w) => w.originalName.endsWith('bn_moving_mean'))!
           .read()
           .dataSync(),
       );

@@ -63,3 +63,15 @@ export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   }
   return d / Math.max(m, 1e-12);
 }
+
+/** max |a - b| / max(1, max |b|): for values that may cancel to near zero. */
+export function scaledErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0;
+  let m = 1;
+  if (a.length !== b.length) return Infinity;
+  for (let i = 0; i < a.length; i++) {
+    d = Math.max(d, Math.abs(a[i] - b[i]));
+    m = Math.max(m, Math.abs(b[i]));
+  }
+  return d / m;
+}

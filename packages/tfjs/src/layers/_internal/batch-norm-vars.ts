@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BatchNorm } from '@reparam/core';
+import { branchRows, type BranchLayout } from '../../kernels/_internal/branch-layout.js';
+import { branchNorm } from './branch-norm.js';
 
 /**
- * The four variables of a batch-norm inside a block. Training mode normalizes with the batch's
+ * The four variables of a batch-norm inside a block, over all the channels it normalizes (the
+ * branches of a block stacked: `T = B * O`). Training mode normalizes with the batch's
  * statistics and updates the running ones (`r <- momentum * r + (1 - momentum) * batch`, unbiased
  * variance); otherwise the running statistics are used, as Keras' `BatchNormalization` does.
  */
@@ -14,18 +17,18 @@ export class BatchNormVars {
     readonly variance: tf.LayerVariable,
   ) {}
 
-  /** Normalizes `x` (NHWC) per channel. */
+  /** Channels normalized. */
+  get channels(): number {
+    return this.gamma.shape[0] ?? 0;
+  }
+
+  /** Normalizes `x` (NHWC) per channel: one fused kernel on cpu and wasm. */
   apply(x: tf.Tensor4D, training: boolean, momentum: number, epsilon: number): tf.Tensor4D {
-    if (!training) {
-      return tf.batchNorm4d(
-        x,
-        this.mean.read() as tf.Tensor1D,
-        this.variance.read() as tf.Tensor1D,
-        this.beta.read() as tf.Tensor1D,
-        this.gamma.read() as tf.Tensor1D,
-        epsilon,
-      );
-    }
+    return branchNorm([x], this, { training, momentum, epsilon });
+  }
+
+  /** Batch statistics from tfjs ops, and the running-statistics update (the composite form). */
+  normalizeWithBatchStatistics(x: tf.Tensor4D, momentum: number, epsilon: number): tf.Tensor4D {
     // The running statistics are written, never differentiated: the loss does not depend on them.
     return batchNormTraining(x, this.gamma.read(), this.beta.read(), epsilon, (mean, variance) => {
       const n = x.size / x.shape[3];
@@ -35,6 +38,18 @@ export class BatchNormVars {
         tf.add(tf.mul(this.variance.read(), momentum), tf.mul(unbiased, 1 - momentum)),
       );
     });
+  }
+
+  /** Running statistics, from tfjs ops. */
+  normalizeWithRunningStatistics(x: tf.Tensor4D, epsilon: number): tf.Tensor4D {
+    return tf.batchNorm4d(
+      x,
+      this.mean.read() as tf.Tensor1D,
+      this.variance.read() as tf.Tensor1D,
+      this.beta.read() as tf.Tensor1D,
+      this.gamma.read() as tf.Tensor1D,
+      epsilon,
+    );
   }
 
   /**
@@ -48,14 +63,36 @@ export class BatchNormVars {
 
   /** The current values, for `@reparam/core`. */
   toBatchNorm(epsilon: number): BatchNorm {
+    return this.toBatchNorms(epsilon, this.channels)[0];
+  }
+
+  /**
+   * The current values split per branch, for `@reparam/core`: the channels are the inputs of a
+   * branch sum over `outChannels` outputs, laid out as `layouts` says (default: one branch per
+   * input, branch-major), in input then branch order.
+   */
+  toBatchNorms(
+    epsilon: number,
+    outChannels: number,
+    layouts: readonly BranchLayout[] = Array.from({ length: this.channels / outChannels }, () => ({
+      branches: 1,
+      stride: outChannels,
+    })),
+  ): BatchNorm[] {
     const f = (v: tf.LayerVariable): Float64Array => Float64Array.from(v.read().dataSync());
-    return {
-      gamma: f(this.gamma),
-      beta: f(this.beta),
-      mean: f(this.mean),
-      variance: f(this.variance),
-      epsilon,
-    };
+    const all = [this.gamma, this.beta, this.mean, this.variance].map(f);
+    const out: BatchNorm[] = [];
+    let offset = 0;
+    for (const l of layouts) {
+      const size = l.branches * outChannels;
+      const part = all.map((a) => a.subarray(offset, offset + size));
+      for (let b = 0; b < l.branches; b++) {
+        const [gamma, beta, mean, variance] = part.map((a) => branchRows(a, 1, outChannels, l, b));
+        out.push({ gamma, beta, mean, variance, epsilon });
+      }
+      offset += size;
+    }
+    return out;
   }
 }
 
