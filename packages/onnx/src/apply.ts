@@ -1,5 +1,5 @@
 import type { PassContext } from './context.js';
-import { nodeLabel } from './graph.js';
+import { nodeLabel, nodeReads } from './graph.js';
 import { statusOf, type RegionReport, type Rewrite } from './plan.js';
 import type { GraphProto } from './proto.js';
 import { rewriteGraph } from './rewrite.js';
@@ -25,8 +25,8 @@ export function applyRewrites(
       ...graph.node.flatMap((n) => n.output),
     ]);
     const dangling = graph.node.flatMap((n, i) =>
-      n.input
-        .filter((x) => x !== '' && !defined.has(x))
+      nodeReads(n)
+        .filter((x) => !defined.has(x))
         .map((x) => ({ x, reader: nodeLabel(n, i) })),
     );
     if (dangling.length === 0) {

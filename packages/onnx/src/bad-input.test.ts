@@ -6,7 +6,8 @@ import { convertModel } from './convert.js';
 import { OnnxFormatError } from './errors.js';
 import { fuzzOne, mutate } from './_internal/fuzz.js';
 import { parseModel, serializeModel } from './model-io.js';
-import { floatTensor } from './tensor.js';
+import { DataType, floatTensor, rawTensor } from './tensor.js';
+import { ifWithEndlessLoop } from './test-helpers/subgraphs.js';
 
 const fixture = readFileSync(fileURLToPath(new URL('../fixtures/repvgg_bn.onnx', import.meta.url)));
 
@@ -81,6 +82,16 @@ describe('bad inputs are refused with one-line named errors', () => {
     const b = oneConv();
     b.nodes.push({ name: 'forever', opType: 'Loop', input: ['', ''], output: [], attribute: [] });
     await expect(convertModel(b.build())).rejects.toThrow(/node forever is a Loop/);
+  });
+
+  it('a Loop that never ends inside an If branch is refused before anything runs', async () => {
+    const b = oneConv();
+    b.initializers.push(rawTensor('yes', [], DataType.BOOL, Uint8Array.of(1)));
+    b.nodes.push(ifWithEndlessLoop(b.outputs[0].name!, 'yes', 'z'));
+    b.output('z', [1, 2, 4, 4]);
+    await expect(convertModel(b.build(), { timeoutMs: 10_000 })).rejects.toThrow(
+      /node endless is a Loop; models with loops \(at any depth\) are refused/,
+    );
   });
 
   it('an opset outside 1-21', async () => {

@@ -5,8 +5,9 @@ import { OnnxFormatError, UsageError } from './errors.js';
 import { withInitializerInputs } from './legacy-ir.js';
 import { randomNodes, randomTensors, type RandomNode } from './random-ops.js';
 import { prune } from './rewrite.js';
-import { indexGraph, nodeLabel } from './graph.js';
+import { allNodes, indexGraph, nodeLabel } from './graph.js';
 import { checkModel } from './model-io.js';
+import { checkRuns } from './run-check.js';
 import { checkedOpset } from './opset.js';
 import { planRegions, splitKept, type RegionReport, type Rewrite } from './plan.js';
 import type { NotLinear } from './linear-ops.js';
@@ -76,10 +77,10 @@ export async function analyzeModel(
   scan: ReturnType<typeof findRegions>;
 }> {
   checkModel(model);
-  const loop = model.graph!.node.find((n) => LOOPS.has(n.opType ?? ''));
+  const loop = [...allNodes(model.graph!)].find((n) => LOOPS.has(n.opType ?? ''));
   if (loop !== undefined) {
     throw new OnnxFormatError(
-      `analyzeModel: node ${loop.name ?? ''} is a ${loop.opType ?? ''}; models with loops are refused because running them (the probe and the verification) may not terminate`,
+      `analyzeModel: node ${loop.name ?? ''} is a ${loop.opType ?? ''}; models with loops (at any depth) are refused because running them (the probe and the verification) may not terminate`,
     );
   }
   const opset = checkedOpset(model, 'analyzeModel');
@@ -170,7 +171,10 @@ export async function convertModel(
     opsAfter: countOps(converted),
   };
   // Dead-node removal cannot change an output: only a model with collapsed regions is run again.
-  if (options.verify === false || rewrites.length === 0) return { model: converted, report: base };
+  if (options.verify === false || rewrites.length === 0) {
+    await checkRuns(converted, analysis.feeds, options);
+    return { model: converted, report: base };
+  }
   options.onProgress?.('verify', 0.6);
   const verification = await verifyModels(model, converted, {
     ...options,

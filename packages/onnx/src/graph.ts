@@ -20,8 +20,41 @@ export const nodeLabel = (node: NodeProto, index: number): string =>
   node.name !== undefined && node.name !== '' ? node.name : `${node.opType ?? '?'}#${index}`;
 
 /**
+ * Every tensor name a node reads: its inputs, then the names its subgraphs (If branches, Loop
+ * bodies) read from the enclosing scopes, at any depth. Empty names (absent inputs) are skipped.
+ */
+export function nodeReads(node: NodeProto): string[] {
+  const out = new Set(node.input.filter((n) => n !== ''));
+  for (const a of node.attribute)
+    for (const g of [a.g, ...a.graphs]) if (g !== undefined) outerReads(g, out);
+  return [...out];
+}
+
+/** Every node of a graph and of its subgraphs (If branches, Loop bodies), at any depth. */
+export function* allNodes(graph: GraphProto): Generator<NodeProto> {
+  for (const node of graph.node) {
+    yield node;
+    for (const a of node.attribute)
+      for (const g of [a.g, ...a.graphs]) if (g !== undefined) yield* allNodes(g);
+  }
+}
+
+/** Adds to `out` the names `graph` reads but does not define itself. */
+function outerReads(graph: GraphProto, out: Set<string>): void {
+  const defined = new Set<string>([
+    ...graph.input.map((v) => v.name ?? ''),
+    ...graph.initializer.map((t) => t.name ?? ''),
+    ...graph.node.flatMap((n) => n.output),
+  ]);
+  for (const node of graph.node)
+    for (const name of nodeReads(node)) if (!defined.has(name)) out.add(name);
+  for (const o of graph.output) if (!defined.has(o.name ?? '')) out.add(o.name ?? '');
+}
+
+/**
  * Indexes a graph and checks that it is well formed: every input is produced exactly once (by a
- * node, a graph input or an initializer), graph outputs exist, and there is no cycle.
+ * node, a graph input or an initializer), graph outputs exist, and there is no cycle. A node
+ * with subgraphs reads (and depends on) what its subgraphs read from this graph.
  * Throws {@link OnnxFormatError} naming the node and tensor otherwise.
  */
 export function indexGraph(graph: GraphProto): GraphIndex {
@@ -41,12 +74,13 @@ export function indexGraph(graph: GraphProto): GraphIndex {
       producer.set(out, i);
     }
   });
+  const reads = graph.node.map(nodeReads);
   graph.node.forEach((node, i) => {
-    for (const name of node.input) {
-      if (name === '') continue;
+    for (const name of reads[i]) {
       if (!producer.has(name) && !inputs.has(name) && !initializers.has(name)) {
+        const where = node.input.includes(name) ? '' : ' in a subgraph';
         throw new OnnxFormatError(
-          `indexGraph: node ${nodeLabel(node, i)} reads '${name}', which no node, graph input or initializer provides`,
+          `indexGraph: node ${nodeLabel(node, i)} reads '${name}'${where}, which no node, graph input or initializer provides`,
         );
       }
       const list = consumers.get(name) ?? [];
@@ -67,17 +101,21 @@ export function indexGraph(graph: GraphProto): GraphIndex {
     initializers,
     inputs,
     outputs,
-    order: topologicalOrder(graph, producer),
+    order: topologicalOrder(graph, producer, reads),
   };
 }
 
-function topologicalOrder(graph: GraphProto, producer: ReadonlyMap<string, number>): number[] {
+function topologicalOrder(
+  graph: GraphProto,
+  producer: ReadonlyMap<string, number>,
+  reads: readonly (readonly string[])[],
+): number[] {
   const n = graph.node.length;
   const pending = new Array<number>(n).fill(0);
   const dependents: number[][] = Array.from({ length: n }, () => []);
-  graph.node.forEach((node, i) => {
+  reads.forEach((names, i) => {
     const from = new Set<number>();
-    for (const name of node.input) {
+    for (const name of names) {
       const p = producer.get(name);
       if (p !== undefined) from.add(p);
     }

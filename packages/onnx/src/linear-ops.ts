@@ -227,6 +227,7 @@ function arithmeticOp(
   const acts: string[] = [];
   const offsets = new Float64Array(c);
   const signs: number[] = [];
+  let factors: Float64Array | undefined;
   for (const [k, name] of node.input.entries()) {
     if (kindOf(ctx, name) === 'dynamic') {
       if (dimsOf(ctx, name)!.join('x') !== out) return fail(`'${name}' is broadcast to ${out}`);
@@ -238,12 +239,17 @@ function arithmeticOp(
     if (v === undefined) return fail(`constant '${name}' is not per-channel`);
     if (op === 'Mul' || op === 'Div') {
       if (op === 'Div' && k === 0) return fail('divides a constant by an activation');
-      const f = op === 'Div' ? v.map((x) => 1 / x) : v;
-      return make([node.input[1 - k]], ([x]) => after(x, scale(f)));
+      factors = op === 'Div' ? v.map((x) => 1 / x) : v;
+      continue;
     }
     for (let j = 0; j < c; j++) offsets[j] += op === 'Sub' && k === 1 ? -v[j] : v[j];
   }
-  if (op === 'Mul' || op === 'Div') return fail('multiplies two activations');
+  if (op === 'Mul' || op === 'Div') {
+    // the activation's own dims were checked above, whichever side the constant is on
+    if (factors === undefined || acts.length !== 1) return fail('multiplies two activations');
+    const f = factors;
+    return make(acts, ([x]) => after(x, scale(f)));
+  }
   const hasOffset = offsets.some((v) => v !== 0);
   return make(acts, (terms) => {
     const parts = terms.map((t, k) =>

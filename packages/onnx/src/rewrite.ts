@@ -1,5 +1,6 @@
 import type { Conv } from '@reparam/core';
 import { attribute } from './builder.js';
+import { nodeReads } from './graph.js';
 import type { PassContext } from './context.js';
 import type { Rewrite } from './plan.js';
 import type { GraphProto, NodeProto, TensorProto } from './proto.js';
@@ -113,10 +114,7 @@ export function prune(graph: GraphProto): GraphProto {
     const node = graph.node[i];
     if (node.output.some((o) => needed.has(o))) {
       keep[i] = true;
-      for (const x of node.input) needed.add(x);
-      for (const a of node.attribute)
-        for (const g of [a.g, ...a.graphs])
-          g?.node.forEach((n) => n.input.forEach((x) => needed.add(x)));
+      for (const x of nodeReads(node)) needed.add(x);
     }
   }
   const nodes = graph.node.filter((_, i) => keep[i]);
