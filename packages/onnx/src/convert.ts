@@ -87,7 +87,9 @@ export async function analyzeModel(
   const index = indexGraph(model.graph!);
   const feeds = inputFeeds(model, options);
   options.onProgress?.('probe', 0);
-  const values = await probeModel(model, feeds, options);
+  const values = await probeModel(model, feeds, options).catch((e: unknown) => {
+    throw withShapeHint(e, model, feeds, options.shapes);
+  });
   const kinds = classifyTensors(index);
   const random = randomNodes(index, opset, (t) =>
     kinds.get(t) === 'const' ? values.get(t)?.data[0] : undefined,
@@ -238,4 +240,25 @@ function countOps(model: ModelProto): Record<string, number> {
   const out: Record<string, number> = {};
   for (const n of model.graph!.node) out[n.opType ?? ''] = (out[n.opType ?? ''] ?? 0) + 1;
   return out;
+}
+
+/**
+ * A probe that fails at sizes chosen for dynamic dims may only run at others (a model exported
+ * with dynamic batch that reshapes to its export batch): the error says which sizes were used.
+ */
+function withShapeHint(
+  e: unknown,
+  model: ModelProto,
+  feeds: Readonly<Record<string, DenseTensor>>,
+  shapes: InputShapes = {},
+): unknown {
+  const chosen = dynamicSizeInputs(model, 0).filter((n) => feeds[n] !== undefined);
+  if (!(e instanceof OnnxFormatError) || chosen.length === 0 || /within .* s;/.test(e.message))
+    return e;
+  const sizes = chosen.map((n) => `${n}=${feeds[n].dims.join('x')}`).join(' ');
+  const how = chosen.every((n) => shapes[n] !== undefined) ? 'as --shape gave them' : 'as given';
+  return new OnnxFormatError(
+    `${e.message}; the model ran with ${sizes} (${how}, for its dynamic dims): it may run at other sizes only, e.g. the batch size it was exported with; pass another --shape`,
+    { cause: e },
+  );
 }

@@ -1,4 +1,14 @@
-import { batchNorm, concat, conv, makeConv, scale, sum, type Expr } from '@reparam/core';
+import {
+  batchNorm,
+  concat,
+  conv,
+  makeConv,
+  NotEquivalentError,
+  scale,
+  ShapeError,
+  sum,
+  type Expr,
+} from '@reparam/core';
 import { floatAttr, intAttr, intsAttr, stringAttr } from './attributes.js';
 import { dimsOf, kindOf, numbersOf, unused, type PassContext } from './context.js';
 import { avgPoolOp, padOp, sliceOp } from './linear-ops-spatial.js';
@@ -83,6 +93,26 @@ export function linearOp(ctx: PassContext, i: number): LinearOp | NotLinear | un
     build,
   });
   const channels = dimsOf(ctx, node.output[0])![1];
+  try {
+    return describeOp(ctx, node, i, op, acts, channels, shapeDependent, make, fail);
+  } catch (e) {
+    // core refuses the parameters (a variance <= 0, weights of the wrong size): leave the node
+    if (e instanceof ShapeError || e instanceof NotEquivalentError) return fail(e.message);
+    throw e;
+  }
+}
+
+function describeOp(
+  ctx: PassContext,
+  node: NodeProto,
+  i: number,
+  op: string,
+  acts: readonly string[],
+  channels: number,
+  shapeDependent: boolean,
+  make: Make,
+  fail: Fail,
+): LinearOp | NotLinear | undefined {
   switch (op) {
     case 'Conv':
       return convOp(ctx, node, make, fail);

@@ -12,6 +12,10 @@ export type InputShapes = Readonly<Record<string, readonly number[]>>;
 /** Most input elements a verification sample may have (2^26). */
 export const MAX_INPUT_ELEMENTS = 2 ** 26;
 
+/** A declared dim's size when it is fixed (0 included); symbolic, unknown or negative dims are dynamic. */
+const fixedDim = (d: { dimValue?: number; dimParam?: string }): number | undefined =>
+  d.dimParam === undefined && d.dimValue !== undefined && d.dimValue >= 0 ? d.dimValue : undefined;
+
 /**
  * The concrete dims of each graph input that has no initializer: the dims of a given input, else
  * the declared dims with `shapes` overriding. Throws {@link UsageError} for a dynamic dim without
@@ -55,13 +59,14 @@ export function inputDims(
       );
     else {
       dims = declared.map((d, k) => {
-        if (d.dimValue !== undefined && d.dimParam === undefined) return d.dimValue;
+        if (fixedDim(d) !== undefined) return d.dimValue!;
+        const hint = declared.map((e) => fixedDim(e) ?? 1).join('x');
         throw new UsageError(
-          `inputDims: input '${name}' dim ${k} is dynamic ('${d.dimParam ?? '?'}'); pass --shape ${name}=${declared.map((e) => e.dimValue || 1).join('x')}`,
+          `inputDims: input '${name}' dim ${k} is dynamic ('${d.dimParam ?? d.dimValue ?? '?'}'); pass --shape ${name}=${hint} (1 stands for each dynamic dim: use a size the model runs at)`,
         );
       });
     }
-    const fixed = declared?.map((d) => (d.dimParam === undefined ? d.dimValue : undefined));
+    const fixed = declared?.map(fixedDim);
     if (
       fixed !== undefined &&
       (fixed.length !== dims.length || fixed.some((d, k) => d !== undefined && d !== dims[k]))
