@@ -118,7 +118,6 @@ const bundle = await build({
   format: 'esm',
   platform: 'browser',
   conditions: ['@reparam/source'],
-  external: ['node:*'],
   write: false,
 });
 

@@ -1,5 +1,10 @@
 import type { Conv } from '@reparam/core';
-import { compileDefaultKernels, compileKernels, type WasmSource } from './_internal/load.js';
+import {
+  compileDefaultKernels,
+  compileKernels,
+  type WasmPaths,
+  type WasmSource,
+} from './_internal/load.js';
 import type { KernelExports } from './_internal/exports.js';
 import { Heap } from './_internal/heap.js';
 import { stageIn, stageOut, type Layout } from './_internal/staging.js';
@@ -73,11 +78,17 @@ function chooseAlgorithm(conv: Conv, requested: ConvAlgorithm): Exclude<ConvAlgo
 
 /** Options of {@link WasmConvRuntime.create}. */
 export interface RuntimeOptions {
-  /** Where to load the kernels from; default the package's build/reparam(-shared).wasm. */
+  /** The kernels themselves (bytes, a module, a URL); default the package's build/*.wasm. */
   readonly wasm?: WasmSource;
   /**
-   * Threads to use (the caller plus workers over shared memory). Default 1. Falls back to 1
-   * where SharedArrayBuffer is unavailable (a page that is not cross-origin isolated).
+   * Where to fetch the package's builds from when the app's bundler does not copy them (see
+   * {@link WasmPaths}); default {@link setWasmPaths}'s, else the package's own files.
+   */
+  readonly wasmPaths?: WasmPaths;
+  /**
+   * Threads to use (the caller plus workers over shared memory). Default 1. Falls back to 1,
+   * with one console warning naming the COOP/COEP headers, where SharedArrayBuffer is
+   * unavailable (a page that is not cross-origin isolated); `runtime.threads` says what it got.
    */
   readonly threads?: number;
   /**
@@ -92,6 +103,23 @@ export function sharedMemoryAvailable(): boolean {
   if (typeof SharedArrayBuffer === 'undefined') return false;
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
   return isolated !== false;
+}
+
+let warnedSingleThread = false;
+
+/** The threads a runtime gets: `requested`, or 1 (warned once per page) without shared memory. */
+function obtainableThreads(requested: number): number {
+  if (requested === 1 || sharedMemoryAvailable()) return requested;
+  if (!warnedSingleThread) {
+    warnedSingleThread = true;
+    console.warn(
+      `@reparam/wasm: ${requested} threads were asked for, but this page is not cross-origin ` +
+        'isolated (no SharedArrayBuffer), so the runtime uses 1 thread. Serve the page with the ' +
+        'headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: ' +
+        'require-corp (or credentialless) to get threads.',
+    );
+  }
+  return 1;
 }
 
 /**
@@ -116,7 +144,7 @@ export class WasmConvRuntime {
     this.stopper = stopper;
   }
 
-  /** Threads in use (1 when the shared-memory fallback applied). */
+  /** Threads actually in use: the requested count, or 1 where shared memory is unavailable. */
   get threads(): number {
     return this.exec.threads;
   }
@@ -129,11 +157,11 @@ export class WasmConvRuntime {
         `WasmConvRuntime.create: threads must be a positive integer, got ${requested}`,
       );
     }
-    const threads = sharedMemoryAvailable() ? requested : 1;
+    const threads = obtainableThreads(requested);
     const shared = threads > 1;
     const { module, relaxed } =
       options.wasm === undefined
-        ? await compileDefaultKernels(shared, options.relaxedSimd ?? true)
+        ? await compileDefaultKernels(shared, options.relaxedSimd ?? true, options.wasmPaths)
         : { module: await compileKernels(options.wasm, shared), relaxed: false };
     const memory = new WebAssembly.Memory({ initial: 16, maximum: shared ? 16384 : 65536, shared });
     const instance = await WebAssembly.instantiate(module, { env: { memory } });

@@ -1,5 +1,10 @@
 export { UnsupportedModelError, WasmLoadError, type UnsupportedNode } from './errors.js';
-export type { WasmSource } from './_internal/load.js';
+export {
+  setWasmPaths,
+  type WasmFileName,
+  type WasmPaths,
+  type WasmSource,
+} from './_internal/load.js';
 export type { ConvDims } from './_internal/geometry.js';
 export {
   WasmConvRuntime,

@@ -24,9 +24,8 @@ const isNode = typeof process !== 'undefined' && typeof process.versions?.node =
 
 async function spawn(): Promise<{ worker: AnyWorker; ready: Promise<void> }> {
   if (isNode) {
-    const { Worker } = await import('node:worker_threads');
-    const worker = new Worker(nodeWorkerSource(), { eval: true });
-    worker.unref();
+    const { startNodeWorker } = await import('#node-io');
+    const worker = startNodeWorker(nodeWorkerSource());
     const ready = new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());
       worker.once('error', reject);
