@@ -6,7 +6,7 @@ import { withInitializerInputs } from './legacy-ir.js';
 import { randomNodes, randomTensors, type RandomNode } from './random-ops.js';
 import { prune } from './rewrite.js';
 import { allNodes, indexGraph, nodeLabel } from './graph.js';
-import { checkModel } from './model-io.js';
+import { checkModel } from './model-bytes.js';
 import { checkRuns } from './run-check.js';
 import { checkedOpset } from './opset.js';
 import { planRegions, splitKept, type RegionReport, type Rewrite } from './plan.js';

@@ -1,7 +1,5 @@
-import { closeSync, realpathSync } from 'node:fs';
-import { isAbsolute, resolve, sep } from 'node:path';
+import { readInsideFolder } from '#node-io';
 import { OnnxFormatError } from './errors.js';
-import { ioError, openRegularFile, readRange } from './files.js';
 import type { GraphProto, ModelProto, TensorProto } from './proto.js';
 import { bytesPerElement, elementCount } from './tensor.js';
 
@@ -48,7 +46,7 @@ export function resolveExternalData(
       );
     const expected = elementCount(t.dims, where) * size;
     const length = entries.has('length') ? Number(entries.get('length')) : expected;
-    if (location === '' || isAbsolute(location) || location.includes('\0')) {
+    if (location === '' || isAbsolutePath(location) || location.includes('\0')) {
       throw new OnnxFormatError(
         `${where}: external location '${location}' must be a relative path inside the model's folder`,
       );
@@ -58,7 +56,7 @@ export function resolveExternalData(
         `${where}: external range offset ${offset} length ${length} does not match the ${expected} bytes its dims need`,
       );
     }
-    const { file, data } = readInside(baseDir, location, offset, length, where);
+    const { file, data } = readInsideFolder(baseDir, location, offset, length, where);
     onFile?.(file, length);
     t.rawData = data;
     t.dataLocation = 0;
@@ -66,35 +64,5 @@ export function resolveExternalData(
   }
 }
 
-function readInside(
-  baseDir: string,
-  location: string,
-  offset: number,
-  length: number,
-  where: string,
-): { file: string; data: Uint8Array } {
-  let root: string;
-  let file: string;
-  try {
-    root = realpathSync(baseDir);
-    file = realpathSync(resolve(baseDir, location));
-  } catch (e) {
-    throw ioError(where, 'read external file', location, e);
-  }
-  if (!file.startsWith(root + sep)) {
-    throw new OnnxFormatError(
-      `${where}: external file '${location}' resolves outside the model's folder ${root}`,
-    );
-  }
-  const { fd, size } = openRegularFile(file, where);
-  try {
-    if (offset + length > size) {
-      throw new OnnxFormatError(
-        `${where}: external range ${offset}+${length} exceeds '${location}' (${size} bytes)`,
-      );
-    }
-    return { file, data: readRange(fd, offset, length, file, where) };
-  } finally {
-    closeSync(fd);
-  }
-}
+/** POSIX or Windows absolute path (drive letter, UNC), checked without Node's `path`. */
+const isAbsolutePath = (p: string): boolean => /^([/\\]|[A-Za-z]:)/.test(p);

@@ -1,5 +1,6 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { IoError } from './errors.js';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import { IoError, OnnxFormatError } from './errors.js';
 
 const REASONS: Record<string, string> = {
   ENOENT: 'it does not exist',
@@ -81,4 +82,41 @@ export function readRange(
       path,
     );
   return out;
+}
+
+/**
+ * Reads `length` bytes at `offset` of `location`, a path relative to `baseDir` that must stay
+ * inside it once symbolic links are resolved (external tensor data).
+ */
+export function readInsideFolder(
+  baseDir: string,
+  location: string,
+  offset: number,
+  length: number,
+  where: string,
+): { file: string; data: Uint8Array } {
+  let root: string;
+  let file: string;
+  try {
+    root = realpathSync(baseDir);
+    file = realpathSync(resolve(baseDir, location));
+  } catch (e) {
+    throw ioError(where, 'read external file', location, e);
+  }
+  if (!file.startsWith(root + sep)) {
+    throw new OnnxFormatError(
+      `${where}: external file '${location}' resolves outside the model's folder ${root}`,
+    );
+  }
+  const { fd, size } = openRegularFile(file, where);
+  try {
+    if (offset + length > size) {
+      throw new OnnxFormatError(
+        `${where}: external range ${offset}+${length} exceeds '${location}' (${size} bytes)`,
+      );
+    }
+    return { file, data: readRange(fd, offset, length, file, where) };
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -17,14 +17,12 @@ export {
 export {
   checkModel,
   parseModel,
-  readModel,
   serializeModel,
-  writeModel,
   MAX_MODEL_BYTES,
   type ParseOptions,
-  type ReadOptions,
-  type WriteOptions,
-} from './model-io.js';
+} from './model-bytes.js';
+// Node's side of `#node-io` in Node; in browsers, versions that explain what to do instead.
+export { readModel, writeModel, type ReadOptions, type WriteOptions } from '#node-io';
 export { resolveExternalData } from './external-data.js';
 export {
   DataType,

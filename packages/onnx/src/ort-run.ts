@@ -1,5 +1,5 @@
-import * as ort from 'onnxruntime-web';
-import { OnnxFormatError } from './errors.js';
+import type * as Ort from 'onnxruntime-web';
+import { OnnxFormatError, UsageError } from './errors.js';
 
 /** A dense tensor exchanged with onnxruntime: dims and values (float32, int64 or others). */
 export interface DenseTensor {
@@ -36,11 +36,41 @@ export interface RunOptions {
 export interface ModelSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  /**
+   * WebAssembly threads onnxruntime-web actually runs with: 1 where threads are unavailable (a
+   * page that is not cross-origin isolated), and the first session's count for every later one
+   * (onnxruntime-web sets its thread pool up once per process).
+   */
+  readonly threads: number;
   run(
     feeds: Readonly<Record<string, DenseTensor>>,
     outputNames?: readonly string[],
   ): Promise<Map<string, DenseTensor>>;
   release(): Promise<void>;
+}
+
+let onnxRuntime: Promise<typeof Ort> | undefined;
+/** Threads of onnxruntime-web's pool, read back once it is set up (it falls back to 1 itself). */
+let ortThreads: number | undefined;
+
+/**
+ * The app's onnxruntime-web (an optional peer dependency), imported on first use only: parsing,
+ * writing and building models never load it. Throws {@link UsageError} when it is not installed.
+ */
+export function loadOnnxRuntime(caller: string): Promise<typeof Ort> {
+  onnxRuntime ??= import('onnxruntime-web').then(
+    // A CommonJS build seen through a bundler's interop has its API under `default`.
+    (m: typeof Ort) =>
+      m.InferenceSession === undefined ? (m as unknown as { default: typeof Ort }).default : m,
+    (e: unknown) => {
+      onnxRuntime = undefined;
+      throw new UsageError(
+        `${caller}: running a model (probe, verification, benchmark) needs onnxruntime-web, which could not be loaded (${oneLine(e)}); install it next to @reparam/onnx: npm install onnxruntime-web`,
+        { cause: e },
+      );
+    },
+  );
+  return onnxRuntime;
 }
 
 /**
@@ -52,12 +82,13 @@ export async function openSession(
   options: RunOptions = {},
 ): Promise<ModelSession> {
   if (options.timeoutMs !== undefined) {
-    const { openWorkerSession } = await import('./ort-worker.js');
+    const { openWorkerSession } = await import('#node-io');
     return openWorkerSession(bytes, { ...options, timeoutMs: options.timeoutMs });
   }
+  const ort = await loadOnnxRuntime('openSession');
   ort.env.wasm.numThreads = options.threads ?? 1;
   ort.env.logLevel = 'fatal';
-  let session: ort.InferenceSession;
+  let session: Ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(exclusive(bytes), {
       executionProviders: ['wasm'],
@@ -69,15 +100,17 @@ export async function openSession(
       cause: e,
     });
   }
+  ortThreads ??= ort.env.wasm.numThreads ?? 1;
   return {
     inputNames: session.inputNames,
     outputNames: session.outputNames,
+    threads: ortThreads,
     async run(feeds, outputNames) {
-      const input: Record<string, ort.Tensor> = {};
+      const input: Record<string, Ort.Tensor> = {};
       for (const [name, t] of Object.entries(feeds))
         input[name] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, [...t.dims]);
       const names = outputNames ?? session.outputNames;
-      let result: ort.InferenceSession.ReturnType;
+      let result: Ort.InferenceSession.ReturnType;
       try {
         result = await session.run(input, [...names], { logSeverityLevel: 4 });
       } catch (e) {

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { OnnxFormatError } from './errors.js';
+import { OnnxFormatError, UsageError } from './errors.js';
 import type { DenseTensor, ModelSession, RunOptions } from './ort-run.js';
 
 /** The worker: onnxruntime-web sessions by id, driven by open / run / release messages. */
@@ -17,7 +17,7 @@ parentPort.on('message', async (m) => {
     if (m.type === 'open') {
       const session = await ort.InferenceSession.create(m.bytes, { executionProviders: ['wasm'], graphOptimizationLevel: m.optimization, logSeverityLevel: 4 });
       sessions.set(m.session, session);
-      parentPort.postMessage({ id: m.id, ok: true, inputNames: session.inputNames, outputNames: session.outputNames });
+      parentPort.postMessage({ id: m.id, ok: true, inputNames: session.inputNames, outputNames: session.outputNames, threads: ort.env.wasm.numThreads });
     } else if (m.type === 'run') {
       const session = sessions.get(m.session);
       const feeds = {};
@@ -43,6 +43,7 @@ interface Reply {
   message?: string;
   inputNames?: string[];
   outputNames?: string[];
+  threads?: number;
   out?: [string, DenseTensor][];
 }
 
@@ -75,7 +76,15 @@ function sessionClosed(h: Host): void {
 function getHost(threads: number): Host {
   if (host !== undefined && host.dead === undefined && host.threads === threads) return host;
   if (host !== undefined && host.dead === undefined) void host.worker.terminate();
-  const ortPath = createRequire(import.meta.url).resolve('onnxruntime-web');
+  let ortPath: string;
+  try {
+    ortPath = createRequire(import.meta.url).resolve('onnxruntime-web');
+  } catch (e) {
+    throw new UsageError(
+      `openSession: running a model needs onnxruntime-web, which is not installed (${(e as Error).message.split('\n')[0]}); install it next to @reparam/onnx: npm install onnxruntime-web`,
+      { cause: e },
+    );
+  }
   const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(SOURCE)}`), {
     workerData: { ort: pathToFileURL(ortPath).href, threads },
   });
@@ -165,6 +174,7 @@ export async function openWorkerSession(
   return {
     inputNames: opened.inputNames ?? [],
     outputNames: opened.outputNames ?? [],
+    threads: opened.threads ?? 1,
     async run(feeds, outputNames) {
       const r = await call(
         h,
