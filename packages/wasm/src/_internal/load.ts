@@ -60,6 +60,15 @@ async function readBytes(location: URL | string): Promise<BufferSource> {
   return response.arrayBuffer();
 }
 
+/** The URL a relative location was fetched from (a page's base), or the location itself. */
+function absolute(location: URL | string): string {
+  try {
+    return new URL(location, (globalThis as { location?: { href: string } }).location?.href).href;
+  } catch {
+    return String(location); // a relative file path in Node
+  }
+}
+
 const HELP =
   "If the app's bundler did not copy @reparam/wasm's .wasm files (Vite and webpack 5 do; " +
   'esbuild and others do not), serve node_modules/@reparam/wasm/build/*.wasm from a folder ' +
@@ -83,7 +92,7 @@ export async function compileKernels(
     return await WebAssembly.compile(bytes);
   } catch (cause) {
     const name =
-      typeof where === 'string' || where instanceof URL ? String(where) : 'the given bytes';
+      typeof where === 'string' || where instanceof URL ? absolute(where) : 'the given bytes';
     throw new WasmLoadError(
       `WasmConvRuntime.create: cannot load the ${shared ? 'shared-memory' : 'single-thread'} ` +
         `kernels from ${name} (${String(cause)}). ${source === undefined ? HELP : 'Check the wasm option'}`,
