@@ -1,0 +1,84 @@
+// The page of the consumer check, bundled by Vite and by esbuild from the installed tarballs.
+// Query: ?wasmPaths=/dir/&ortPaths=/dir/ (base paths, for bundlers that do not copy .wasm files),
+// ?threads=N, ?skip=onnx. Sets window.result, or window.failure with the first error.
+import * as tf from '@tensorflow/tfjs';
+import * as ort from 'onnxruntime-web';
+import { conv2dReference, makeConv, randomTensor } from '@reparam/core';
+import { RepVGGBlock, reparameterize } from '@reparam/tfjs';
+import { WasmConvRuntime, setWasmPaths } from '@reparam/wasm';
+import { convertModel, parseModel, serializeModel } from '@reparam/onnx';
+
+const query = new URLSearchParams(location.search);
+const threads = Number(query.get('threads') ?? 2);
+if (query.has('wasmPaths')) setWasmPaths(query.get('wasmPaths'));
+if (query.has('ortPaths')) ort.env.wasm.wasmPaths = query.get('ortPaths');
+
+function relative(a, b) {
+  let diff = 0,
+    scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / scale;
+}
+
+async function wasmRuntime() {
+  const conv = makeConv({
+    shape: [16, 8, 3, 3],
+    weight: randomTensor([16, 8, 3, 3], 1).data,
+    bias: randomTensor([1, 1, 1, 16], 2).data,
+    padding: 1,
+  });
+  const x = randomTensor([1, 8, 24, 24], 3);
+  const rt = await WasmConvRuntime.create({ threads });
+  try {
+    const y = rt.conv2d(x.data, x.shape, conv);
+    const error = relative(y.data, conv2dReference(x, conv).data);
+    return { threads: rt.threads, relaxedSimd: rt.relaxedSimd, error };
+  } finally {
+    rt.dispose();
+  }
+}
+
+async function missingWasm() {
+  try {
+    await WasmConvRuntime.create({ wasmPaths: '/missing/', relaxedSimd: false });
+    return 'loaded from /missing/';
+  } catch (e) {
+    return `${e.name}: ${e.message}`;
+  }
+}
+
+async function tfjsBlock() {
+  await tf.setBackend('cpu');
+  const input = tf.input({ shape: [8, 8, 4] });
+  const output = new RepVGGBlock({ filters: 4 }).apply(input);
+  const model = tf.model({ inputs: input, outputs: output });
+  const x = tf.randomNormal([1, 8, 8, 4], 0, 1, 'float32', 4);
+  const { model: deploy } = reparameterize(model);
+  return relative(await deploy.predict(x).data(), await model.predict(x).data());
+}
+
+async function onnxConversion() {
+  const bytes = new Uint8Array(await (await fetch('/fixtures/repvgg_bn.onnx')).arrayBuffer());
+  const { model, report } = await convertModel(parseModel(bytes), { threads });
+  return {
+    ok: report.verification.ok,
+    worst: report.verification.worst.relative,
+    nodes: [report.nodesBefore, report.nodesAfter],
+    bytes: serializeModel(model).length,
+  };
+}
+
+try {
+  window.result = {
+    isolated: crossOriginIsolated,
+    wasm: await wasmRuntime(),
+    missingWasm: await missingWasm(),
+    tfjs: await tfjsBlock(),
+    onnx: query.get('skip') === 'onnx' ? undefined : await onnxConversion(),
+  };
+} catch (e) {
+  window.failure = `${e.name}: ${e.message}`;
+}
