@@ -12,6 +12,7 @@ import { isScratch, resetArena, takeScratch } from './_internal/arena.js';
 import { markFresh, release } from './_internal/fresh.js';
 import { identityConv } from './rules/identity-conv.js';
 import { assertNever } from './_internal/assert-never.js';
+import { checkDepth } from './_internal/depth.js';
 import { traceStep } from './_internal/trace.js';
 import { traceComposition, traceMerge } from './_internal/trace-merge.js';
 import type { BatchNorm, Conv } from './types.js';
@@ -38,6 +39,7 @@ export interface CollapseOptions {
  * Throws {@link NotEquivalentError} naming the rule and the values when no single conv is exact.
  */
 export function collapse(expr: Expr, options: CollapseOptions = {}): Conv {
+  checkDepth(expr, 'collapse');
   const channels = options.inChannels ?? inputChannels(expr);
   if (channels === undefined) {
     throw new ShapeError(
@@ -64,9 +66,38 @@ function finish(result: FillConv, channels: number, options: CollapseOptions): C
   release(result.weight);
   const conv = withoutFill(result);
   if (options.precision === 'float64') {
+    checkFinite(conv.weight, conv.bias, 'float64');
     return isScratch(conv.weight) ? { ...conv, weight: new Float64Array(conv.weight) } : conv;
   }
-  return { ...conv, weight: new Float32Array(conv.weight), bias: new Float32Array(conv.bias) };
+  const weight = new Float32Array(conv.weight);
+  const bias = new Float32Array(conv.bias);
+  checkFinite(weight, bias, 'float32', conv.weight, conv.bias);
+  return { ...conv, weight, bias };
+}
+
+/**
+ * Refuses a result with an infinite or NaN entry: merged weights too large for the number
+ * format (float32 overflows past 3.4e38) or non-finite inputs.
+ */
+function checkFinite(
+  weight: ArrayLike<number>,
+  bias: ArrayLike<number>,
+  format: string,
+  exactWeight: ArrayLike<number> = weight,
+  exactBias: ArrayLike<number> = bias,
+): void {
+  for (const [name, values, exact] of [
+    ['weight', weight, exactWeight],
+    ['bias', bias, exactBias],
+  ] as const) {
+    for (let i = 0; i < values.length; i++) {
+      if (Number.isFinite(values[i])) continue;
+      const why = Number.isFinite(exact[i])
+        ? `${exact[i].toExponential(3)} overflows ${format}; scale the block's weights down or collapse with precision 'float64'`
+        : 'the block has infinite or NaN weights';
+      throw new NotEquivalentError('collapse', `merged ${name}[${i}] is ${values[i]}: ${why}`);
+    }
+  }
 }
 
 function depthwise(

@@ -17,6 +17,8 @@ export interface ConvInit extends GeometryOptions {
 
 /** Builds a validated {@link Conv}; a missing bias is zero. Arrays are used as given, not copied. */
 export function makeConv(init: ConvInit): Conv {
+  checkNumbers(init.weight, 'weight');
+  if (init.bias !== undefined) checkNumbers(init.bias, 'bias');
   const g = makeGeometry(init);
   const weight =
     init.weight instanceof Float32Array || init.weight instanceof Float64Array
@@ -32,6 +34,20 @@ export function makeConv(init: ConvInit): Conv {
   const conv: Conv = { shape: [...init.shape], weight, bias, geometry: g };
   validateConv(conv, 'makeConv');
   return conv;
+}
+
+/** Plain arrays may hold anything at run time: every entry must be a number. */
+function checkNumbers(values: Floats | readonly number[], what: string): void {
+  if (ArrayBuffer.isView(values)) return;
+  if (!Array.isArray(values))
+    throw new ShapeError(`makeConv: ${what} must be an array of numbers, got ${typeof values}`);
+  const bad = (values as readonly unknown[]).findIndex((v) => typeof v !== 'number');
+  if (bad >= 0) {
+    const v: unknown = values[bad];
+    throw new ShapeError(
+      `makeConv: ${what}[${bad}] is ${typeof v === 'string' ? `'${v}'` : String(v)} (${typeof v}), not a number`,
+    );
+  }
 }
 
 /** Input channel count of a conv: `shape[1] * groups`. */

@@ -4,6 +4,7 @@ import type { Expr } from './expr.js';
 import { outputLength } from './geometry.js';
 import type { Conv } from './types.js';
 import { assertNever } from './_internal/assert-never.js';
+import { checkDepth } from './_internal/depth.js';
 
 type Shape = readonly [number, number, number, number];
 
@@ -27,6 +28,7 @@ export function costOf(
   input: Shape,
   options: CostOptions = {},
 ): { training: Cost; collapsed: Cost; outputShape: Shape; conv: Conv } {
+  checkDepth(expr, 'costOf');
   const training: Cost = { params: 0, macs: 0, activations: 0 };
   const outputShape = walk(expr, input, training);
   const collapsed: Cost = { params: 0, macs: 0, activations: 0 };

@@ -4,6 +4,7 @@ import type { Expr } from './expr.js';
 import { fmt, outputLength } from './geometry.js';
 import type { Tensor } from './types.js';
 import { assertNever } from './_internal/assert-never.js';
+import { checkDepth } from './_internal/depth.js';
 
 /**
  * Evaluates an {@link Expr} on an NCHW input directly, node by node, in float64: branches are
@@ -11,6 +12,24 @@ import { assertNever } from './_internal/assert-never.js';
  * oracle that {@link collapse} is tested against; it shares no fusion code with it.
  */
 export function evaluate(expr: Expr, input: Tensor): Tensor {
+  checkDepth(expr, 'evaluate');
+  checkTensor(input, 'evaluate');
+  return evaluateNode(expr, input);
+}
+
+/** Throws a {@link ShapeError} naming `fn` unless `t` is an NCHW tensor whose data fills its shape. */
+function checkTensor(t: Tensor, fn: string): void {
+  const shape = t.shape as readonly number[];
+  if (shape.length !== 4 || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+    throw new ShapeError(`${fn}: input shape ${fmt(shape)} must be four sizes (NCHW)`);
+  const n = shape.reduce((a, d) => a * d, 1);
+  if (t.data.length !== n)
+    throw new ShapeError(
+      `${fn}: input data has ${t.data.length} entries, its shape ${fmt(shape)} needs ${n}`,
+    );
+}
+
+function evaluateNode(expr: Expr, input: Tensor): Tensor {
   switch (expr.kind) {
     case 'conv':
       return conv2dReference(input, expr.conv);
@@ -32,7 +51,7 @@ export function evaluate(expr: Expr, input: Tensor): Tensor {
     case 'pad':
       return padTensor(input, expr.padding, expr.fill);
     case 'sum': {
-      const outs = expr.terms.map((t) => evaluate(t, input));
+      const outs = expr.terms.map((t) => evaluateNode(t, input));
       const data = new Float64Array(outs[0].data.length);
       for (const o of outs) {
         if (fmt(o.shape) !== fmt(outs[0].shape)) {
@@ -45,9 +64,9 @@ export function evaluate(expr: Expr, input: Tensor): Tensor {
       return { shape: outs[0].shape, data };
     }
     case 'sequence':
-      return expr.stages.reduce((x, stage) => evaluate(stage, x), input);
+      return expr.stages.reduce((x, stage) => evaluateNode(stage, x), input);
     case 'concat':
-      return concatChannels(expr.parts.map((p) => evaluate(p, input)));
+      return concatChannels(expr.parts.map((p) => evaluateNode(p, input)));
     default:
       return assertNever(expr, 'evaluate');
   }
