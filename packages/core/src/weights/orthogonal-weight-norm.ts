@@ -6,7 +6,8 @@ import { symmetricEigen } from './symmetric-eigen.js';
 /**
  * Orthogonal weight normalization (Huang et al., AAAI 2018): with V the `[out, n]` matrix of
  * centred rows and `S = V V^T = D diag(l) D^T`, `W = D diag(l^-1/2) D^T V`, so W's rows are
- * orthonormal (`W W^T = I`); each row is then scaled by `g[o]` when given. Needs `out <= n`.
+ * orthonormal (`W W^T = I`); each row is then scaled by `g[o]` when given. Needs `out < n`
+ * (centred rows span at most n - 1 dimensions).
  * Returns float64 in the shape of v.
  */
 export function orthogonalWeightNorm(
@@ -15,9 +16,10 @@ export function orthogonalWeightNorm(
   g?: Floats,
 ): Float64Array {
   const [out, n] = weightRows('orthogonalWeightNorm', v, shape, g);
-  if (out > n)
+  // Centred rows sum to zero: they span at most n - 1 dimensions.
+  if (out >= n)
     throw new ShapeError(
-      `orthogonalWeightNorm: ${out} output channels cannot be orthonormal in ${n} dimensions; need out <= in/groups*kh*kw`,
+      `orthogonalWeightNorm: ${out} output channels cannot be orthonormal once centred in ${n} dimensions (they span at most ${n - 1}); need out < in/groups*kh*kw`,
     );
   const centred = Float64Array.from(v);
   for (let o = 0; o < out; o++) {

@@ -85,6 +85,8 @@ describe('weight normalizations', () => {
     expect(() => orthogonalWeightNorm(values(5 * 4, 1), [5, 4, 1, 1])).toThrow(
       /cannot be orthonormal/,
     );
+    // as many rows as dimensions: the centred rows span one fewer
+    expect(() => orthogonalWeightNorm(values(4 * 4, 1), [4, 4, 1, 1])).toThrow(/span at most 3/);
     expect(() => weightNorm(new Float64Array(4), [1, 4, 1, 1], Float64Array.of(1))).toThrow(
       ShapeError,
     );

@@ -61,4 +61,15 @@ describe('OrthogonalWeightNormConv2D', () => {
     const dw = new OrthogonalWeightNormConv2D({ depthwise: true, filters: 20, kernelSize: 3 });
     expect(() => dw.build([null, 4, 4, 2])).toThrow(/10 filters per group/);
   });
+
+  it('refuses as many filters as dimensions when built: centred rows span one fewer', () => {
+    // n = 1*1*4: four centred rows of length 4 are dependent; three are fine.
+    const equal = new OrthogonalWeightNormConv2D({ filters: 4, kernelSize: 1 });
+    expect(() => equal.build([null, 4, 4, 4])).toThrow(/span at most 3/);
+    const fewer = new OrthogonalWeightNormConv2D({ filters: 3, kernelSize: 1 });
+    expect(() => fewer.build([null, 4, 4, 4])).not.toThrow();
+    // depthwise 1x1, multiplier 1: one row of one entry centres to zero
+    const dw = new OrthogonalWeightNormConv2D({ depthwise: true, filters: 2, kernelSize: 1 });
+    expect(() => dw.build([null, 4, 4, 2])).toThrow(ShapeError);
+  });
 });

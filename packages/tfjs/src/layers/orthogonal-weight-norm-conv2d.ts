@@ -11,8 +11,8 @@ export interface OrthogonalWeightNormConv2DArgs extends WeightNormConv2DArgs {
 /**
  * Orthogonal weight normalization (Huang et al., AAAI 2018): within each group of filters, the
  * rows of the centred `[filters, n]` matrix V are orthonormalized, `W = (V V^T)^(-1/2) V`, then
- * scaled by `g`. Dense: one group of `filters <= kh * kw * in` rows. Depthwise: one group per
- * input channel holding its `m` filters (`m <= kh * kw`); with multiplier 1 a group is one row,
+ * scaled by `g`. Dense: one group of `filters < kh * kw * in` rows. Depthwise: one group per
+ * input channel holding its `m` filters (`m < kh * kw`); with multiplier 1 a group is one row,
  * which orthonormalization only centres and normalizes, so the layer computes what
  * {@link CenteredWeightNormConv2D} computes. Training computes `(V V^T)^(-1/2)` by the coupled
  * Newton-Schulz iteration on `V / ||V||_F` (as ONI, Huang et al. 2020, but in the coupled form
@@ -37,9 +37,10 @@ export class OrthogonalWeightNormConv2D extends NormalizedConv2D {
   protected override createWeights(): void {
     const n = this.kernelSize * this.kernelSize * (this.depthwise ? 1 : this.inChannels);
     const perGroup = this.depthwise ? this.outChannels / this.inChannels : this.outChannels;
-    if (perGroup > n) {
+    // Centred rows sum to zero, so they span at most n - 1 dimensions: n of them are dependent.
+    if (perGroup >= n) {
       throw new ShapeError(
-        `OrthogonalWeightNormConv2D: ${perGroup} filters per group cannot be orthonormal in ${n} = kh*kw*in/groups dimensions`,
+        `OrthogonalWeightNormConv2D: ${perGroup} filters per group cannot be orthonormal once centred in ${n} = kh*kw*in/groups dimensions (centred rows span at most ${n - 1}); use fewer than ${n} filters per group`,
       );
     }
     super.createWeights();
