@@ -1,0 +1,61 @@
+/**
+ * Remaining time of a plan of runs whose costs differ several-fold (DBB steps cost ~5 conv steps):
+ * each remaining run is estimated from the measured time per step of its own (architecture,
+ * method), else of its architecture's other methods, plus the measured per-run overhead
+ * (building, evaluating, timing inference).
+ */
+export class Eta {
+  private readonly msPerStep = new Map<string, number>();
+  private overheads: number[] = [];
+
+  /** Records a measured time per step of (arch, method). */
+  recordStep(arch: string, method: string, msPerStep: number): void {
+    if (Number.isFinite(msPerStep) && msPerStep > 0)
+      this.msPerStep.set(`${arch}/${method}`, msPerStep);
+  }
+
+  /** Records the seconds a finished run spent outside its training steps. */
+  recordOverhead(seconds: number): void {
+    if (Number.isFinite(seconds) && seconds >= 0) this.overheads.push(seconds);
+  }
+
+  /** Estimated ms per step of (arch, method), or undefined when nothing of the arch is known. */
+  stepEstimate(arch: string, method: string): number | undefined {
+    const own = this.msPerStep.get(`${arch}/${method}`);
+    if (own !== undefined) return own;
+    const same = [...this.msPerStep].filter(([k]) => k.startsWith(`${arch}/`)).map(([, v]) => v);
+    return same.length > 0 ? same.reduce((a, b) => a + b, 0) / same.length : undefined;
+  }
+
+  /**
+   * Seconds left for `remaining` runs (steps still to train each) on `jobs` parallel workers, or
+   * undefined while some run's architecture has no measured step yet.
+   */
+  secondsLeft(
+    remaining: ReadonlyArray<{ arch: string; method: string; steps: number }>,
+    jobs: number,
+  ): number | undefined {
+    const overhead =
+      this.overheads.length > 0
+        ? this.overheads.reduce((a, b) => a + b, 0) / this.overheads.length
+        : 0;
+    let total = 0;
+    for (const r of remaining) {
+      const ms = this.stepEstimate(r.arch, r.method);
+      if (ms === undefined) return undefined;
+      total += (r.steps * ms) / 1000 + overhead;
+    }
+    return total / Math.max(1, jobs);
+  }
+}
+
+/** `1h 05m`, `4m 10s`, `12s`. */
+export function formatDuration(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`;
+  if (m > 0) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${s}s`;
+}

@@ -1,0 +1,145 @@
+/** The report's figures as SVG, drawn by Vega-Lite (compiled to Vega, rendered without a browser). */
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import type { Row } from './aggregate.js';
+import type { RunResult } from './run.js';
+
+async function toSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  return view.toSVG();
+}
+
+interface Point {
+  network: string;
+  method: string;
+  mean: number;
+  low: number;
+  high: number;
+  seconds: number;
+}
+
+function points(
+  rows: readonly Row[],
+  labels: (arch: string, id: string) => string,
+  archLabel: (a: string) => string,
+): Point[] {
+  return rows.map((r) => ({
+    network: archLabel(r.arch),
+    method: labels(r.arch, r.method),
+    mean: r.top1.mean,
+    low: r.top1.mean - r.top1.std,
+    high: r.top1.mean + r.top1.std,
+    seconds: r.trainingSeconds.mean,
+  }));
+}
+
+/**
+ * Top-1 per method with ±1 std error bars and each seed's value, one panel per network; methods
+ * in table order.
+ */
+export function accuracyFigure(
+  rows: readonly Row[],
+  runs: readonly RunResult[],
+  labels: (arch: string, id: string) => string,
+  archLabel: (a: string) => string,
+): Promise<string> {
+  const order = [...new Set(rows.map((r) => labels(r.arch, r.method)))];
+  const seeds = runs
+    .filter((r) => rows.some((x) => x.arch === r.arch && x.method === r.method))
+    .map((r) => ({
+      network: archLabel(r.arch),
+      method: labels(r.arch, r.method),
+      top1: 100 * r.accuracy.training,
+    }));
+  const x = {
+    field: 'method',
+    type: 'nominal',
+    sort: order,
+    title: null,
+    axis: { labelAngle: -40, labelLimit: 200 },
+  } as const;
+  return toSvg({
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'Test top-1 of the training form: mean ± 1 std over seeds (dots: seeds)',
+    hconcat: [...new Set(rows.map((r) => archLabel(r.arch)))].map((network) => ({
+      title: network,
+      width: 24 * order.length,
+      height: 220,
+      layer: [
+        {
+          data: { values: seeds.filter((s) => s.network === network) },
+          mark: { type: 'circle', size: 18, color: '#999' },
+          encoding: {
+            x,
+            y: { field: 'top1', type: 'quantitative', scale: { zero: false }, title: 'top-1 %' },
+          },
+        },
+        {
+          data: { values: points(rows, labels, archLabel).filter((p) => p.network === network) },
+          layer: [
+            {
+              mark: { type: 'errorbar', ticks: true },
+              encoding: {
+                x,
+                y: { field: 'low', type: 'quantitative', title: 'top-1 %' },
+                y2: { field: 'high' },
+              },
+            },
+            {
+              mark: { type: 'point', filled: true, size: 50, color: '#1f4e9c' },
+              encoding: { x, y: { field: 'mean', type: 'quantitative' } },
+            },
+          ],
+        },
+      ],
+    })),
+  });
+}
+
+/** Top-1 (±1 std) against the training seconds counted for the method, one panel per network. */
+export function costFigure(
+  rows: readonly Row[],
+  labels: (arch: string, id: string) => string,
+  archLabel: (a: string) => string,
+): Promise<string> {
+  const data = points(rows, labels, archLabel);
+  return toSvg({
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title:
+      'Top-1 against training cost (seconds of training counted per run, RefConv with its baseline)',
+    data: { values: data },
+    facet: { field: 'network', type: 'nominal', title: null },
+    resolve: { scale: { x: 'independent', y: 'independent' } },
+    spec: {
+      width: 300,
+      height: 220,
+      layer: [
+        {
+          mark: { type: 'rule' },
+          encoding: {
+            x: { field: 'seconds', type: 'quantitative', title: 'training seconds' },
+            y: { field: 'low', type: 'quantitative', scale: { zero: false }, title: 'top-1 %' },
+            y2: { field: 'high' },
+            color: { field: 'method', type: 'nominal', legend: null },
+          },
+        },
+        {
+          mark: { type: 'point', filled: true, size: 60 },
+          encoding: {
+            x: { field: 'seconds', type: 'quantitative' },
+            y: { field: 'mean', type: 'quantitative' },
+            color: { field: 'method', type: 'nominal', title: 'method' },
+          },
+        },
+        {
+          mark: { type: 'text', dx: 6, align: 'left', fontSize: 9 },
+          encoding: {
+            x: { field: 'seconds', type: 'quantitative' },
+            y: { field: 'mean', type: 'quantitative' },
+            text: { field: 'method' },
+          },
+        },
+      ],
+    },
+  });
+}

@@ -1,0 +1,149 @@
+import type * as tf from '@tensorflow/tfjs';
+import {
+  CenteredWeightNormConv2D,
+  MobileOneBlock,
+  OrthogonalWeightNormConv2D,
+  RepVGGBlock,
+  toRefConv,
+  WeightNormConv2D,
+  type BlockChoice,
+} from '@reparam/tfjs';
+import type { ArchId } from './architectures.js';
+
+/** How a method's training starts. */
+export type Start =
+  /** From random weights, with `block` at every KxK position of the architecture. */
+  | { kind: 'scratch'; block: BlockChoice }
+  /**
+   * From the same seed's trained baseline (`conv`), turned into this method's model by
+   * `transform`; its cost includes the baseline's training.
+   */
+  | { kind: 'from-baseline'; transform: (trained: tf.LayersModel) => tf.LayersModel };
+
+/**
+ * One row of the tables. Adding a block to the comparison is adding one entry here: runs already
+ * stored are kept, so a resumed run trains only the new method.
+ */
+export interface Method {
+  id: string;
+  label: string;
+  archs: readonly ArchId[];
+  start: Start;
+}
+
+const tables: readonly ArchId[] = ['resnet18', 'mobilenetV2'];
+/** MobileOne-S0's number of over-parameterized KxK branches (Vasu et al. 2023, Table 7). */
+const MOBILEONE_BRANCHES = 4;
+
+/** RefConv on a trained model: its KxK convs become RefConv2D with frozen bases; all must convert. */
+function refocus(trained: tf.LayersModel): tf.LayersModel {
+  const { model, skipped } = toRefConv(trained);
+  const kxk = skipped.filter((s) => s.reason !== 'kernel 1x1');
+  if (kxk.length > 0) {
+    throw new Error(
+      `refocus: ${kxk.length} KxK convs of '${trained.name}' were not converted to RefConv2D: ${kxk.map((s) => `${s.name} (${s.reason})`).join(', ')}`,
+    );
+  }
+  return model;
+}
+
+/** The baseline (`conv`) and every method compared with it, in table order. */
+export const methods: readonly Method[] = [
+  { id: 'conv', label: 'Baseline', archs: tables, start: { kind: 'scratch', block: 'conv' } },
+  { id: 'acb', label: 'ACB', archs: tables, start: { kind: 'scratch', block: 'acb' } },
+  {
+    id: 'repvgg',
+    label: 'RepVGG block',
+    archs: tables,
+    start: { kind: 'scratch', block: 'repvgg' },
+  },
+  { id: 'dbb', label: 'DBB', archs: tables, start: { kind: 'scratch', block: 'dbb' } },
+  {
+    id: 'mobileone',
+    label: `MobileOne (k=${MOBILEONE_BRANCHES})`,
+    archs: tables,
+    start: {
+      kind: 'scratch',
+      block: (spec) => new MobileOneBlock({ ...spec, branches: MOBILEONE_BRANCHES }),
+    },
+  },
+  {
+    id: 'wn',
+    label: 'WN',
+    archs: tables,
+    start: {
+      kind: 'scratch',
+      block: (spec) => new WeightNormConv2D({ ...spec, useBias: false, useBatchNorm: true }),
+    },
+  },
+  {
+    id: 'cwn',
+    label: 'CWN',
+    archs: tables,
+    start: {
+      kind: 'scratch',
+      block: (spec) =>
+        new CenteredWeightNormConv2D({ ...spec, useBias: false, useBatchNorm: true }),
+    },
+  },
+  {
+    id: 'own',
+    label: 'OWN',
+    archs: tables,
+    start: {
+      kind: 'scratch',
+      block: (spec) =>
+        new OrthogonalWeightNormConv2D({ ...spec, useBias: false, useBatchNorm: true }),
+    },
+  },
+  {
+    id: 'refconv',
+    label: 'RefConv',
+    archs: tables,
+    start: { kind: 'from-baseline', transform: refocus },
+  },
+  {
+    // RefConv's control: the same extra epochs from the same trained baseline, without refocusing.
+    id: 'conv-continued',
+    label: 'Baseline, trained again',
+    archs: tables,
+    start: { kind: 'from-baseline', transform: (trained) => trained },
+  },
+  {
+    id: 'repvgg-none',
+    label: 'RepVGG: neither',
+    archs: ['repvgg'],
+    start: { kind: 'scratch', block: 'conv' },
+  },
+  {
+    id: 'repvgg-identity',
+    label: 'RepVGG: identity',
+    archs: ['repvgg'],
+    start: {
+      kind: 'scratch',
+      block: (spec) => new RepVGGBlock({ ...spec, usePointwise: false }),
+    },
+  },
+  {
+    id: 'repvgg-pointwise',
+    label: 'RepVGG: 1x1',
+    archs: ['repvgg'],
+    start: { kind: 'scratch', block: (spec) => new RepVGGBlock({ ...spec, useIdentity: false }) },
+  },
+  {
+    id: 'repvgg-both',
+    label: 'RepVGG: identity + 1x1',
+    archs: ['repvgg'],
+    start: { kind: 'scratch', block: 'repvgg' },
+  },
+];
+
+/** The method of `id`; throws a named error listing the ids otherwise. */
+export function methodById(id: string): Method {
+  const m = methods.find((x) => x.id === id);
+  if (m === undefined)
+    throw new RangeError(
+      `methodById: no method '${id}'; known: ${methods.map((x) => x.id).join(', ')}`,
+    );
+  return m;
+}
