@@ -56,6 +56,17 @@ describe('reparam behaves like the tools people know', () => {
     expect(r.stderr).toMatch(/--timeout '3000000' must be a positive number up to 2147483.647/);
   });
 
+  it('--max-memory: what does not fit is refused before it is allocated (exit 2, named)', async () => {
+    const r = await cli('inspect', fixture('repvgg_bn'), '--max-memory', '1K');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^reparam: MemoryBudgetError: readModel: .* more than the memory budget of /,
+    );
+    const bad = await cli('inspect', fixture('repvgg_bn'), '--max-memory', 'lots');
+    expect(bad.stderr).toMatch(/--max-memory 'lots' must be a size such as 4G/);
+    expect((await cli('inspect', fixture('repvgg_bn'), '--max-memory', '1G')).code).toBe(0);
+  });
+
   it('a missing, unreadable or folder input is an I/O error (exit 2) naming the path', async () => {
     const dir = workdir();
     const locked = join(dir, 'locked.onnx');

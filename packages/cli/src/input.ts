@@ -10,10 +10,11 @@ export interface InputModel {
 }
 
 /** Reads a model and records the files it reads (to protect them, and to report sizes). */
-export function readInput(path: string): InputModel {
+export function readInput(path: string, maxMemory?: number): InputModel {
   const files = new Set<string>();
   let bytes = 0;
   const model = readModel(path, {
+    maxMemory,
     onFile: (file, n) => {
       files.add(file);
       bytes += n;

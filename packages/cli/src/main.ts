@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { IoError, OnnxFormatError, UsageError, VerificationError } from '@reparam/onnx';
+import {
+  IoError,
+  MemoryBudgetError,
+  OnnxFormatError,
+  UsageError,
+  VerificationError,
+} from '@reparam/onnx';
 import { COMMANDS } from './commands/index.js';
 import { escapeText } from './escape.js';
 import { writeJson, type CliIO } from './io.js';
@@ -46,7 +52,7 @@ export function globalHelp(): string {
   ].join('\n');
 }
 
-const NAMED = [UsageError, IoError, OnnxFormatError, VerificationError];
+const NAMED = [UsageError, IoError, OnnxFormatError, VerificationError, MemoryBudgetError];
 
 /**
  * Runs the CLI on `argv` (without node and script) and returns the exit code. Results go to

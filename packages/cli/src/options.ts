@@ -1,3 +1,4 @@
+import { totalmem } from 'node:os';
 import { UsageError } from '@reparam/onnx';
 
 /** What `node:util` `parseArgs` gives for one option. */
@@ -98,6 +99,20 @@ export function parseShape(spec: string): Record<string, number[]> {
   return { [spec.slice(0, eq)]: dims };
 }
 
+const UNITS: Record<string, number> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
+
+/** `4G`, `512MiB`, `1.5g`, `1000000` -> bytes (binary units). */
+export function parseSize(text: string, flag: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$/i.exec(text);
+  const bytes = m === null ? NaN : Math.floor(Number(m[1]) * UNITS[m[2].toLowerCase()]);
+  if (!(bytes >= 1) || !Number.isSafeInteger(bytes))
+    throw new UsageError(`${flag} '${text}' must be a size such as 4G, 512M or 1000000 (bytes)`);
+  return bytes;
+}
+
+/** Half of this machine's memory: the default `--max-memory`. */
+export const defaultMaxMemory = (): number => Math.floor(totalmem() / 2);
+
 /** The options most commands share. */
 export const common = {
   shape: {
@@ -121,4 +136,10 @@ export const common = {
     'the longest timer Node can set, 24.8 days',
   ),
   json: flag('print one JSON document on stdout instead of text'),
+  'max-memory': {
+    type: 'string',
+    value: 'SIZE',
+    description: `memory the command may use, checked before allocating, e.g. 4G (default: half of this machine's, ${(defaultMaxMemory() / 2 ** 30).toFixed(1)}G)`,
+    parse: (raw, flag) => (typeof raw === 'string' ? parseSize(raw, flag) : defaultMaxMemory()),
+  } satisfies OptionSpec<number>,
 } as const;

@@ -8,11 +8,12 @@ import { prune } from './rewrite.js';
 import { allNodes, indexGraph, nodeLabel } from './graph.js';
 import { checkModel } from './model-bytes.js';
 import { checkRuns } from './run-check.js';
+import { checkConversionBudget, DEFAULT_MAX_MEMORY } from './memory-budget.js';
 import { checkedOpset } from './opset.js';
 import { planRegions, splitKept, type RegionReport, type Rewrite } from './plan.js';
 import type { NotLinear } from './linear-ops.js';
 import { inputFeeds } from './feeds.js';
-import { dynamicSizeInputs, probeModel, type InputShapes } from './probe.js';
+import { dynamicSizeInputs, inputDims, probeModel, type InputShapes } from './probe.js';
 import type { ModelProto } from './proto.js';
 import { findRegions } from './regions.js';
 import { applyRewrites } from './apply.js';
@@ -41,6 +42,11 @@ export interface ConvertOptions extends RunOptions {
   samples?: number;
   /** Called with a stage name and a fraction done, for progress bars. */
   onProgress?: (stage: string, fraction: number) => void;
+  /**
+   * Bytes the conversion may use (default 4 GiB, onnxruntime-web's ceiling); what is known
+   * before allocating is checked against it ({@link MemoryBudgetError}).
+   */
+  maxMemory?: number;
 }
 
 /** A node of a linear op type that stays because of `reason`. */
@@ -85,6 +91,11 @@ export async function analyzeModel(
   }
   const opset = checkedOpset(model, 'analyzeModel');
   const index = indexGraph(model.graph!);
+  checkConversionBudget(
+    model,
+    inputDims(model, options.shapes, options.inputs),
+    options.maxMemory ?? DEFAULT_MAX_MEMORY,
+  );
   const feeds = inputFeeds(model, options);
   options.onProgress?.('probe', 0);
   const values = await probeModel(model, feeds, options).catch((e: unknown) => {

@@ -43,3 +43,18 @@ export class IoError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * A model, tensor or step would need more memory than the budget (`maxMemory`, the CLI's
+ * `--max-memory`). Checked before allocating; the message names what and how many bytes.
+ */
+export class MemoryBudgetError extends Error {
+  override readonly name = 'MemoryBudgetError';
+  constructor(
+    message: string,
+    readonly bytes: number,
+    readonly budget: number,
+  ) {
+    super(message);
+  }
+}

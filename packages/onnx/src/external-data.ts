@@ -1,5 +1,6 @@
 import { readInsideFolder } from '#node-io';
 import { OnnxFormatError } from './errors.js';
+import { checkBudget } from './memory-budget.js';
 import type { GraphProto, ModelProto, TensorProto } from './proto.js';
 import { bytesPerElement, elementCount } from './tensor.js';
 
@@ -27,8 +28,22 @@ export function resolveExternalData(
   model: ModelProto,
   baseDir: string | undefined,
   onFile?: (path: string, bytes: number) => void,
+  maxBytes = Infinity,
 ): void {
   if (model.graph === undefined) return;
+  // All external tensors together, before reading any (one sparse file can declare terabytes).
+  let total = 0;
+  for (const t of graphTensors(model.graph)) {
+    if (t.dataLocation !== 1) continue;
+    const where = `resolveExternalData: tensor '${t.name ?? ''}'`;
+    total += elementCount(t.dims, where) * (bytesPerElement(t.dataType ?? 0) ?? 0);
+    checkBudget(
+      'resolveExternalData',
+      `external data up to tensor '${t.name ?? ''}'`,
+      total,
+      maxBytes,
+    );
+  }
   for (const t of graphTensors(model.graph)) {
     if (t.dataLocation !== 1) continue;
     const where = `resolveExternalData: tensor '${t.name ?? ''}'`;

@@ -1,4 +1,11 @@
-export { IoError, OnnxFormatError, UsageError, VerificationError } from './errors.js';
+export {
+  IoError,
+  MemoryBudgetError,
+  OnnxFormatError,
+  UsageError,
+  VerificationError,
+} from './errors.js';
+export { DEFAULT_MAX_MEMORY } from './memory-budget.js';
 export {
   decodeModel,
   decodeTensor,

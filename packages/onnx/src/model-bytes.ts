@@ -13,6 +13,8 @@ export interface ParseOptions {
   baseDir?: string;
   /** Called with the path and byte count of every external data file read. */
   onFile?: (path: string, bytes: number) => void;
+  /** Most bytes of external data read (default: no limit); {@link MemoryBudgetError} beyond. */
+  maxMemory?: number;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface ParseOptions {
  */
 export function parseModel(bytes: Uint8Array, options: ParseOptions = {}): ModelProto {
   const model = decodeModel(bytes);
-  resolveExternalData(model, options.baseDir, options.onFile);
+  resolveExternalData(model, options.baseDir, options.onFile, options.maxMemory);
   checkModel(model);
   return model;
 }

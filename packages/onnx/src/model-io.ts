@@ -13,6 +13,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { OnnxFormatError, UsageError } from './errors.js';
 import { ioError, openRegularFile, readRange } from './files.js';
 import { MAX_MODEL_BYTES, parseModel, serializeModel } from './model-bytes.js';
+import { checkBudget } from './memory-budget.js';
 import type { ModelProto } from './proto.js';
 
 // Node only: reached through `#node-io` (see _internal/node-io.ts), never from a browser bundle.
@@ -29,6 +30,11 @@ export {
 export interface ReadOptions {
   /** Called with the path and byte count of every file read: the model, then its external data files. */
   onFile?: (path: string, bytes: number) => void;
+  /**
+   * Most bytes the file and its external data may take together (default: no limit); checked
+   * before reading, {@link MemoryBudgetError} beyond.
+   */
+  maxMemory?: number;
 }
 
 /**
@@ -45,12 +51,17 @@ export function readModel(path: string, options: ReadOptions = {}): ModelProto {
       throw new OnnxFormatError(
         `readModel: '${path}' has ${size} bytes, more than protobuf's 2 GiB`,
       );
+    checkBudget('readModel', `'${path}'`, size, options.maxMemory ?? Infinity);
     bytes = readRange(fd, 0, size, path, where);
   } finally {
     closeSync(fd);
   }
   options.onFile?.(resolve(path), size);
-  return parseModel(bytes, { baseDir: dirname(resolve(path)), onFile: options.onFile });
+  return parseModel(bytes, {
+    baseDir: dirname(resolve(path)),
+    onFile: options.onFile,
+    maxMemory: options.maxMemory === undefined ? undefined : options.maxMemory - size,
+  });
 }
 
 /** Options of {@link writeModel}. */

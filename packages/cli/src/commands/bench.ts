@@ -4,7 +4,7 @@ import { readInput } from '../input.js';
 import { writeJson, writeLines } from '../io.js';
 import { common, positiveInteger } from '../options.js';
 
-const { shape, seed, timeout, json } = common;
+const { shape, seed, timeout, json, 'max-memory': maxMemory } = common;
 
 /** `reparam bench A.onnx [B.onnx ...]`: median onnxruntime-web latency of each model. */
 export const bench = defineCommand({
@@ -23,13 +23,14 @@ export const bench = defineCommand({
     seed,
     timeout,
     json,
+    'max-memory': maxMemory,
   },
   examples: ['reparam bench model_train.onnx model_deploy.onnx --runs 20'],
   exitCodes: '0 done, 2 bad input, usage or I/O',
   async run({ options, positionals, io }) {
     const results: { model: string; medianMs: number; runs: number }[] = [];
     for (const path of positionals) {
-      const { model } = readInput(path);
+      const { model } = readInput(path, options['max-memory']);
       const feeds = randomFeeds(inputDims(model, options.shape), options.seed ?? 1);
       const bytes = encodeModel(model);
       const runs = options.runs ?? 10;

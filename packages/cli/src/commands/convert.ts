@@ -36,7 +36,7 @@ export const convert = defineCommand({
     if (options.output === undefined)
       throw new UsageError('convert: -o OUT.onnx is required; see reparam convert --help');
     checkOutputPath(options.output, [path], options.force);
-    const input = readInput(path);
+    const input = readInput(path, options['max-memory']);
     const bar = progressBar(io);
     let result;
     try {

@@ -10,7 +10,9 @@ export function runOptions(o: {
   seed?: number;
   samples?: number;
   timeout?: number;
+  'max-memory': number;
 }): RunOptions & {
+  maxMemory: number;
   shapes: Record<string, number[]>;
   tolerance?: number;
   seed?: number;
@@ -22,5 +24,6 @@ export function runOptions(o: {
     seed: o.seed,
     samples: o.samples,
     timeoutMs: Math.round((o.timeout ?? DEFAULT_TIMEOUT_S) * 1000),
+    maxMemory: o['max-memory'],
   };
 }

@@ -26,7 +26,7 @@ export const verify = defineCommand({
   examples: ['reparam verify model_train.onnx model_deploy.onnx --samples 5'],
   exitCodes: '0 same, 1 different, 2 bad input, usage or I/O',
   async run({ options, positionals, io }) {
-    const [a, b] = positionals.map((p) => readInput(p).model);
+    const [a, b] = positionals.map((p) => readInput(p, options['max-memory']).model);
     if (outputNames(a) !== outputNames(b))
       throw new UsageError(
         `verify: the models' outputs differ: [${outputNames(a)}] vs [${outputNames(b)}]`,
