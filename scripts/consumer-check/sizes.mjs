@@ -8,7 +8,8 @@ export function installSizes(work, tarballs, appDeps, npmInstall) {
   const file = (name) => tarballs.find((t) => t.name === name).file;
   const apps = {
     'only @reparam/core': [file('@reparam/core')],
-    'only @reparam/cli': [file('@reparam/cli')],
+    // The CLI's own @reparam dependencies come as tarballs too (they are not on the registry).
+    'only @reparam/cli': ['@reparam/cli', '@reparam/onnx', '@reparam/core'].map(file),
     everything: [
       ...tarballs.map((t) => t.file),
       ...Object.entries(appDeps).map(([n, v]) => `${n}@${v}`),

@@ -2,6 +2,7 @@
 // run in an app that installed the packed tarballs next to its own tfjs. Prints one line per
 // check; throws (exit 1) at the first that fails.
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -80,6 +81,8 @@ const wasmError = relative(y.data, core.conv2dReference(x, deployConv).data);
 check(rt.threads === 2, `wasm: ${rt.threads} threads`);
 check(wasmError < 1e-4, `wasm: conv2d equals core's reference (${wasmError.toExponential(1)})`);
 rt.dispose();
+const wasmFile = createRequire(import.meta.url).resolve('@reparam/wasm/build/reparam.wasm');
+check(readFileSync(wasmFile).length > 0, `wasm: @reparam/wasm/build/reparam.wasm is exported`);
 
 // onnx: read a training-form fixture, convert, verify (onnxruntime-web), write, read back.
 const fixture = new URL('./fixtures/repvgg_bn.onnx', import.meta.url);
