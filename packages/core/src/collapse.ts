@@ -1,15 +1,23 @@
 import { validateConv } from './conv.js';
-import { NotEquivalentError, ShapeError } from './errors.js';
+import { BudgetError, NotEquivalentError, ShapeError } from './errors.js';
 import type { Expr } from './expr.js';
-import { outputLength } from './geometry.js';
+import { jsMatrixProduct, type MatrixProduct } from './product.js';
 import { composeFillConvs } from './_internal/compose.js';
+import { notFinite, weightSize, writeWeight } from './_internal/dense.js';
 import { describeFill, sameValues } from './_internal/fill.js';
-import { type FillConv, padsInput, toFillConv, withoutFill } from './_internal/fill-conv.js';
+import { type FillConv, padsInput, toFillConv } from './_internal/fill-conv.js';
+import {
+  checkBytes,
+  convMacsPerInput,
+  finalShape,
+  outputSize,
+  shapePass,
+  type ShapeBudget,
+} from './_internal/shape-pass.js';
+import { withScratch } from './_internal/scratch.js';
 import { concatFillConvs, sumFillConvs, withNonNegativePadding } from './_internal/sum.js';
 import { avgPoolAsConv } from './rules/avg-pool-conv.js';
-import { batchNormAsConv, foldBatchNorm } from './rules/fuse-batch-norm.js';
-import { isScratch, resetArena, takeScratch } from './_internal/arena.js';
-import { markFresh, release } from './_internal/fresh.js';
+import { batchNormAsConv, batchNormFactors } from './rules/fuse-batch-norm.js';
 import { identityConv } from './rules/identity-conv.js';
 import { assertNever } from './_internal/assert-never.js';
 import { checkDepth } from './_internal/depth.js';
@@ -17,9 +25,12 @@ import { traceStep } from './_internal/trace.js';
 import { traceComposition, traceMerge } from './_internal/trace-merge.js';
 import type { BatchNorm, Conv } from './types.js';
 
+/** {@link CollapseOptions.maxBytes} when not given: 2 GiB. */
+export const DEFAULT_MAX_BYTES = 2 ** 31;
+
 /** Options of {@link collapse}. */
 export interface CollapseOptions {
-  /** Number format of the returned weights; composition always accumulates in float64. */
+  /** Number format of the returned weights; sums and compositions accumulate in float64. */
   precision?: 'float32' | 'float64';
   /** Input channels, needed only when the expression does not say (a lone zero pad). */
   inChannels?: number;
@@ -29,6 +40,23 @@ export interface CollapseOptions {
    * exact at this size and not promised at others.
    */
   inputSize?: readonly [number, number];
+  /**
+   * Memory budget: the most bytes one merge may allocate (a composition's operands, product
+   * scratch and result in float64; the returned weight). Checked on shapes alone, before
+   * anything is allocated; exceeding it throws {@link BudgetError}. Default 2 GiB.
+   */
+  maxBytes?: number;
+  /**
+   * Cost rule: refuse ({@link BudgetError}, before allocating) when the collapsed conv would
+   * cost more than `maxCostRatio` times the multiply-adds of the expression evaluated node by
+   * node, per position of the input (borders aside). Default: no limit; `@reparam/onnx` uses 1.
+   */
+  maxCostRatio?: number;
+  /**
+   * The matrix product of sequential composition (III); default {@link jsMatrixProduct}
+   * (float64). A float32 product (`@reparam/wasm`'s) is used for float32 results only.
+   */
+  product?: MatrixProduct;
 }
 
 /**
@@ -36,7 +64,9 @@ export interface CollapseOptions {
  * rules of the algebra: batch-norm folding (I), branch addition (II), sequential composition
  * (III), depth concatenation (IV), average pooling as a conv (V), kernel embedding and identity
  * (VI), and homogeneity. The result has non-negative padding (crops become zero taps).
- * Throws {@link NotEquivalentError} naming the rule and the values when no single conv is exact.
+ * First a pass over shapes alone computes every merge's size and checks the memory budget and
+ * the cost rule ({@link BudgetError}) before anything is allocated; then the numbers. Throws
+ * {@link NotEquivalentError} naming the rule and the values when no single conv is exact.
  */
 export function collapse(expr: Expr, options: CollapseOptions = {}): Conv {
   checkDepth(expr, 'collapse');
@@ -46,16 +76,41 @@ export function collapse(expr: Expr, options: CollapseOptions = {}): Conv {
       'collapse: the expression does not say how many channels it reads (only zero padding); add a node with channels',
     );
   }
-  try {
-    const node = collapseNode(expr, channels, options.inputSize);
+  checkShapes(expr, channels, options);
+  const product =
+    options.product === undefined ||
+    (options.product.precision === 'float32' && options.precision === 'float64')
+      ? jsMatrixProduct
+      : options.product;
+  return withScratch(() => {
+    const node = collapseNode(expr, channels, options.inputSize, product);
     if (node.geometry.padding.some((p) => p < 0)) traceStep('crop as zero taps');
     return finish(withNonNegativePadding(node, 'collapse'), channels, options);
-  } finally {
-    resetArena();
+  });
+}
+
+/** The shape pass: budget and cost rule, before anything is allocated. */
+function checkShapes(expr: Expr, channels: number, options: CollapseOptions): void {
+  const budget: ShapeBudget = { maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES, trainingMacs: 0 };
+  const result = finalShape(shapePass(expr, channels, options.inputSize, [1, 1], 'expr', budget));
+  const bytesPerValue = options.precision === 'float64' ? 8 : 4;
+  checkBytes(bytesPerValue * weightSize(result), 'the result', result, budget);
+  const ratio = options.maxCostRatio;
+  const macs = convMacsPerInput(result);
+  if (ratio !== undefined && macs > ratio * budget.trainingMacs) {
+    throw new BudgetError(
+      'the result',
+      macs,
+      ratio * budget.trainingMacs,
+      'multiply-adds',
+      `collapse: one [${result.shape.join(', ')}] conv would cost ${fmtCount(macs)} multiply-adds per input position, the expression node by node ${fmtCount(budget.trainingMacs)} (maxCostRatio ${ratio}); nothing was allocated`,
+    );
   }
 }
 
-/** Checks the collapsed block pads with zeros, and copies it out of scratch memory. */
+const fmtCount = (n: number): string => (n >= 1e4 ? n.toExponential(2) : `${+n.toPrecision(4)}`);
+
+/** Checks the collapsed block pads with zeros, and writes its weight. */
 function finish(result: FillConv, channels: number, options: CollapseOptions): Conv {
   if (padsInput(result) && !sameValues(result.fill, undefined, channels)) {
     throw new NotEquivalentError(
@@ -63,40 +118,25 @@ function finish(result: FillConv, channels: number, options: CollapseOptions): C
       `the block pads its input with ${describeFill(result.fill)}, a convolution pads with zeros; put the pad-with-values stage after a 1x1 stage whose bias it repeats`,
     );
   }
-  release(result.weight);
-  const conv = withoutFill(result);
+  const { shape, geometry } = result;
   if (options.precision === 'float64') {
-    checkFinite(conv.weight, conv.bias, 'float64');
-    return isScratch(conv.weight) ? { ...conv, weight: new Float64Array(conv.weight) } : conv;
+    const weight = new Float64Array(weightSize(result));
+    writeWeight(result, weight, true);
+    const bias = Float64Array.from(result.bias);
+    checkFiniteBias(bias, bias, 'float64');
+    return { shape, geometry, weight, bias };
   }
-  const weight = new Float32Array(conv.weight);
-  const bias = new Float32Array(conv.bias);
-  checkFinite(weight, bias, 'float32', conv.weight, conv.bias);
-  return { ...conv, weight, bias };
+  const weight = new Float32Array(weightSize(result));
+  writeWeight(result, weight, true);
+  const bias = new Float32Array(result.bias);
+  checkFiniteBias(bias, result.bias, 'float32');
+  return { shape, geometry, weight, bias };
 }
 
-/**
- * Refuses a result with an infinite or NaN entry: merged weights too large for the number
- * format (float32 overflows past 3.4e38) or non-finite inputs.
- */
-function checkFinite(
-  weight: ArrayLike<number>,
-  bias: ArrayLike<number>,
-  format: string,
-  exactWeight: ArrayLike<number> = weight,
-  exactBias: ArrayLike<number> = bias,
-): void {
-  for (const [name, values, exact] of [
-    ['weight', weight, exactWeight],
-    ['bias', bias, exactBias],
-  ] as const) {
-    for (let i = 0; i < values.length; i++) {
-      if (Number.isFinite(values[i])) continue;
-      const why = Number.isFinite(exact[i])
-        ? `${exact[i].toExponential(3)} overflows ${format}; scale the block's weights down or collapse with precision 'float64'`
-        : 'the block has infinite or NaN weights';
-      throw new NotEquivalentError('collapse', `merged ${name}[${i}] is ${values[i]}: ${why}`);
-    }
+/** Refuses a bias with an infinite or NaN entry (see {@link writeWeight} for the weight). */
+function checkFiniteBias(bias: ArrayLike<number>, exact: ArrayLike<number>, format: string): void {
+  for (let i = 0; i < bias.length; i++) {
+    if (!Number.isFinite(bias[i])) throw notFinite('bias', i, bias[i], exact[i], format);
   }
 }
 
@@ -106,18 +146,20 @@ function depthwise(
   padding: readonly [number, number, number, number] = [0, 0, 0, 0],
   fill?: Float64Array,
 ): FillConv {
-  return {
-    shape: [channels, 1, 1, 1],
-    weight: Float64Array.from(weight),
-    bias: new Float64Array(channels),
+  return toFillConv(
+    {
+      shape: [channels, 1, 1, 1],
+      weight: Float64Array.from(weight),
+      bias: new Float64Array(channels),
+      geometry: { stride: [1, 1], padding, dilation: [1, 1], groups: channels },
+    },
     fill,
-    geometry: { stride: [1, 1], padding, dilation: [1, 1], groups: channels },
-  };
+  );
 }
 
 type Size = readonly [number, number] | undefined;
 
-function collapseNode(expr: Expr, channels: number, size: Size): FillConv {
+function collapseNode(expr: Expr, channels: number, size: Size, product: MatrixProduct): FillConv {
   const expectChannels = (c: number, what: string) => {
     if (c !== channels)
       throw new ShapeError(`collapse: ${what} has ${c} channels, its input has ${channels}`);
@@ -131,11 +173,11 @@ function collapseNode(expr: Expr, channels: number, size: Size): FillConv {
     case 'batchNorm':
       expectChannels(expr.batchNorm.gamma.length, 'a batch-norm');
       traceStep('I batch-norm as a conv');
-      return batchNormAsConv(expr.batchNorm);
+      return toFillConv(batchNormAsConv(expr.batchNorm));
     case 'identity':
       expectChannels(expr.channels, 'an identity');
       traceStep('VI identity as a conv');
-      return identityConv(channels, 1, channels);
+      return toFillConv(identityConv(channels, 1, channels));
     case 'scale':
       expectChannels(expr.factors.length, 'a scale');
       traceStep('scale channels');
@@ -143,7 +185,7 @@ function collapseNode(expr: Expr, channels: number, size: Size): FillConv {
     case 'avgPool':
       expectChannels(expr.channels, 'an avgPool');
       traceStep('V average pool as a conv');
-      return avgPoolAsConv(expr);
+      return toFillConv(avgPoolAsConv(expr));
     case 'pad': {
       if (expr.fill !== 'zero') expectChannels(expr.fill.length, 'a pad fill');
       traceStep('pad as a conv');
@@ -151,11 +193,11 @@ function collapseNode(expr: Expr, channels: number, size: Size): FillConv {
       return depthwise(channels, new Float64Array(channels).fill(1), expr.padding, fill);
     }
     case 'sum': {
-      const terms = expr.terms.map((t) => collapseNode(t, channels, size));
+      const terms = expr.terms.map((t) => collapseNode(t, channels, size, product));
       return traceMerge('II add branches', terms, sumFillConvs(terms, 'collapse(sum)', size));
     }
     case 'concat': {
-      const parts = expr.parts.map((p) => collapseNode(p, channels, size));
+      const parts = expr.parts.map((p) => collapseNode(p, channels, size, product));
       return traceMerge(
         'IV concatenate outputs',
         parts,
@@ -164,18 +206,18 @@ function collapseNode(expr: Expr, channels: number, size: Size): FillConv {
     }
     case 'sequence': {
       const [head, next] = expr.stages;
-      // conv then batch-norm, the commonest pair: fold straight from the caller's weights.
+      // conv then batch-norm, the commonest pair: the batch-norm only rescales the conv's rows.
       const folded =
         head.kind === 'conv' &&
         next?.kind === 'batchNorm' &&
         next.batchNorm.gamma.length === head.conv.shape[0];
       let acc = folded
-        ? foldFresh(head.conv, next.batchNorm, channels)
-        : collapseNode(head, channels, size);
+        ? foldConvBatchNorm(head.conv, next.batchNorm, channels)
+        : collapseNode(head, channels, size, product);
       for (const stage of expr.stages.slice(folded ? 2 : 1)) {
-        const stageConv = collapseNode(stage, acc.shape[0], outputSize(acc, size));
+        const stageConv = collapseNode(stage, acc.shape[0], outputSize(acc, size), product);
         traceComposition(stageConv);
-        acc = composeFillConvs(acc, stageConv, 'collapse(sequence)');
+        acc = composeFillConvs(acc, stageConv, 'collapse(sequence)', product);
       }
       return acc;
     }
@@ -184,25 +226,21 @@ function collapseNode(expr: Expr, channels: number, size: Size): FillConv {
   }
 }
 
-/** Spatial output size of a conv at a given input size. */
-function outputSize(c: FillConv, size: Size): Size {
-  if (size === undefined) return undefined;
-  const { stride, padding, dilation } = c.geometry;
-  return [
-    outputLength(size[0], c.shape[2], stride[0], padding[0], padding[2], dilation[0]),
-    outputLength(size[1], c.shape[3], stride[1], padding[1], padding[3], dilation[1]),
-  ];
-}
-
-function foldFresh(c: Conv, bn: BatchNorm, channels: number): FillConv {
+/** Batch-norm folding (I) without touching the weights: the conv's rows get the batch-norm's factors. */
+function foldConvBatchNorm(c: Conv, bn: BatchNorm, channels: number): FillConv {
+  validateConv(c, 'collapse');
   const cin = c.shape[1] * c.geometry.groups;
   if (cin !== channels) {
     throw new ShapeError(`collapse: a conv has ${cin} channels, its input has ${channels}`);
   }
-  // Batch-norm folding (I) into scratch memory: the sum that follows adds into it in place.
   traceStep('I fold batch-norm into a conv');
-  const folded = foldBatchNorm(c, bn, takeScratch(c.weight.length));
-  return { ...folded, weight: markFresh(folded.weight) };
+  const { scale, bias } = batchNormFactors(bn, c.bias);
+  return {
+    shape: c.shape,
+    geometry: c.geometry,
+    bias,
+    parts: [{ conv: c, rowScale: scale, outOffset: 0 }],
+  };
 }
 
 /** How many channels an expression reads, if it says (zero padding alone does not). */

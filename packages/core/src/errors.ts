@@ -17,3 +17,22 @@ export class NotEquivalentError extends Error {
     super(`${rule}: ${message}`, options);
   }
 }
+
+/**
+ * A merge was refused before anything was allocated: its arrays would exceed the memory budget
+ * (`unit` 'bytes', `collapse`'s `maxBytes`) or the collapsed conv would cost more multiply-adds
+ * per output than the expression (`unit` 'multiply-adds', `maxCostRatio`). `merge` names the node
+ * (a path such as `expr.terms[2].stages[1]`), `needed` and `limit` the amounts.
+ */
+export class BudgetError extends Error {
+  override readonly name = 'BudgetError';
+  constructor(
+    readonly merge: string,
+    readonly needed: number,
+    readonly limit: number,
+    readonly unit: 'bytes' | 'multiply-adds',
+    message: string,
+  ) {
+    super(message);
+  }
+}

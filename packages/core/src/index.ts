@@ -1,5 +1,5 @@
 export type { BatchNorm, Conv, Floats, Geometry, Padding4, Pair, Tensor } from './types.js';
-export { NotEquivalentError, ShapeError } from './errors.js';
+export { BudgetError, NotEquivalentError, ShapeError } from './errors.js';
 export { geometry, outputLength, type GeometryOptions } from './geometry.js';
 export { inChannels, makeConv, toFloat32, validateConv, type ConvInit } from './conv.js';
 export { maxAbs, maxAbsDiff, randomTensor, seededRandom, tensor } from './tensor.js';
@@ -18,7 +18,8 @@ export {
 } from './expr.js';
 export { conv2dReference } from './conv2d-reference.js';
 export { evaluate } from './evaluate.js';
-export { collapse, inputChannels, type CollapseOptions } from './collapse.js';
+export { collapse, DEFAULT_MAX_BYTES, inputChannels, type CollapseOptions } from './collapse.js';
+export { jsMatrixProduct, type MatrixProduct, type MatrixView } from './product.js';
 export { addConvs } from './rules/add-convs.js';
 export { avgPoolAsConv } from './rules/avg-pool-conv.js';
 export { composeConvs, type ComposeOptions } from './rules/compose-convs.js';

@@ -1,242 +1,241 @@
-import { NotEquivalentError, ShapeError } from '../errors.js';
-import { fmt } from '../geometry.js';
+import { NotEquivalentError } from '../errors.js';
+import type { MatrixProduct, MatrixView } from '../product.js';
+import type { Floats } from '../types.js';
+import { type Composite, composeShape, isChannelwise } from './compose-shape.js';
+import { denseWeight } from './dense.js';
 import { describeFill, sameValues } from './fill.js';
-import { type FillConv, padsInput } from './fill-conv.js';
-import { markFresh } from './fresh.js';
-import { gcd } from './math.js';
+import { type FillConv, padsInput, plainWeight } from './fill-conv.js';
+import { scratch } from './scratch.js';
 
 /**
- * Sequential composition (III, generalised): `second(first(x))` as one conv. Along each axis the
- * composite reads `x[sA*sB*q + sA*dB*v + dA*u - (pA + sA*pB)]`, so its stride is `sA*sB`, its
- * taps lie on the grid `gcd(sA*dB, dA)` and its padding is `pA + sA*pB` on each side.
- * Exact when every position the second conv pads is a value the first conv would produce there:
- * the second conv does not pad, or the first is 1 tap wide along that axis, does not crop, and
- * the padding holds its bias (DBB's pad-with-bias). Groups combine to `gcd(gA, gB)`.
+ * Sequential composition (III, generalised): `second(first(x))` as one conv (geometry in
+ * {@link composeShape}). A channelwise second stage (a batch-norm, a scale) only rescales the
+ * rows of the first (I); otherwise the composite weight is one matrix product per pair of taps
+ * and pair of groups, `W[o, i, pos(u, v)] += B[o, j, v] A[j, i, u]`, computed by `product`.
  */
-export function composeFillConvs(first: FillConv, second: FillConv, rule: string): FillConv {
-  const [mid, inA, khA, kwA] = first.shape;
-  const [outC, inB, khB, kwB] = second.shape;
-  const gA = first.geometry.groups;
-  const gB = second.geometry.groups;
-  if (inB * gB !== mid) {
-    throw new ShapeError(
-      `${rule}: the second stage reads ${inB * gB} channels, the first stage makes ${mid}`,
-    );
-  }
-  checkPaddedBorder(first, second, rule);
-  if (isChannelwise(second)) return scaleOutputs(first, second);
-  const fill = padsInput(first) ? first.fill : undefined;
-  if (fill !== undefined && padsInput(second)) {
-    throw new NotEquivalentError(
-      rule,
-      `both stages pad, and the first pads with ${describeFill(fill)}; pad once, or with zeros`,
-    );
-  }
-  const [sAh, sAw] = first.geometry.stride;
-  const [sBh, sBw] = second.geometry.stride;
-  const [dAh, dAw] = first.geometry.dilation;
-  const [dBh, dBw] = second.geometry.dilation;
-  const dh = gcd(khB > 1 ? sAh * dBh : 0, khA > 1 ? dAh : 0) || 1;
-  const dw = gcd(kwB > 1 ? sAw * dBw : 0, kwA > 1 ? dAw : 0) || 1;
-  const kh = ((khA - 1) * dAh + (khB - 1) * sAh * dBh) / dh + 1;
-  const kw = ((kwA - 1) * dAw + (kwB - 1) * sAw * dBw) / dw + 1;
-  const groups = gcd(gA, gB);
-  const cin = inA * gA;
-  const inPerGroup = cin / groups;
-  const { weight, bias } = composeWeights(first, second, { kh, kw, dh, dw, groups });
-  const pA = first.geometry.padding;
-  const pB = second.geometry.padding;
-  return {
-    shape: [outC, inPerGroup, kh, kw],
-    weight: markFresh(weight),
-    bias,
-    fill,
-    geometry: {
-      stride: [sAh * sBh, sAw * sBw],
-      padding: [pA[0] + sAh * pB[0], pA[1] + sAw * pB[1], pA[2] + sAh * pB[2], pA[3] + sAw * pB[3]],
-      dilation: [dh, dw],
-      groups,
-    },
-  };
-}
-
-const SIDES = ['top', 'left', 'bottom', 'right'];
-
-function checkPaddedBorder(first: FillConv, second: FillConv, rule: string): void {
-  const pB = second.geometry.padding;
-  const pA = first.geometry.padding;
-  if (!pB.some((p) => p > 0)) return;
-  pB.forEach((p, side) => {
-    if (p <= 0) return;
-    const taps = side % 2 === 0 ? first.shape[2] : first.shape[3];
-    if (taps !== 1) {
-      throw new NotEquivalentError(
-        rule,
-        `the second stage pads ${SIDES[side]} by ${p}, but the first stage is ${first.shape[2]}x${first.shape[3]}: a padded border is not what the first stage computes there; only a 1-tap-wide first stage composes across padding (or pad the first stage instead)`,
-      );
-    }
-    if (pA[side] < 0 || (first.fill !== undefined && pA[side] > 0)) {
-      throw new NotEquivalentError(
-        rule,
-        `the second stage pads ${SIDES[side]} by ${p} after a first stage with padding ${fmt(pA)}${first.fill ? ' and a pad value' : ''}; the border values would differ`,
-      );
-    }
-  });
-  const mid = first.shape[0];
-  if (!sameValues(second.fill, first.bias, mid)) {
+export function composeFillConvs(
+  first: FillConv,
+  second: FillConv,
+  rule: string,
+  product: MatrixProduct,
+): FillConv {
+  const composite = composeShape(first, first.fill !== undefined, second, rule);
+  if (!sameValues(second.fill, first.bias, first.shape[0]) && padsInput(second)) {
     throw new NotEquivalentError(
       rule,
       `the intermediate is padded with ${describeFill(second.fill)} but the first stage outputs its bias ${describeFill(first.bias)} there; pad with the first stage's bias (DBB's pad-with-bias layer) or use a first stage without bias`,
     );
   }
+  if (isChannelwise(second)) return scaleOutputs(first, second);
+  const fill = padsInput(first) ? first.fill : undefined;
+  const bias = compositeBias(first, second);
+  const oneChannel = first.shape[1] === 1 || second.shape[1] === 1;
+  const weight = oneChannel
+    ? composeDirect(first, second, composite)
+    : composeByProducts(first, second, composite, product);
+  const conv = { shape: composite.shape, geometry: composite.geometry, weight, bias };
+  const tapMajor = !oneChannel && composite.shape[2] * composite.shape[3] > 1;
+  return { ...conv, fill, parts: [{ conv, outOffset: 0, tapMajor }] };
 }
 
-interface CompositeLayout {
-  kh: number;
-  kw: number;
-  dh: number;
-  dw: number;
-  groups: number;
+/** `channelwise(first(x))`: the rows of the first conv scaled, its bias mapped (batch-norm folding, I). */
+function scaleOutputs(first: FillConv, second: FillConv): FillConv {
+  const factor = denseWeight(second);
+  const bias = new Float64Array(first.shape[0]);
+  for (let o = 0; o < bias.length; o++) bias[o] = first.bias[o] * factor[o] + second.bias[o];
+  const parts = first.parts.map((p) => {
+    const rowScale = new Float64Array(p.conv.shape[0]);
+    for (let o = 0; o < rowScale.length; o++)
+      rowScale[o] = (p.rowScale?.[o] ?? 1) * factor[o + p.outOffset];
+    return { ...p, rowScale };
+  });
+  return { ...first, bias, parts };
+}
+
+/** `bB[o] + sum_{j, v} B[o, j, v] bA[j]`: the first stage's bias through the second. */
+function compositeBias(first: FillConv, second: FillConv): Float64Array {
+  const [outC, inB, khB, kwB] = second.shape;
+  const tapsB = khB * kwB;
+  const outPerGroupB = outC / second.geometry.groups;
+  const b = denseWeight(second);
+  const bias = new Float64Array(second.bias);
+  for (let o = 0; o < outC; o++) {
+    const firstMid = Math.floor(o / outPerGroupB) * inB;
+    let total = 0;
+    for (let jl = 0; jl < inB; jl++) {
+      let taps = 0;
+      for (let v = 0; v < tapsB; v++) taps += b[(o * inB + jl) * tapsB + v];
+      total += taps * first.bias[firstMid + jl];
+    }
+    bias[o] += total;
+  }
+  return bias;
+}
+
+/** Index pairs of the composite: `pos[v * tapsA + u]` is where tap u of A after tap v of B lands. */
+function compositeTaps(first: FillConv, second: FillConv, c: Composite): Int32Array {
+  const [, , khA, kwA] = first.shape;
+  const [, , khB, kwB] = second.shape;
+  const [sAh, sAw] = first.geometry.stride;
+  const [dAh, dAw] = first.geometry.dilation;
+  const [dBh, dBw] = second.geometry.dilation;
+  const pos = new Int32Array(khA * kwA * khB * kwB);
+  for (let vh = 0; vh < khB; vh++)
+    for (let vw = 0; vw < kwB; vw++)
+      for (let uh = 0; uh < khA; uh++)
+        for (let uw = 0; uw < kwA; uw++) {
+          const row = (uh * dAh + vh * sAh * dBh) / c.dh;
+          const col = (uw * dAw + vw * sAw * dBw) / c.dw;
+          pos[(vh * kwB + vw) * khA * kwA + uh * kwA + uw] = row * c.shape[3] + col;
+        }
+  return pos;
 }
 
 /**
- * The composite's weight and bias: for each pair of taps (v of the second conv, u of the first),
- * `W[o, i, pos(u, v)] += B[o, j, v] * A[j, i, u]`, a matrix product per tap pair. Taps go outermost
- * so the inner loop runs over contiguous input channels (a tap-major scratch array).
+ * The composite weight (OIHW) by direct loops, when one stage reads a single channel per
+ * output (a depthwise stage: DBB's average pool, a pad, a batch-norm first): then there is no
+ * sum over intermediate channels to speak of, `out * in * taps` multiply-adds in all.
  */
-function composeWeights(
-  first: FillConv,
-  second: FillConv,
-  c: CompositeLayout,
-): { weight: Float64Array; bias: Float64Array } {
+function composeDirect(first: FillConv, second: FillConv, c: Composite): Float64Array {
   const [mid, inA, khA, kwA] = first.shape;
   const [outC, inB, khB, kwB] = second.shape;
   const tapsA = khA * kwA;
   const tapsB = khB * kwB;
-  const taps = c.kh * c.kw;
-  const inPerGroup = (inA * first.geometry.groups) / c.groups;
+  const a = denseWeight(first);
+  const b = denseWeight(second);
+  const pos = compositeTaps(first, second, c);
+  const [, inPerGroup, kh, kw] = c.shape;
+  const taps = kh * kw;
   const outPerGroupB = outC / second.geometry.groups;
   const midPerGroupA = mid / first.geometry.groups;
-  const outPerGroup = outC / c.groups;
-  const [sAh, sAw] = first.geometry.stride;
-  const [dAh, dAw] = first.geometry.dilation;
-  const [dBh, dBw] = second.geometry.dilation;
-  // Tap-major copies: a[u][j][i] and scratch[pos][o][i].
-  const a = new Float64Array(first.weight.length);
-  for (let j = 0; j < mid; j++)
-    for (let i = 0; i < inA; i++)
-      for (let u = 0; u < tapsA; u++)
-        a[(u * mid + j) * inA + i] = first.weight[(j * inA + i) * tapsA + u];
-  const scratch = new Float64Array(outC * inPerGroup * taps);
-  const bias = new Float64Array(second.bias);
-  const b = second.weight;
+  const outPerGroup = outC / c.geometry.groups;
+  const weight = scratch(outC * inPerGroup * taps);
   for (let o = 0; o < outC; o++) {
     const firstMid = Math.floor(o / outPerGroupB) * inB;
-    for (let jl = 0; jl < inB; jl++) {
-      let total = 0;
-      for (let v = 0; v < tapsB; v++) total += b[(o * inB + jl) * tapsB + v];
-      bias[o] += total * first.bias[firstMid + jl];
-    }
-  }
-  /**
-   * Adds `B[o..o+rows, :, v] x A[:, :, u]` into the scratch rows of tap `pos`. Blocks of 4 output
-   * and 4 intermediate channels share each load of A (the product dominates DBB's 1x1 -> KxK).
-   */
-  const productRows = (o: number, rows: number, pos: number, u: number, v: number): void => {
-    const firstMid = Math.floor(o / outPerGroupB) * inB;
     const firstIn = Math.floor(o / outPerGroup) * inPerGroup;
-    const coeff = (r: number, jl: number) => b[((o + r) * inB + jl) * tapsB + v];
-    for (let jl = 0; jl < inB;) {
+    for (let jl = 0; jl < inB; jl++) {
       const j = firstMid + jl;
-      const groupOffset = Math.floor(j / midPerGroupA) * inA - firstIn;
-      const s0 = (u * mid + j) * inA;
-      if (jl + 4 <= inB && sameGroup(j, 4, midPerGroupA)) {
-        for (let r = 0; r < rows; r++) {
-          const row = (pos * outC + o + r) * inPerGroup + groupOffset;
-          const c0 = coeff(r, jl);
-          const c1 = coeff(r, jl + 1);
-          const c2 = coeff(r, jl + 2);
-          const c3 = coeff(r, jl + 3);
-          for (let i = 0; i < inA; i++) {
-            scratch[row + i] +=
-              c0 * a[s0 + i] +
-              c1 * a[s0 + inA + i] +
-              c2 * a[s0 + 2 * inA + i] +
-              c3 * a[s0 + 3 * inA + i];
-          }
-        }
-        jl += 4;
-      } else {
-        for (let r = 0; r < rows; r++) {
-          const row = (pos * outC + o + r) * inPerGroup + groupOffset;
-          const c0 = coeff(r, jl);
-          if (c0 !== 0) for (let i = 0; i < inA; i++) scratch[row + i] += c0 * a[s0 + i];
-        }
-        jl += 1;
-      }
-    }
-  };
-  for (let vh = 0; vh < khB; vh++) {
-    for (let vw = 0; vw < kwB; vw++) {
-      for (let uh = 0; uh < khA; uh++) {
-        for (let uw = 0; uw < kwA; uw++) {
-          const pos =
-            ((uh * dAh + vh * sAh * dBh) / c.dh) * c.kw + (uw * dAw + vw * sAw * dBw) / c.dw;
-          const u = uh * kwA + uw;
-          const v = vh * kwB + vw;
-          let o = 0;
-          while (o < outC) {
-            const block =
-              o + 4 <= outC && sameGroup(o, 4, outPerGroupB) && sameGroup(o, 4, outPerGroup)
-                ? 4
-                : 1;
-            productRows(o, block, pos, u, v);
-            o += block;
-          }
+      const col = Math.floor(j / midPerGroupA) * inA - firstIn;
+      const taps2 = (o * inB + jl) * tapsB;
+      for (let i = 0; i < inA; i++) {
+        const to = (o * inPerGroup + col + i) * taps;
+        const from = (j * inA + i) * tapsA;
+        for (let u = 0; u < tapsA; u++) {
+          const x = a[from + u];
+          if (x === 0) continue;
+          for (let v = 0; v < tapsB; v++) weight[to + pos[v * tapsA + u]] += b[taps2 + v] * x;
         }
       }
     }
   }
-  const weight = new Float64Array(scratch.length);
-  for (let pos = 0; pos < taps; pos++) {
-    for (let o = 0; o < outC; o++) {
-      const src = (pos * outC + o) * inPerGroup;
-      for (let i = 0; i < inPerGroup; i++)
-        weight[(o * inPerGroup + i) * taps + pos] = scratch[src + i];
-    }
+  return weight;
+}
+
+/**
+ * The composite weight by matrix products, tap-major (`[tap][out][in/groups]`): for each pair
+ * of taps (v of the second conv, u of the first) and each pair of groups that share
+ * intermediate channels, `B[rows, j, v] x A[j, inputs, u]` is added at tap `pos(u, v)`.
+ * Operands are tap-major copies, so every product reads and writes contiguous rows.
+ */
+function composeByProducts(
+  first: FillConv,
+  second: FillConv,
+  c: Composite,
+  product: MatrixProduct,
+): Float64Array {
+  const [mid, inA, khA, kwA] = first.shape;
+  const [outC, inB, khB, kwB] = second.shape;
+  const tapsA = khA * kwA;
+  const tapsB = khB * kwB;
+  const a = tapMajorWeight(first, tapsA);
+  const b = tapMajorWeight(second, tapsB);
+  const pos = compositeTaps(first, second, c);
+  const [, inPerGroup, kh, kw] = c.shape;
+  const outPerGroupB = outC / second.geometry.groups;
+  const midPerGroupA = mid / first.geometry.groups;
+  const outPerGroup = outC / c.geometry.groups;
+  const planeB = outC * inB;
+  const planeA = mid * inA;
+  const planeW = outC * inPerGroup;
+  const weight = scratch(planeW * kh * kw);
+  if (
+    tapsA === 1 &&
+    second.geometry.groups === 1 &&
+    first.geometry.groups === 1 &&
+    pos.every((p, k) => p === k)
+  ) {
+    // A 1x1 first stage without groups (DBB's 1x1 -> KxK): the tap planes of B stack into one
+    // matrix, and so do those of the composite, so one product does every tap.
+    const rows = tapsB * outC;
+    product.multiplyAdd(
+      { data: b, offset: 0, rows, cols: mid, rowStride: mid, colStride: 1 },
+      { data: a, offset: 0, rows: mid, cols: inA, rowStride: inA, colStride: 1 },
+      { data: weight, offset: 0, rows, cols: inA, rowStride: inA, colStride: 1 },
+    );
+    return weight;
   }
-  return { weight, bias };
+  for (let v = 0; v < tapsB; v++)
+    for (let u = 0; u < tapsA; u++)
+      for (let o0 = 0; o0 < outC; o0 += outPerGroupB) {
+        const jStart = (o0 / outPerGroupB) * inB;
+        const firstIn = Math.floor(o0 / outPerGroup) * inPerGroup;
+        // The intermediate channels of this group of B, split where A's groups change.
+        for (let j0 = jStart; j0 < jStart + inB;) {
+          const groupA = Math.floor(j0 / midPerGroupA);
+          const j1 = Math.min(jStart + inB, (groupA + 1) * midPerGroupA);
+          const left: MatrixView = {
+            data: b,
+            offset: v * planeB + o0 * inB + j0 - jStart,
+            rows: outPerGroupB,
+            cols: j1 - j0,
+            rowStride: inB,
+            colStride: 1,
+          };
+          const right: MatrixView = {
+            data: a,
+            offset: u * planeA + j0 * inA,
+            rows: j1 - j0,
+            cols: inA,
+            rowStride: inA,
+            colStride: 1,
+          };
+          const out: MatrixView<Float64Array> = {
+            data: weight,
+            offset: pos[v * tapsA + u] * planeW + o0 * inPerGroup + groupA * inA - firstIn,
+            rows: outPerGroupB,
+            cols: inA,
+            rowStride: inPerGroup,
+            colStride: 1,
+          };
+          if (j1 - j0 === 1) addOuterProduct(left, right, out);
+          else product.multiplyAdd(left, right, out);
+          j0 = j1;
+        }
+      }
+  return weight;
 }
 
-/** A 1x1, stride-1, unpadded conv that multiplies each channel by a factor (a batch-norm or a scale). */
-export function isChannelwise(c: FillConv): boolean {
-  const [out, inPerGroup, kh, kw] = c.shape;
-  const g = c.geometry;
-  return (
-    inPerGroup === 1 &&
-    kh === 1 &&
-    kw === 1 &&
-    g.groups === out &&
-    g.stride[0] === 1 &&
-    g.stride[1] === 1 &&
-    g.padding.every((p) => p === 0)
-  );
+/** The weight of `c` tap-major (`[taps][out][in/groups]`): stored so, or a transposed copy. */
+function tapMajorWeight(c: FillConv, taps: number): Floats {
+  const stored = plainWeight(c, true);
+  if (stored !== undefined) return stored;
+  const w = denseWeight(c);
+  if (taps === 1) return w;
+  const rows = w.length / taps;
+  const out = scratch(w.length, false);
+  for (let r = 0; r < rows; r++) for (let t = 0; t < taps; t++) out[t * rows + r] = w[r * taps + t];
+  return out;
 }
 
-/** `channelwise(first(x))`: rows of the first conv scaled, its bias mapped (batch-norm folding, I). */
-function scaleOutputs(first: FillConv, second: FillConv): FillConv {
-  const out = first.shape[0];
-  const perOut = first.weight.length / out;
-  const weight = new Float64Array(first.weight.length);
-  const bias = new Float64Array(out);
-  for (let o = 0; o < out; o++) {
-    const f = second.weight[o];
-    for (let k = o * perOut; k < (o + 1) * perOut; k++) weight[k] = first.weight[k] * f;
-    bias[o] = first.bias[o] * f + second.bias[o];
+/** `c += a · b` for one intermediate channel (a column times a row): depthwise stages. */
+function addOuterProduct(a: MatrixView, b: MatrixView, c: MatrixView<Float64Array>): void {
+  const x: Floats = a.data;
+  const y: Floats = b.data;
+  for (let r = 0; r < c.rows; r++) {
+    const f = x[a.offset + r * a.rowStride];
+    if (f === 0) continue;
+    const at = c.offset + r * c.rowStride;
+    for (let k = 0; k < c.cols; k++)
+      c.data[at + k * c.colStride] += f * y[b.offset + k * b.colStride];
   }
-  return { ...first, weight: markFresh(weight), bias };
 }
-
-/** Whether channels j..j+count-1 fall in one group of `perGroup` channels. */
-const sameGroup = (j: number, count: number, perGroup: number): boolean =>
-  Math.floor(j / perGroup) === Math.floor((j + count - 1) / perGroup);

@@ -1,18 +1,35 @@
 import type { Conv } from '../types.js';
 import type { AxisWindow } from './window.js';
 
+/** Shape and geometry of a conv, without its numbers: all the shape pass of `collapse` needs. */
+export type ConvShape = Pick<Conv, 'shape' | 'geometry'>;
+
 /**
- * A conv in float64 whose input padding holds `fill[c]` for input channel `c` (zeros when
- * `fill` is undefined): the internal form `collapse` works in, so that DBB's pad-with-bias
- * stages compose exactly.
+ * One addend of a weight that is not added up yet: row `o` of `conv` times `rowScale[o]`
+ * (1 when absent), placed at the taps its own window reads, as output channel `outOffset + o`.
+ * A `tapMajor` part stores its weight `[kh * kw][out][in/groups]` (as matrix products leave it).
  */
-export interface FillConv extends Conv {
-  readonly weight: Float64Array;
-  readonly bias: Float64Array;
-  readonly fill?: Float64Array;
+export interface WeightPart {
+  readonly conv: Conv;
+  readonly rowScale?: Float64Array;
+  readonly outOffset: number;
+  readonly tapMajor?: boolean;
 }
 
-export function windowsOf(c: Conv): [AxisWindow, AxisWindow] {
+/**
+ * The form `collapse` works in: a conv whose weight is a sum of {@link WeightPart}s and whose
+ * input padding holds `fill[c]` for input channel `c` (zeros when `fill` is undefined), so that
+ * DBB's pad-with-bias stages compose exactly. Sums, concatenations and batch-norm folds only
+ * gather parts and rescale rows; the parts are added up once, in float64, where a matrix product
+ * needs the dense weight or where the result is written.
+ */
+export interface FillConv extends ConvShape {
+  readonly bias: Float64Array;
+  readonly fill?: Float64Array;
+  readonly parts: readonly WeightPart[];
+}
+
+export function windowsOf(c: ConvShape): [AxisWindow, AxisWindow] {
   const { stride, padding, dilation } = c.geometry;
   return [
     {
@@ -33,19 +50,45 @@ export function windowsOf(c: Conv): [AxisWindow, AxisWindow] {
 }
 
 /** Whether any side of the conv's padding adds positions (reads fill values). */
-export const padsInput = (c: Conv): boolean => c.geometry.padding.some((p) => p > 0);
+export const padsInput = (c: ConvShape): boolean => c.geometry.padding.some((p) => p > 0);
 
+/** A conv as one part (its arrays are read, never written). */
 export function toFillConv(c: Conv, fill?: Float64Array): FillConv {
   return {
     shape: c.shape,
     geometry: c.geometry,
-    weight: c.weight instanceof Float64Array ? c.weight : new Float64Array(c.weight),
     bias: c.bias instanceof Float64Array ? c.bias : new Float64Array(c.bias),
     fill,
+    parts: [{ conv: c, outOffset: 0 }],
   };
 }
 
-/** The plain conv, once the caller has checked that its pad value does not matter. */
-export function withoutFill(c: FillConv): Conv & { weight: Float64Array; bias: Float64Array } {
-  return { shape: c.shape, weight: c.weight, bias: c.bias, geometry: c.geometry };
+/** Whether two shapes have the same weight layout: taps, their positions, groups. */
+export function sameLayout(a: ConvShape, b: ConvShape): boolean {
+  const [ra, ca] = windowsOf(a);
+  const [rb, cb] = windowsOf(b);
+  const same = (x: AxisWindow, y: AxisWindow) =>
+    x.taps === y.taps && x.padBefore === y.padBefore && (x.taps === 1 || x.dilation === y.dilation);
+  return (
+    a.shape[0] === b.shape[0] &&
+    a.shape[1] === b.shape[1] &&
+    a.geometry.groups === b.geometry.groups &&
+    same(ra, rb) &&
+    same(ca, cb)
+  );
+}
+
+/**
+ * The weight of `c` as stored, when it is exactly one unscaled part in `c`'s own layout and
+ * order (OIHW, or tap-major when `tapMajor`).
+ */
+export function plainWeight(c: FillConv, tapMajor = false): Conv['weight'] | undefined {
+  if (c.parts.length !== 1) return undefined;
+  const [part] = c.parts;
+  return part.rowScale === undefined &&
+    part.outOffset === 0 &&
+    (part.tapMajor ?? false) === tapMajor &&
+    sameLayout(part.conv, c)
+    ? part.conv.weight
+    : undefined;
 }

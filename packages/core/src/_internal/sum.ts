@@ -1,20 +1,19 @@
 import { ShapeError } from '../errors.js';
-import { fmt } from '../geometry.js';
 import { commonFill } from './fill.js';
-import type { FillConv } from './fill-conv.js';
-import { windowsOf } from './fill-conv.js';
-import { isFresh, markFresh, release } from './fresh.js';
+import { type ConvShape, type FillConv, type WeightPart, windowsOf } from './fill-conv.js';
 import { gcd } from './math.js';
-import { accumulateRetapped, type TapLayout } from './retap.js';
+import type { TapLayout } from './retap.js';
 import { commonWindow } from './window.js';
+
+type Size = readonly [number, number] | undefined;
 
 /** Layout shared by parallel branches over the same input: common windows and coarsest groups. */
 export function sharedLayout(
-  convs: readonly FillConv[],
+  convs: readonly ConvShape[],
   rule: string,
   groups: number,
   nonNegative = false,
-  inputSize?: readonly [number, number],
+  inputSize?: Size,
 ): TapLayout {
   const inChannels = convs[0].shape[1] * convs[0].geometry.groups;
   convs.forEach((c, i) => {
@@ -26,55 +25,21 @@ export function sharedLayout(
     }
   });
   const windows = convs.map(windowsOf);
-  return {
-    rows: commonWindow(
-      windows.map((w) => w[0]),
+  const axis = (k: 0 | 1, name: string) =>
+    commonWindow(
+      windows.map((w) => w[k]),
       rule,
-      'vertical',
+      name,
       nonNegative,
-      inputSize?.[0],
-    ),
-    cols: commonWindow(
-      windows.map((w) => w[1]),
-      rule,
-      'horizontal',
-      nonNegative,
-      inputSize?.[1],
-    ),
-    groups,
-    inChannels,
-  };
+      inputSize?.[k],
+    );
+  return { rows: axis(0, 'vertical'), cols: axis(1, 'horizontal'), groups, inChannels };
 }
 
-/** Lays `convs` out in `layout` one after another along output channels (a sum when `stack` is false). */
-export function combine(
-  convs: readonly FillConv[],
-  layout: TapLayout,
-  stack: boolean,
-  rule: string,
-): FillConv {
-  const fill = commonFill(convs, rule);
-  const outChannels = stack ? convs.reduce((a, c) => a + c.shape[0], 0) : convs[0].shape[0];
-  const inPerGroup = layout.inChannels / layout.groups;
-  const size = outChannels * inPerGroup * layout.rows.taps * layout.cols.taps;
-  // A sum may accumulate into a branch's own fresh array when it already has the target layout.
-  const host = stack
-    ? undefined
-    : convs.find((c) => c.weight.length === size && isFresh(c.weight) && hasLayout(c, layout));
-  const weight = host ? host.weight : markFresh(new Float64Array(size));
-  const bias = new Float64Array(outChannels);
-  let offset = 0;
-  for (const c of convs) {
-    if (c === host) release(c.weight);
-    else accumulateRetapped(weight, layout, c, offset);
-    for (let o = 0; o < c.shape[0]; o++) bias[offset + o] += c.bias[o];
-    if (stack) offset += c.shape[0];
-  }
+/** The shape and geometry of `outChannels` rows laid out as `layout`. */
+export function shapeIn(layout: TapLayout, outChannels: number): ConvShape {
   return {
-    shape: [outChannels, inPerGroup, layout.rows.taps, layout.cols.taps],
-    weight: markFresh(weight),
-    bias,
-    fill,
+    shape: [outChannels, layout.inChannels / layout.groups, layout.rows.taps, layout.cols.taps],
     geometry: {
       stride: [layout.rows.stride, layout.cols.stride],
       padding: [
@@ -89,12 +54,8 @@ export function combine(
   };
 }
 
-/** Branch addition (II) with kernel embedding (VI) in the internal fill-aware form. */
-export function sumFillConvs(
-  convs: readonly FillConv[],
-  rule: string,
-  inputSize?: readonly [number, number],
-): FillConv {
+/** Branch addition (II) with kernel embedding (VI), from shapes alone. */
+export function sumShape(convs: readonly ConvShape[], rule: string, inputSize?: Size): ConvShape {
   const out = convs[0].shape[0];
   convs.forEach((c, i) => {
     if (c.shape[0] !== out)
@@ -103,30 +64,60 @@ export function sumFillConvs(
       );
   });
   const groups = gcd(...convs.map((c) => c.geometry.groups));
-  return combine(convs, sharedLayout(convs, rule, groups, false, inputSize), false, rule);
+  return shapeIn(sharedLayout(convs, rule, groups, false, inputSize), out);
 }
 
-/** Depth concatenation (IV) in the internal fill-aware form; the result has groups 1 unless one part. */
+/** Depth concatenation (IV), from shapes alone: groups 1 unless there is one part. */
+export function concatShape(
+  convs: readonly ConvShape[],
+  rule: string,
+  inputSize?: Size,
+): ConvShape {
+  const groups = convs.length === 1 ? convs[0].geometry.groups : 1;
+  const out = convs.reduce((a, c) => a + c.shape[0], 0);
+  return shapeIn(sharedLayout(convs, rule, groups, false, inputSize), out);
+}
+
+/** The same function with non-negative padding (crops become zero taps), from shapes alone. */
+export function nonNegativeShape(conv: ConvShape, rule: string): ConvShape {
+  if (conv.geometry.padding.every((p) => p >= 0)) return conv;
+  return shapeIn(sharedLayout([conv], rule, conv.geometry.groups, true), conv.shape[0]);
+}
+
+/**
+ * `convs` gathered as the parts of one conv of shape `target`: added (a sum) or stacked along
+ * output channels (`stack`). Only biases are computed; the weights stay parts.
+ */
+export function gather(
+  convs: readonly FillConv[],
+  target: ConvShape,
+  stack: boolean,
+  rule: string,
+): FillConv {
+  const fill = commonFill(convs, rule);
+  const bias = new Float64Array(target.shape[0]);
+  const parts: WeightPart[] = [];
+  let offset = 0;
+  for (const c of convs) {
+    for (const p of c.parts) parts.push({ ...p, outOffset: p.outOffset + offset });
+    for (let o = 0; o < c.shape[0]; o++) bias[offset + o] += c.bias[o];
+    if (stack) offset += c.shape[0];
+  }
+  return { ...target, bias, fill, parts };
+}
+
+export function sumFillConvs(convs: readonly FillConv[], rule: string, inputSize?: Size): FillConv {
+  return gather(convs, sumShape(convs, rule, inputSize), false, rule);
+}
+
 export function concatFillConvs(
   convs: readonly FillConv[],
   rule: string,
-  inputSize?: readonly [number, number],
+  inputSize?: Size,
 ): FillConv {
-  const groups = convs.length === 1 ? convs[0].geometry.groups : 1;
-  return combine(convs, sharedLayout(convs, rule, groups, false, inputSize), true, rule);
+  return gather(convs, concatShape(convs, rule, inputSize), true, rule);
 }
 
-/** The same function with non-negative padding: crops become zero kernel taps. */
 export function withNonNegativePadding(conv: FillConv, rule: string): FillConv {
-  if (conv.geometry.padding.every((p) => p >= 0)) return conv;
-  return combine([conv], sharedLayout([conv], rule, conv.geometry.groups, true), false, rule);
-}
-
-export const shapeText = (c: FillConv): string => fmt(c.shape);
-
-function hasLayout(c: FillConv, layout: TapLayout): boolean {
-  const [rows, cols] = windowsOf(c);
-  const same = (a: typeof rows, b: typeof rows) =>
-    a.taps === b.taps && a.padBefore === b.padBefore && (a.taps === 1 || a.dilation === b.dilation);
-  return c.geometry.groups === layout.groups && same(rows, layout.rows) && same(cols, layout.cols);
+  return { ...conv, ...nonNegativeShape(conv, rule) };
 }

@@ -1,4 +1,4 @@
-import { isChannelwise } from './compose.js';
+import { isChannelwise } from './compose-shape.js';
 import { type FillConv, padsInput, windowsOf } from './fill-conv.js';
 import { type CollapseStep, traceStep } from './trace.js';
 

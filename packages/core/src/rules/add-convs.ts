@@ -1,6 +1,7 @@
 import { validateConv } from '../conv.js';
 import { ShapeError } from '../errors.js';
-import { toFillConv, withoutFill } from '../_internal/fill-conv.js';
+import { materialize } from '../_internal/dense.js';
+import { toFillConv } from '../_internal/fill-conv.js';
 import { sumFillConvs } from '../_internal/sum.js';
 import type { Conv } from '../types.js';
 
@@ -18,7 +19,7 @@ export function addConvs(
 ): Conv & { weight: Float64Array; bias: Float64Array } {
   if (convs.length === 0) throw new ShapeError('addConvs: needs at least one conv');
   convs.forEach((c) => validateConv(c, 'addConvs'));
-  return withoutFill(
+  return materialize(
     sumFillConvs(
       convs.map((c) => toFillConv(c)),
       'addConvs',

@@ -1,13 +1,21 @@
 import { validateConv } from '../conv.js';
 import { ShapeError } from '../errors.js';
 import { composeFillConvs } from '../_internal/compose.js';
-import { toFillConv, withoutFill } from '../_internal/fill-conv.js';
+import { materialize } from '../_internal/dense.js';
+import { toFillConv } from '../_internal/fill-conv.js';
+import { withScratch } from '../_internal/scratch.js';
+import { jsMatrixProduct, type MatrixProduct } from '../product.js';
 import type { Conv, Floats } from '../types.js';
 
 /** Options of {@link composeConvs}. */
 export interface ComposeOptions {
   /** Per-channel values the second conv's padding holds (default zeros), as DBB's BNAndPad layer. */
   intermediateFill?: Floats;
+  /**
+   * The matrix product (default {@link jsMatrixProduct}, float64). A float32 product gives a
+   * float64 array of float32-accurate values.
+   */
+  product?: MatrixProduct;
 }
 
 /**
@@ -32,11 +40,14 @@ export function composeConvs(
       `composeConvs: intermediateFill has ${fill.length} values, the first conv makes ${first.shape[0]} channels`,
     );
   }
-  return withoutFill(
-    composeFillConvs(
-      toFillConv(first),
-      toFillConv(second, fill === undefined ? undefined : Float64Array.from(fill)),
-      'composeConvs',
+  return withScratch(() =>
+    materialize(
+      composeFillConvs(
+        toFillConv(first),
+        toFillConv(second, fill === undefined ? undefined : Float64Array.from(fill)),
+        'composeConvs',
+        options.product ?? jsMatrixProduct,
+      ),
     ),
   );
 }

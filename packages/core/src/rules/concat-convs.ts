@@ -1,6 +1,7 @@
 import { validateConv } from '../conv.js';
 import { ShapeError } from '../errors.js';
-import { toFillConv, withoutFill } from '../_internal/fill-conv.js';
+import { materialize } from '../_internal/dense.js';
+import { toFillConv } from '../_internal/fill-conv.js';
 import { concatFillConvs } from '../_internal/sum.js';
 import type { Conv } from '../types.js';
 
@@ -15,7 +16,7 @@ export function concatConvs(
 ): Conv & { weight: Float64Array; bias: Float64Array } {
   if (convs.length === 0) throw new ShapeError('concatConvs: needs at least one conv');
   convs.forEach((c) => validateConv(c, 'concatConvs'));
-  return withoutFill(
+  return materialize(
     concatFillConvs(
       convs.map((c) => toFillConv(c)),
       'concatConvs',

@@ -2,7 +2,7 @@ import { validateConv } from '../conv.js';
 import { ShapeError } from '../errors.js';
 import type { Conv, Pair } from '../types.js';
 import { windowsOf } from '../_internal/fill-conv.js';
-import { accumulateRetapped } from '../_internal/retap.js';
+import { materialize } from '../_internal/dense.js';
 
 /**
  * Kernel embedding (transform VI of DBB): a kh x kw kernel placed at the centre of a larger
@@ -27,26 +27,21 @@ export function embedKernel(
     const side = (extra / 2) * w.dilation;
     return { ...w, taps: k, padBefore: w.padBefore + side, padAfter: w.padAfter + side };
   };
-  const target = {
-    rows: grow(rows, size[0], 'vertical'),
-    cols: grow(cols, size[1], 'horizontal'),
-    groups: conv.geometry.groups,
-    inChannels: conv.shape[1] * conv.geometry.groups,
+  const rowWindow = grow(rows, size[0], 'vertical');
+  const colWindow = grow(cols, size[1], 'horizontal');
+  const geometry = {
+    ...conv.geometry,
+    padding: [
+      rowWindow.padBefore,
+      colWindow.padBefore,
+      rowWindow.padAfter,
+      colWindow.padAfter,
+    ] as const,
   };
-  const weight = new Float64Array(conv.shape[0] * conv.shape[1] * size[0] * size[1]);
-  accumulateRetapped(weight, target, conv);
-  return {
+  return materialize({
     shape: [conv.shape[0], conv.shape[1], size[0], size[1]],
-    weight,
+    geometry,
     bias: Float64Array.from(conv.bias),
-    geometry: {
-      ...conv.geometry,
-      padding: [
-        target.rows.padBefore,
-        target.cols.padBefore,
-        target.rows.padAfter,
-        target.cols.padAfter,
-      ],
-    },
-  };
+    parts: [{ conv, outOffset: 0 }],
+  });
 }

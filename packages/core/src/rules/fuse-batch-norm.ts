@@ -7,59 +7,47 @@ import type { BatchNorm, Conv } from '../types.js';
  * Folds an eval-mode batch-norm that follows a conv into the conv (transform I of DBB,
  * Ding et al. 2021): with `t = gamma / sqrt(variance + epsilon)`,
  * `W'[o] = t[o] * W[o]` and `b'[o] = t[o] * (b[o] - mean[o]) + beta[o]`.
- * Exact for any geometry, since batch-norm acts per output channel. Returns float64, written
- * into `into` when given (same length as the weight).
+ * Exact for any geometry, since batch-norm acts per output channel. Returns float64.
  */
 export function foldBatchNorm(
   conv: Conv,
   bn: BatchNorm,
-  into?: Float64Array,
 ): Conv & { weight: Float64Array; bias: Float64Array } {
   validateConv(conv, 'foldBatchNorm');
-  batchNormNode(bn);
   const out = conv.shape[0];
   if (bn.gamma.length !== out) {
     throw new ShapeError(
       `foldBatchNorm: batch-norm has ${bn.gamma.length} channels, the conv has ${out} output channels`,
     );
   }
-  if (into !== undefined && into.length !== conv.weight.length) {
-    throw new ShapeError(
-      `foldBatchNorm: destination has ${into.length} entries, the weight ${conv.weight.length}`,
-    );
-  }
+  const { scale, bias } = batchNormFactors(bn, conv.bias);
   const perOut = conv.weight.length / out;
-  const weight = into ?? new Float64Array(conv.weight.length);
-  const bias = new Float64Array(out);
+  const weight = new Float64Array(conv.weight.length);
   for (let o = 0; o < out; o++) {
-    const t = bn.gamma[o] / Math.sqrt(bn.variance[o] + bn.epsilon);
-    if (conv.weight instanceof Float32Array)
-      scaleFrom32(weight, conv.weight, o * perOut, (o + 1) * perOut, t);
-    else scaleFrom64(weight, conv.weight, o * perOut, (o + 1) * perOut, t);
-    bias[o] = (conv.bias[o] - bn.mean[o]) * t + bn.beta[o];
+    const t = scale[o];
+    for (let k = o * perOut; k < (o + 1) * perOut; k++) weight[k] = conv.weight[k] * t;
   }
   return { shape: conv.shape, geometry: conv.geometry, weight, bias };
 }
 
-// One loop per source type keeps each monomorphic: this is the hot loop of a RepVGG collapse.
-function scaleFrom32(
-  dst: Float64Array,
-  src: Float32Array,
-  start: number,
-  end: number,
-  t: number,
-): void {
-  for (let k = start; k < end; k++) dst[k] = src[k] * t;
-}
-
-function scaleFrom64(
-  dst: Float64Array,
-  src: Float64Array,
-  start: number,
-  end: number,
-  t: number,
-): void {
-  for (let k = start; k < end; k++) dst[k] = src[k] * t;
+/**
+ * The per-channel factors of batch-norm folding (I), after validating `bn`: `scale[o] = t[o]`
+ * and `bias[o] = t[o] * (convBias[o] - mean[o]) + beta[o]` (`convBias` zero when absent).
+ */
+export function batchNormFactors(
+  bn: BatchNorm,
+  convBias?: ArrayLike<number>,
+): { scale: Float64Array; bias: Float64Array } {
+  batchNormNode(bn);
+  const c = bn.gamma.length;
+  const scale = new Float64Array(c);
+  const bias = new Float64Array(c);
+  for (let o = 0; o < c; o++) {
+    const t = bn.gamma[o] / Math.sqrt(bn.variance[o] + bn.epsilon);
+    scale[o] = t;
+    bias[o] = ((convBias?.[o] ?? 0) - bn.mean[o]) * t + bn.beta[o];
+  }
+  return { scale, bias };
 }
 
 /**

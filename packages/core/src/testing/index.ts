@@ -28,3 +28,19 @@ export {
   type CollapseStep,
   type Reach,
 } from './reach.js';
+export {
+  COLLAPSE_NETWORKS,
+  dbbResnet18,
+  medianCollapseMs,
+  REPVGG_A0,
+  REPVGG_B0,
+  repvggNetwork,
+  type NetworkBlock,
+} from './networks.js';
+export {
+  checkCompositionLawWith,
+  checkProductLaw,
+  checkUniversalLawWith,
+  naiveFloat32Product,
+  type LawRuns,
+} from './product-laws.js';
