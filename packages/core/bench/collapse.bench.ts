@@ -1,56 +1,75 @@
+/**
+ * `pnpm bench`: `collapse` over whole networks built with core's recipes (RepVGG-A0, RepVGG-B0,
+ * ResNet-18 with 16 Diverse Branch Blocks), side by side in one run with
+ * - the official conversions written with PyTorch ops (bench/pytorch_convert.py, one thread),
+ *   when /usr/bin/python3 (or $PYTHON) has torch;
+ * - the same collapse with @reparam/wasm's SIMD matrix product injected (`product` option), at 1
+ *   and 2 threads (packages/wasm/bench/collapse-product.ts), when that package is here.
+ * Times are medians of BENCH_RUNS runs (default 7) after a warm-up, wall clock.
+ */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { collapse } from '@reparam/core';
-import { dbbResnet18, REPVGG_A0, REPVGG_B0, repvggNetwork, type NetworkBlock } from './networks.js';
-
-/** Median wall time of collapsing every block of a network, over `runs` runs after one warm-up. */
-function timeCollapse(blocks: NetworkBlock[], runs: number): number {
-  const times: number[] = [];
-  for (let r = 0; r <= runs; r++) {
-    const start = performance.now();
-    for (const b of blocks) collapse(b.expr);
-    if (r > 0) times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
-
-const networks: [string, NetworkBlock[]][] = [
-  ['RepVGG-A0', repvggNetwork(REPVGG_A0.widths, REPVGG_A0.blocks)],
-  ['RepVGG-B0', repvggNetwork(REPVGG_B0.widths, REPVGG_B0.blocks)],
-  ['DBB ResNet-18 (16 blocks)', dbbResnet18()],
-];
+import { COLLAPSE_NETWORKS, medianCollapseMs } from '@reparam/core/testing';
 
 const runs = Number(process.env.BENCH_RUNS ?? 7);
+const load = loadavg()[0].toFixed(2);
 
-/** The same conversion written with PyTorch tensor ops, run in this benchmark when torch is installed. */
-function pytorchPeer(): Record<string, number> {
-  const script = fileURLToPath(new URL('pytorch_repvgg_convert.py', import.meta.url));
-  const python = process.env.PYTHON ?? '/usr/bin/python3';
-  const run = spawnSync(python, [script, String(runs)], { encoding: 'utf8' });
+function peer(command: string, args: string[], what: string): Record<string, number> | undefined {
+  const run = spawnSync(command, args, { encoding: 'utf8' });
   if (run.status !== 0) {
     console.log(
-      `(PyTorch peer not run: ${python} with torch is not available; apt-get install python3-torch)`,
+      `(${what} not run: ${run.stderr?.split('\n').find((l) => l.trim() !== '') ?? run.error?.message ?? 'failed'})`,
     );
-    return {};
+    return undefined;
   }
-  return JSON.parse(run.stdout) as Record<string, number>;
+  const parsed = JSON.parse(run.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+  return (parsed.ms ?? parsed) as Record<string, number>;
 }
 
-const peer = pytorchPeer();
+const python = process.env.PYTHON ?? '/usr/bin/python3';
+const torch = peer(
+  python,
+  [fileURLToPath(new URL('pytorch_convert.py', import.meta.url)), String(runs)],
+  'PyTorch peer (apt-get install python3-torch)',
+);
+const wasmScript = fileURLToPath(new URL('../../wasm/bench/collapse-product.ts', import.meta.url));
+const wasm = [1, 2].map((threads) =>
+  existsSync(wasmScript)
+    ? peer(
+        process.execPath,
+        [
+          '--experimental-wasm-relaxed-simd',
+          '--conditions=@reparam/source',
+          '--import',
+          'tsx',
+          wasmScript,
+          String(threads),
+          String(runs),
+        ],
+        `wasm product at ${threads} threads`,
+      )
+    : undefined,
+);
+
+const ms = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(1));
+const ratio = (v: number | undefined, peerMs: number | undefined) =>
+  v === undefined || peerMs === undefined ? '-' : `${(v / peerMs).toFixed(2)}x`;
 console.log(
-  `collapse timings, median of ${runs} runs (Node ${process.version}); PyTorch peer: the same folding with torch ops, 1 thread`,
+  `collapse, median of ${runs} runs, ${new Date().toISOString()}, ${cpus()[0]?.model ?? '?'} x ${cpus().length}, load ${load} at start, Node ${process.version}; PyTorch: the official transforms, 1 thread; wasm: @reparam/wasm's product (relaxed SIMD) at 1 / 2 threads`,
 );
 console.log(
-  '| network | blocks | training-form weights (MB) | collapse (ms) | MB/s | PyTorch peer (ms) | peer / ours |',
+  '| network | training weights (MB) | ours, JS (ms) | ours, wasm 1 thread (ms) | ours, wasm 2 threads (ms) | PyTorch (ms) | JS / PyTorch | wasm 1t / PyTorch | wasm 2t / PyTorch |',
 );
-console.log('|---|---|---|---|---|---|---|');
-for (const [name, blocks] of networks) {
+console.log('|---|---|---|---|---|---|---|---|---|');
+for (const [name, blocks] of COLLAPSE_NETWORKS()) {
   const bytes = blocks.reduce((a, b) => a + b.weightBytes, 0);
-  const ms = timeCollapse(blocks, runs);
-  const other = peer[name];
-  const vs = other === undefined ? '-' : `${other.toFixed(1)} | ${(other / ms).toFixed(2)}x`;
+  const js = medianCollapseMs(blocks, runs, (e) => collapse(e));
+  const [w1, w2] = wasm.map((w) => w?.[name]);
+  const p = torch?.[name];
   console.log(
-    `| ${name} | ${blocks.length} | ${(bytes / 1e6).toFixed(1)} | ${ms.toFixed(1)} | ${(bytes / 1e6 / (ms / 1000)).toFixed(0)} | ${other === undefined ? '- | -' : vs} |`,
+    `| ${name} | ${(bytes / 1e6).toFixed(1)} | ${ms(js)} | ${ms(w1)} | ${ms(w2)} | ${ms(p)} | ${ratio(js, p)} | ${ratio(w1, p)} | ${ratio(w2, p)} |`,
   );
 }

@@ -49,3 +49,4 @@ export {
   type TrainingKernelOptions,
 } from './tfjs/training-kernels.js';
 export { decodeNpy, encodeNpy } from './npy.js';
+export { wasmMatrixProduct } from './matrix-product.js';
