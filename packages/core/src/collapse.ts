@@ -89,7 +89,7 @@ export function collapse(expr: Expr, options: CollapseOptions = {}): Conv {
   });
 }
 
-/** The shape pass: budget and cost rule, before anything is allocated. */
+/** The shape pass: cost rule, then memory budget, before anything is allocated. */
 function checkShapes(expr: Expr, channels: number, options: CollapseOptions): void {
   const budget: ShapeBudget = { maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES, trainingMacs: 0 };
   const result = finalShape(shapePass(expr, channels, options.inputSize, [1, 1], 'expr', budget));
@@ -106,6 +106,7 @@ function checkShapes(expr: Expr, channels: number, options: CollapseOptions): vo
       `collapse: one [${result.shape.join(', ')}] conv would cost ${fmtCount(macs)} multiply-adds per input position, the expression node by node ${fmtCount(budget.trainingMacs)} (maxCostRatio ${ratio}); nothing was allocated`,
     );
   }
+  if (budget.overBudget !== undefined) throw budget.overBudget;
 }
 
 const fmtCount = (n: number): string => (n >= 1e4 ? n.toExponential(2) : `${+n.toPrecision(4)}`);

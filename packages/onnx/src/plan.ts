@@ -228,6 +228,13 @@ function tryCollapse(ctx: PassContext, s: Segment): Attempt {
 }
 
 /**
+ * No run is collapsed into a conv that costs more multiply-adds than its nodes: `core` checks it
+ * on shapes before building the kernel (a dilated conv followed by another could otherwise build
+ * a kernel of gigabytes first), and {@link tryCollapse} again at the probe's input size.
+ */
+const COST_RULE = { maxCostRatio: 1 } as const;
+
+/**
  * `core`'s collapse, exact at every input size when it can be; otherwise (branches whose output
  * sizes agree only at some sizes, say stride-2 branches padded differently) exact at the
  * region's probe input size `[h, w]`, unless a graph input has dynamic spatial dims.
@@ -238,12 +245,12 @@ function collapseAtSize(
   size: readonly [number, number],
 ): { conv: Conv; inputSize?: readonly [number, number] } | { reason: string } {
   try {
-    return { conv: collapse(expr) };
+    return { conv: collapse(expr, COST_RULE) };
   } catch (e) {
     if (!(e instanceof NotEquivalentError)) throw e;
     let conv: Conv;
     try {
-      conv = collapse(expr, { inputSize: size });
+      conv = collapse(expr, { ...COST_RULE, inputSize: size });
     } catch {
       return { reason: e.message };
     }

@@ -19,6 +19,8 @@ export interface ShapeBudget {
   readonly maxBytes: number;
   /** Multiply-adds of the expression, node by node, per position of its input. */
   trainingMacs: number;
+  /** The first merge over `maxBytes`, thrown once the cost rule has had its say. */
+  overBudget?: BudgetError;
 }
 
 type Size = readonly [number, number] | undefined;
@@ -126,15 +128,15 @@ export function shapePass(
 
 const elements = (c: ConvShape): number => c.shape[0] * c.shape[1] * c.shape[2] * c.shape[3];
 
-/** Throws {@link BudgetError} when `bytes` for the merge at `path` exceed the budget. */
+/** Records (the first) {@link BudgetError} when `bytes` for the merge at `path` exceed the budget. */
 export function checkBytes(
   bytes: number,
   path: string,
   result: ConvShape,
   budget: ShapeBudget,
 ): void {
-  if (bytes <= budget.maxBytes) return;
-  throw new BudgetError(
+  if (bytes <= budget.maxBytes || budget.overBudget !== undefined) return;
+  budget.overBudget = new BudgetError(
     path,
     bytes,
     budget.maxBytes,
