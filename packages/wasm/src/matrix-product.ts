@@ -34,7 +34,7 @@ export function wasmMatrixProduct(rt: WasmConvRuntime): MatrixProduct {
         // Views after every allocation: growing the memory detaches earlier ones.
         packPanels(a, true, 4, heap.f32(ap, rowPanels * 4 * k));
         packPanels(b, false, 8, heap.f32(bp, colPanels * 8 * k));
-        rt.exec.run('gemm', [ap, bp, m, k, n, y, n, 0, 0], 0, colPanels);
+        rt.exec.run('gemm', [ap, bp, m, k, n, y, n, 0], 0, colPanels);
         addInto(heap.f32(y, m * n), n, c);
       } finally {
         heap.release(mark);
