@@ -29,6 +29,5 @@ describe('cost before memory', () => {
     const reason = report.regions.flatMap((r) => r.segments).find((s) => !s.collapsed)?.reason;
     // core's shape pass names the kernel and says nothing was allocated.
     expect(reason).toMatch(/\[4, 4, 6003, 6003\] conv would cost .* nothing was allocated/);
-    expect(report.verification?.ok).toBe(true);
   });
 });
