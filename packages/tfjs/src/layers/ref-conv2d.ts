@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { batchNorm, conv, makeConv, refocus, sequence, ShapeError, type Expr } from '@reparam/core';
+import { refocus, ShapeError, type Expr } from '@reparam/core';
 import type { BatchNormVars } from './_internal/batch-norm-vars.js';
 import { ReparamLayer, type ReparamLayerArgs } from './reparam-layer.js';
 import { convOp, kernelOihw } from './_internal/conv-op.js';
@@ -128,31 +128,18 @@ export class RefConv2D extends ReparamLayer {
   }
 
   protected expr(): Expr {
-    const k = this.kernelSize;
     const r = this.refocusKernel.read();
     const rShape = r.shape as Shape4;
-    const shape: Shape4 = [this.outChannels, this.depthwise ? 1 : this.inChannels, k, k];
     const weight = refocus({
       base: kernelOihw(this.base, this.depthwise),
-      shape,
+      shape: this.convShape,
       groups: this.groups,
       refocus: this.depthwise
         ? hwioToOihw(r.dataSync(), rShape).weight
         : denseMapsToCore(r.dataSync(), this.inChannels, this.outChannels, this.mapKernelSize),
       mapKernelSize: this.mapKernelSize,
     });
-    const bias = this.bias ? Float64Array.from(this.bias.read().dataSync()) : undefined;
-    const c = conv(
-      makeConv({
-        shape,
-        weight,
-        bias,
-        stride: this.strides,
-        padding: this.padding,
-        groups: this.groups,
-      }),
-    );
-    return this.bn ? sequence(c, batchNorm(this.bn.toBatchNorm(this.epsilon))) : c;
+    return this.convExpr(weight, this.bias, this.bn);
   }
 
   override getConfig(): tf.serialization.ConfigDict {

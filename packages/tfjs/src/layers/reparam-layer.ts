@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { ShapeError, type Expr } from '@reparam/core';
+import { batchNorm, conv, makeConv, sequence, ShapeError, type Expr } from '@reparam/core';
 import { activate, checkActivation, type ActivationName } from './_internal/activation.js';
 import { BatchNormVars } from './_internal/batch-norm-vars.js';
 import { branchNorm, type BranchInput } from './_internal/branch-norm.js';
@@ -154,6 +154,35 @@ export abstract class ReparamLayer extends tf.layers.Layer {
         `${this.getClassName()}.toExpr: layer '${this.name}' is not built yet; call it on an input first`,
       );
     return this.expr();
+  }
+
+  /** Shape `[out, in/groups, K, K]` of the deploy conv (OIHW). */
+  protected get convShape(): [number, number, number, number] {
+    const k = this.kernelSize;
+    return [this.outChannels, this.depthwise ? 1 : this.inChannels, k, k];
+  }
+
+  /**
+   * One conv of this layer's geometry (stride, padding K/2, groups) with an OIHW `weight`, the
+   * current values of an optional `bias`, and an optional batch-norm after it: the `Expr` of the
+   * layers whose kernel is a function of other weights (RefConv, weight normalizations).
+   */
+  protected convExpr(
+    weight: Float64Array,
+    bias: tf.LayerVariable | undefined,
+    bn: BatchNormVars | undefined,
+  ): Expr {
+    const c = conv(
+      makeConv({
+        shape: this.convShape,
+        weight,
+        bias: bias ? Float64Array.from(bias.read().dataSync()) : undefined,
+        stride: this.strides,
+        padding: this.padding,
+        groups: this.groups,
+      }),
+    );
+    return bn ? sequence(c, batchNorm(bn.toBatchNorm(this.epsilon))) : c;
   }
 
   /** Creates the weights; `inChannels` and `outChannels` are set. */

@@ -1,14 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import {
-  batchNorm,
-  centeredWeightNorm,
-  conv,
-  makeConv,
-  sequence,
-  weightNorm,
-  type Expr,
-  type Floats,
-} from '@reparam/core';
+import { centeredWeightNorm, weightNorm, type Expr, type Floats } from '@reparam/core';
 import { ReparamLayer, type ReparamLayerArgs } from './reparam-layer.js';
 import type { BatchNormVars } from './_internal/batch-norm-vars.js';
 import { convOp, kernelOihw } from './_internal/conv-op.js';
@@ -75,25 +66,12 @@ export abstract class NormalizedConv2D extends ReparamLayer {
   }
 
   protected expr(): Expr {
-    const k = this.kernelSize;
-    const shape = [this.outChannels, this.depthwise ? 1 : this.inChannels, k, k] as const;
     const weight = this.coreKernel(
       kernelOihw(this.v, this.depthwise),
-      shape,
+      this.convShape,
       Float64Array.from(this.g.read().dataSync()),
     );
-    const bias = this.bias ? Float64Array.from(this.bias.read().dataSync()) : undefined;
-    const c = conv(
-      makeConv({
-        shape,
-        weight,
-        bias,
-        stride: this.strides,
-        padding: this.padding,
-        groups: this.groups,
-      }),
-    );
-    return this.bn ? sequence(c, batchNorm(this.bn.toBatchNorm(this.epsilon))) : c;
+    return this.convExpr(weight, this.bias, this.bn);
   }
 
   override getConfig(): tf.serialization.ConfigDict {
