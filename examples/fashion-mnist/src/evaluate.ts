@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { medianPredictMs } from '@reparam/tfjs';
 import type { Split } from './data.js';
 
 /** Class probabilities of a model on a split, batch by batch. */
@@ -65,19 +66,7 @@ export function latencyPair(
   runs: number,
 ): [number, number] {
   const x = tf.randomUniform([batch, 28, 28, 1]);
-  const once = (m: tf.LayersModel): number => {
-    const t = performance.now();
-    tf.tidy(() => (m.predict(x) as tf.Tensor).dataSync());
-    return performance.now() - t;
-  };
-  for (let i = 0; i < 5; i++) [a, b].forEach(once);
-  const ta: number[] = [];
-  const tb: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    ta.push(once(a));
-    tb.push(once(b));
-  }
+  const [ta, tb] = medianPredictMs([a, b], x, runs, 5);
   x.dispose();
-  const median = (v: number[]): number => v.sort((p, q) => p - q)[v.length >> 1];
-  return [median(ta), median(tb)];
+  return [ta, tb];
 }

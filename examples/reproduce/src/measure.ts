@@ -1,6 +1,6 @@
 /** What a run measures on a model: parameters, multiply-adds, memory, latency. */
 import * as tf from '@tensorflow/tfjs';
-import { median } from './stats.js';
+import { medianPredictMs } from '@reparam/tfjs';
 
 /** Weight counts: trainable, and frozen (batch-norm running statistics, RefConv's base kernels). */
 export interface ParamCount {
@@ -100,18 +100,7 @@ export function latencyPair(
 ): [number, number] {
   const shape = a.inputs[0].shape.slice(1) as number[];
   const x = tf.randomUniform([batch, ...shape], 0, 1, 'float32', 1);
-  const once = (m: tf.LayersModel): number => {
-    const t = performance.now();
-    tf.tidy(() => (m.predict(x) as tf.Tensor).dataSync());
-    return performance.now() - t;
-  };
-  for (let i = 0; i < 2; i++) [a, b].forEach(once);
-  const ta: number[] = [];
-  const tb: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    ta.push(once(a));
-    tb.push(once(b));
-  }
+  const [ta, tb] = medianPredictMs([a, b], x, runs);
   x.dispose();
-  return [median(ta), median(tb)];
+  return [ta, tb];
 }

@@ -40,6 +40,7 @@ export {
   type ReparameterizeReport,
 } from './reparameterize.js';
 export { deployLayers } from './deploy-conv.js';
+export { medianPredictMs } from './latency.js';
 export { ConvBN } from './layers/conv-bn.js';
 export {
   blockKinds,
