@@ -1,7 +1,7 @@
 /**
  * Remaining time of a plan of runs whose costs differ several-fold (DBB steps cost ~5 conv steps):
  * each remaining run is estimated from the measured time per step of its own (architecture,
- * method), else of its architecture's other methods, plus the measured per-run overhead
+ * method), else of its architecture's other methods (else of all), plus the measured per-run overhead
  * (building, evaluating, timing inference).
  */
 export class Eta {
@@ -19,17 +19,25 @@ export class Eta {
     if (Number.isFinite(seconds) && seconds >= 0) this.overheads.push(seconds);
   }
 
-  /** Estimated ms per step of (arch, method), or undefined when nothing of the arch is known. */
+  /**
+   * Estimated ms per step of (arch, method): its own measurement, else the mean of its
+   * architecture's, else the mean of all; undefined while nothing is measured.
+   */
   stepEstimate(arch: string, method: string): number | undefined {
     const own = this.msPerStep.get(`${arch}/${method}`);
     if (own !== undefined) return own;
-    const same = [...this.msPerStep].filter(([k]) => k.startsWith(`${arch}/`)).map(([, v]) => v);
-    return same.length > 0 ? same.reduce((a, b) => a + b, 0) / same.length : undefined;
+    const mean = (v: number[]): number | undefined =>
+      v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : undefined;
+    const all = [...this.msPerStep];
+    return (
+      mean(all.filter(([k]) => k.startsWith(`${arch}/`)).map(([, v]) => v)) ??
+      mean(all.map(([, v]) => v))
+    );
   }
 
   /**
    * Seconds left for `remaining` runs (steps still to train each) on `jobs` parallel workers, or
-   * undefined while some run's architecture has no measured step yet.
+   * undefined while no step is measured.
    */
   secondsLeft(
     remaining: ReadonlyArray<{ arch: string; method: string; steps: number }>,
