@@ -1,6 +1,6 @@
 // Fully connected layer for few rows (batch-1 classifier heads): y[r][o] = act(b[o] +
 // sum_k W[o][k] x[r][k]), W row-major [O][K] as stored, 4 outputs at a time, SIMD along k.
-import { activate, epiA, epiAct, epiB, epiBias } from './epilogue';
+import { activate, epiBias, epilogueOf } from './epilogue';
 
 function hsum(v: v128): f32 {
   return (
@@ -22,10 +22,8 @@ export function dense(
   o0: i32,
   o1: i32,
 ): void {
-  const bias = epiBias(epi);
-  const kind = epiAct(epi);
-  const ea = f32x4.splat(epiA(epi));
-  const eb = f32x4.splat(epiB(epi));
+  const e = epilogueOf(epi);
+  const bias = epiBias(e);
   const k4 = K & ~3;
   const rowW = (<usize>K) << 2;
   for (let r = 0; r < rows; r++) {
@@ -64,17 +62,14 @@ export function dense(
       let v = f32x4.replace_lane(f32x4.splat(s0), 1, s1);
       v = f32x4.replace_lane(f32x4.replace_lane(v, 2, s2), 3, s3);
       if (bias != 0) v = f32x4.add(v, v128.load(bias + ((<usize>o) << 2)));
-      v128.store(yr + ((<usize>o) << 2), activate(v, kind, ea, eb));
+      v128.store(yr + ((<usize>o) << 2), activate(v, e));
     }
     for (; o < o1; o++) {
       const wo = w + <usize>o * rowW;
       let s: f32 = bias != 0 ? load<f32>(bias + ((<usize>o) << 2)) : 0;
       for (let k = 0; k < K; k++)
         s += load<f32>(wo + ((<usize>k) << 2)) * load<f32>(xr + ((<usize>k) << 2));
-      store<f32>(
-        yr + ((<usize>o) << 2),
-        f32x4.extract_lane(activate(f32x4.splat(s), kind, ea, eb), 0),
-      );
+      store<f32>(yr + ((<usize>o) << 2), f32x4.extract_lane(activate(f32x4.splat(s), e), 0));
     }
   }
 }

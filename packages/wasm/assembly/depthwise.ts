@@ -1,4 +1,4 @@
-import { epiA, epiAct, epiB, epiBias, epiHasResidual, epiResidual, finish } from './epilogue';
+import { epiBias, epilogueOf, finish } from './epilogue';
 // Direct depthwise convolution (one input channel per group, m outputs per channel): each output
 // row is a sum of kh x kw shifted, scaled input rows, 4 outputs per f32x4. Epilogue (bias,
 // residual, activation) fused.
@@ -42,12 +42,8 @@ export function depthwiseConv(
 ): void {
   const O = C * m;
   const zero = f32x4.splat(0);
-  const bias = epiBias(epi);
-  const hasResidual = epiHasResidual(epi);
-  const residual = epiResidual(epi);
-  const kind = epiAct(epi);
-  const ea = f32x4.splat(epiA(epi));
-  const eb = f32x4.splat(epiB(epi));
+  const e = epilogueOf(epi);
+  const bias = epiBias(e);
   for (let q = q0; q < q1; q++) {
     const img = q / O;
     const o = q - img * O;
@@ -68,10 +64,10 @@ export function depthwiseConv(
         }
         const at = orow + ((<usize>ox) << 2);
         if (ox + 4 <= Wo) {
-          v128.store(at, finish(acc, at, hasResidual, residual, kind, ea, eb));
+          v128.store(at, finish(acc, at, e));
         } else {
           // Tail: the residual lanes past the row are read, never stored.
-          acc = finish(acc, at, hasResidual, residual, kind, ea, eb);
+          acc = finish(acc, at, e);
           store<f32>(at, f32x4.extract_lane(acc, 0));
           if (ox + 1 < Wo) store<f32>(at, f32x4.extract_lane(acc, 1), 4);
           if (ox + 2 < Wo) store<f32>(at, f32x4.extract_lane(acc, 2), 8);

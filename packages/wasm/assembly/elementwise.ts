@@ -1,17 +1,15 @@
 // Element-wise kernels of the graph runtime: sums, products, per-channel affine maps and
 // activations. Tensors are float32 buffers padded to whole vectors, so the vector kernels run
 // over whole f32x4 (ranges in vectors) and may write up to 3 floats past the last element.
-import { activate, epiA, epiAct, epiB } from './epilogue';
+import { activate, epilogueOf } from './epilogue';
 
 /** y = act(a + b) (act from the epilogue descriptor `epi`) for vectors v0 <= v < v1. */
 export function addVectors(a: usize, b: usize, y: usize, epi: usize, v0: i32, v1: i32): void {
-  const kind = epiAct(epi);
-  const ea = f32x4.splat(epiA(epi));
-  const eb = f32x4.splat(epiB(epi));
+  const e = epilogueOf(epi);
   for (let v = v0; v < v1; v++) {
     const at = (<usize>v) << 4;
     const s = f32x4.add(v128.load(a + at), v128.load(b + at));
-    v128.store(y + at, activate(s, kind, ea, eb));
+    v128.store(y + at, activate(s, e));
   }
 }
 
@@ -25,12 +23,10 @@ export function mulVectors(a: usize, b: usize, y: usize, v0: i32, v1: i32): void
 
 /** y = act(x) for vectors v0 <= v < v1 (y may be x). */
 export function activateVectors(x: usize, y: usize, epi: usize, v0: i32, v1: i32): void {
-  const kind = epiAct(epi);
-  const ea = f32x4.splat(epiA(epi));
-  const eb = f32x4.splat(epiB(epi));
+  const e = epilogueOf(epi);
   for (let v = v0; v < v1; v++) {
     const at = (<usize>v) << 4;
-    v128.store(y + at, activate(v128.load(x + at), kind, ea, eb));
+    v128.store(y + at, activate(v128.load(x + at), e));
   }
 }
 
@@ -51,9 +47,7 @@ export function broadcastPlanes(
   q0: i32,
   q1: i32,
 ): void {
-  const kind = epiAct(epi);
-  const ea = f32x4.splat(epiA(epi));
-  const eb = f32x4.splat(epiB(epi));
+  const e = epilogueOf(epi);
   for (let q = q0; q < q1; q++) {
     const img = q / C;
     const sv = v128.load32_splat(s + ((<usize>(img * sImage + q - img * C)) << 2));
@@ -63,13 +57,13 @@ export function broadcastPlanes(
       const at = base + ((<usize>i) << 2);
       const v = v128.load(x + at);
       const r = op == 0 ? f32x4.add(v, sv) : f32x4.mul(v, sv);
-      v128.store(y + at, activate(r, kind, ea, eb));
+      v128.store(y + at, activate(r, e));
     }
     for (; i < plane; i++) {
       const at = base + ((<usize>i) << 2);
       const v = f32x4.splat(load<f32>(x + at));
       const r = op == 0 ? f32x4.add(v, sv) : f32x4.mul(v, sv);
-      store<f32>(y + at, f32x4.extract_lane(activate(r, kind, ea, eb), 0));
+      store<f32>(y + at, f32x4.extract_lane(activate(r, e), 0));
     }
   }
 }

@@ -7,6 +7,11 @@
 //   offset 8  residual   byte offset from an output element to its residual (flag bit 0)
 //   offset 12 flags      bit 0: add the residual; bit 1: accumulate into y
 //   offset 16 a, 20 b    f32 parameters: clip min / max, leakyRelu alpha, hardSigmoid alpha / beta
+//   offset 24 low, 28 high   f32 bounds when the activation is a clamp (none, ReLU, Clip)
+//
+// Kernels read the descriptor where they need it rather than holding its values in registers
+// across their inner loops (which would spill the accumulators). Clamps use pmin / pmax (one x86
+// instruction each; f32x4.min / max need several to propagate NaN and order signed zeros).
 
 export const ACT_NONE = 0;
 export const ACT_RELU = 1;
@@ -19,45 +24,57 @@ export const ACT_HARD_SIGMOID = 6;
 export const EPI_RESIDUAL = 1;
 export const EPI_ACCUMULATE = 2;
 
+/** The descriptor of "no epilogue": no bias, identity, bounds -inf / +inf. */
+const NONE = memory.data<i32>([0, 0, 0, 0, 0, 0, 0xff800000, 0x7f800000]);
+
+/** `epi`, or the static "no epilogue" descriptor for 0. */
+export function epilogueOf(epi: usize): usize {
+  return epi == 0 ? NONE : epi;
+}
+
 export function epiBias(epi: usize): usize {
-  return epi == 0 ? 0 : load<usize>(epi);
+  return load<usize>(epi);
 }
 export function epiAct(epi: usize): i32 {
-  return epi == 0 ? ACT_NONE : load<i32>(epi, 4);
+  return load<i32>(epi, 4);
 }
 /** Byte offset from an output element to its residual (0 also when y is the residual). */
 export function epiResidual(epi: usize): isize {
-  return epi == 0 ? 0 : <isize>load<i32>(epi, 8);
+  return <isize>load<i32>(epi, 8);
 }
 export function epiHasResidual(epi: usize): bool {
-  return epi != 0 && (load<i32>(epi, 12) & EPI_RESIDUAL) != 0;
+  return (load<i32>(epi, 12) & EPI_RESIDUAL) != 0;
 }
 export function epiAccumulate(epi: usize): bool {
-  return epi != 0 && (load<i32>(epi, 12) & EPI_ACCUMULATE) != 0;
+  return (load<i32>(epi, 12) & EPI_ACCUMULATE) != 0;
 }
-export function epiA(epi: usize): f32 {
-  return epi == 0 ? 0 : load<f32>(epi, 16);
+/** True when the activation is a clamp (none, ReLU, Clip): min(max(v, low), high) inline. */
+export function epiIsClamp(epi: usize): bool {
+  return epiAct(epi) <= ACT_CLIP;
 }
-export function epiB(epi: usize): f32 {
-  return epi == 0 ? 0 : load<f32>(epi, 20);
+export function epiLow(epi: usize): v128 {
+  return v128.load32_splat(epi, 24);
+}
+export function epiHigh(epi: usize): v128 {
+  return v128.load32_splat(epi, 28);
 }
 
-/** The activation `kind` of 4 values (a, b: its splatted parameters). */
-export function activate(v: v128, kind: i32, a: v128, b: v128): v128 {
-  if (kind == ACT_NONE) return v;
-  if (kind == ACT_RELU) return f32x4.max(v, f32x4.splat(0));
-  if (kind == ACT_CLIP) return f32x4.min(f32x4.max(v, a), b);
+/** The activation of descriptor `epi` on 4 values. */
+export function activate(v: v128, epi: usize): v128 {
+  const kind = epiAct(epi);
+  if (kind <= ACT_CLIP) return f32x4.pmin(f32x4.pmax(v, epiLow(epi)), epiHigh(epi));
+  const a = v128.load32_splat(epi, 16);
   if (kind == ACT_LEAKY_RELU) {
     return v128.bitselect(v, f32x4.mul(v, a), f32x4.ge(v, f32x4.splat(0)));
   }
   if (kind == ACT_HARD_SWISH) {
     // x * clamp(x / 6 + 1/2, 0, 1) (ONNX HardSwish).
     const g = f32x4.add(f32x4.mul(v, f32x4.splat(<f32>(1.0 / 6.0))), f32x4.splat(0.5));
-    return f32x4.mul(v, f32x4.min(f32x4.max(g, f32x4.splat(0)), f32x4.splat(1)));
+    return f32x4.mul(v, f32x4.pmin(f32x4.pmax(g, f32x4.splat(0)), f32x4.splat(1)));
   }
   if (kind == ACT_HARD_SIGMOID) {
-    const g = f32x4.add(f32x4.mul(v, a), b);
-    return f32x4.min(f32x4.max(g, f32x4.splat(0)), f32x4.splat(1));
+    const g = f32x4.add(f32x4.mul(v, a), v128.load32_splat(epi, 20));
+    return f32x4.pmin(f32x4.pmax(g, f32x4.splat(0)), f32x4.splat(1));
   }
   // Sigmoid: rare (SE gates on C x 1 x 1), lane by lane.
   let r = f32x4.splat(sigmoid(f32x4.extract_lane(v, 0)));
@@ -74,32 +91,16 @@ export function sigmoid(x: f32): f32 {
 }
 
 /**
- * Adds the residual stored `residual` bytes after output address `at` (when `hasResidual`), then
- * applies the activation: the last step of every conv kernel's store.
+ * Adds the residual of output address `at` (when the descriptor has one), then applies the
+ * activation: the last step of every conv kernel's store.
  */
-export function finish(
-  v: v128,
-  at: usize,
-  hasResidual: bool,
-  residual: isize,
-  kind: i32,
-  a: v128,
-  b: v128,
-): v128 {
-  if (hasResidual) v = f32x4.add(v, v128.load(<usize>(<isize>at + residual)));
-  return activate(v, kind, a, b);
+export function finish(v: v128, at: usize, epi: usize): v128 {
+  if (epiHasResidual(epi)) v = f32x4.add(v, v128.load(<usize>(<isize>at + epiResidual(epi))));
+  return activate(v, epi);
 }
 
 /** {@link finish} for one value. */
-export function finish1(
-  v: f32,
-  at: usize,
-  hasResidual: bool,
-  residual: isize,
-  kind: i32,
-  a: v128,
-  b: v128,
-): f32 {
-  if (hasResidual) v += load<f32>(<usize>(<isize>at + residual));
-  return f32x4.extract_lane(activate(f32x4.splat(v), kind, a, b), 0);
+export function finish1(v: f32, at: usize, epi: usize): f32 {
+  if (epiHasResidual(epi)) v += load<f32>(<usize>(<isize>at + epiResidual(epi)));
+  return f32x4.extract_lane(activate(f32x4.splat(v), epi), 0);
 }

@@ -1,13 +1,14 @@
 import { madd } from './madd';
 import {
   activate,
-  epiA,
   epiAccumulate,
-  epiAct,
-  epiB,
   epiBias,
   epiHasResidual,
+  epiHigh,
+  epiIsClamp,
+  epiLow,
   epiResidual,
+  epilogueOf,
 } from './epilogue';
 // SIMD128 GEMM on packed panels: Y[m, n] = act(bias[m] + sum_k A[m, k] * B[k, n] + R[m, n]),
 // with the epilogue (bias, residual R, activation) of epilogue.ts.
@@ -18,23 +19,13 @@ import {
 // vectors and splats four A scalars (v128.load32_splat), i.e. 8 multiplies + 8 adds per 6 loads.
 
 /** Adds row y's residual (when there is one), applies the activation and stores `cols` columns. */
-function finishRow(
-  y: usize,
-  lo: v128,
-  hi: v128,
-  cols: i32,
-  hasResidual: bool,
-  residual: isize,
-  kind: i32,
-  a: v128,
-  b: v128,
-): void {
-  if (hasResidual) {
-    const r = <usize>(<isize>y + residual);
+function finishRow(y: usize, lo: v128, hi: v128, cols: i32, epi: usize): void {
+  if (epiHasResidual(epi)) {
+    const r = <usize>(<isize>y + epiResidual(epi));
     lo = f32x4.add(lo, loadHalf(r, cols));
     hi = f32x4.add(hi, loadHalf(r + 16, cols - 4));
   }
-  storeRow(y, activate(lo, kind, a, b), activate(hi, kind, a, b), cols);
+  storeRow(y, activate(lo, epi), activate(hi, epi), cols);
 }
 
 function storeRow(y: usize, lo: v128, hi: v128, cols: i32): void {
@@ -68,22 +59,22 @@ function biasAt(bias: usize, m: i32, rows: i32): v128 {
   return v128.load32_splat(bias + ((<usize>m) << 2));
 }
 
-/** One 4 x 8 block: `rows` (1..4) valid rows and `cols` (1..8) valid columns of Y. */
+/**
+ * One 4 x 8 block: `rows` (1..4) valid rows and `cols` (1..8) valid columns of Y, epilogue `epi`
+ * (never 0); B's 8 columns of row k + 1 are `bStep` bytes after row k's (32 when packed).
+ * Nothing but the accumulators, A and B stays live across the k loop.
+ */
 function micro4x8(
   a: usize,
   b: usize,
+  bStep: usize,
   K: i32,
   y: usize,
   ldy: i32,
   rows: i32,
   cols: i32,
   bias: usize,
-  accumulate: bool,
-  hasResidual: bool,
-  residual: isize,
-  kind: i32,
-  ea: v128,
-  eb: v128,
+  epi: usize,
 ): void {
   let c00 = biasAt(bias, 0, rows),
     c10 = biasAt(bias, 1, rows);
@@ -93,7 +84,7 @@ function micro4x8(
     c11 = c10,
     c21 = c20,
     c31 = c30;
-  if (accumulate) {
+  if (epiAccumulate(epi)) {
     // Start from Y itself (a sum over several calls, e.g. over the images of a batch).
     const row = (<usize>ldy) << 2;
     const hi = cols - 4;
@@ -128,13 +119,38 @@ function micro4x8(
     c30 = madd(s, b0, c30);
     c31 = madd(s, b1, c31);
     a += 16;
-    b += 32;
+    b += bStep;
   }
   const row = (<usize>ldy) << 2;
-  finishRow(y, c00, c01, cols, hasResidual, residual, kind, ea, eb);
-  if (rows > 1) finishRow(y + row, c10, c11, cols, hasResidual, residual, kind, ea, eb);
-  if (rows > 2) finishRow(y + 2 * row, c20, c21, cols, hasResidual, residual, kind, ea, eb);
-  if (rows > 3) finishRow(y + 3 * row, c30, c31, cols, hasResidual, residual, kind, ea, eb);
+  if (cols == 8 && rows == 4 && epiIsClamp(epi)) {
+    // The common case inline (a call per row costs as much as a short k loop).
+    if (epiHasResidual(epi)) {
+      const r = <usize>(<isize>y + epiResidual(epi));
+      c00 = f32x4.add(c00, v128.load(r));
+      c01 = f32x4.add(c01, v128.load(r, 16));
+      c10 = f32x4.add(c10, v128.load(r + row));
+      c11 = f32x4.add(c11, v128.load(r + row, 16));
+      c20 = f32x4.add(c20, v128.load(r + 2 * row));
+      c21 = f32x4.add(c21, v128.load(r + 2 * row, 16));
+      c30 = f32x4.add(c30, v128.load(r + 3 * row));
+      c31 = f32x4.add(c31, v128.load(r + 3 * row, 16));
+    }
+    const low = epiLow(epi);
+    const high = epiHigh(epi);
+    v128.store(y, f32x4.pmin(f32x4.pmax(c00, low), high));
+    v128.store(y, f32x4.pmin(f32x4.pmax(c01, low), high), 16);
+    v128.store(y + row, f32x4.pmin(f32x4.pmax(c10, low), high));
+    v128.store(y + row, f32x4.pmin(f32x4.pmax(c11, low), high), 16);
+    v128.store(y + 2 * row, f32x4.pmin(f32x4.pmax(c20, low), high));
+    v128.store(y + 2 * row, f32x4.pmin(f32x4.pmax(c21, low), high), 16);
+    v128.store(y + 3 * row, f32x4.pmin(f32x4.pmax(c30, low), high));
+    v128.store(y + 3 * row, f32x4.pmin(f32x4.pmax(c31, low), high), 16);
+    return;
+  }
+  finishRow(y, c00, c01, cols, epi);
+  if (rows > 1) finishRow(y + row, c10, c11, cols, epi);
+  if (rows > 2) finishRow(y + 2 * row, c20, c21, cols, epi);
+  if (rows > 3) finishRow(y + 3 * row, c30, c31, cols, epi);
 }
 
 /**
@@ -156,13 +172,8 @@ export function gemm(
   p0: i32,
   p1: i32,
 ): void {
-  const bias = epiBias(epi);
-  const accumulate = epiAccumulate(epi);
-  const hasResidual = epiHasResidual(epi);
-  const residual = epiResidual(epi);
-  const kind = epiAct(epi);
-  const ea = f32x4.splat(epiA(epi));
-  const eb = f32x4.splat(epiB(epi));
+  const e = epilogueOf(epi);
+  const bias = epiBias(e);
   const panelA = (<usize>K) << 4;
   const panelB = (<usize>K) << 5;
   for (let q0 = p0; q0 < p1; q0 += 32) {
@@ -176,19 +187,51 @@ export function gemm(
         micro4x8(
           a,
           bp + <usize>p * panelB,
+          32,
           K,
           y + ((<usize>m0 * ldy + n0) << 2),
           ldy,
           rows,
           min(8, N - n0),
           biasRow,
-          accumulate,
-          hasResidual,
-          residual,
-          kind,
-          ea,
-          eb,
+          e,
         );
+      }
+    }
+  }
+}
+
+/**
+ * {@link gemm} with B read in place from a row-major K x N matrix `x` (a 1x1 conv's NCHW input:
+ * no im2col): column panels p0 <= p < p1. The last panel reads up to 7 floats past its rows
+ * (the next rows, or the buffer's padding after the last one); those lanes are never stored.
+ */
+export function gemmRows(
+  ap: usize,
+  x: usize,
+  M: i32,
+  K: i32,
+  N: i32,
+  y: usize,
+  ldy: i32,
+  epi: usize,
+  p0: i32,
+  p1: i32,
+): void {
+  const e = epilogueOf(epi);
+  const bias = epiBias(e);
+  const panelA = (<usize>K) << 4;
+  const row = (<usize>N) << 2;
+  for (let q0 = p0; q0 < p1; q0 += 32) {
+    const q1 = min(q0 + 32, p1);
+    for (let m0 = 0; m0 < M; m0 += 4) {
+      const a = ap + <usize>(m0 >> 2) * panelA;
+      const rows = min(4, M - m0);
+      const biasRow: usize = bias == 0 ? <usize>0 : bias + ((<usize>m0) << 2);
+      for (let p = q0; p < q1; p++) {
+        const n0 = p << 3;
+        const yp = y + ((<usize>m0 * ldy + n0) << 2);
+        micro4x8(a, x + ((<usize>n0) << 2), row, K, yp, ldy, rows, min(8, N - n0), biasRow, e);
       }
     }
   }

@@ -85,7 +85,7 @@ export function pool2d(
             const src = xc + ((<usize>(i * W + x0)) << 2);
             for (let j = 0; j < kw; j++) {
               const v = taps(src + ((<usize>j) << 2), sw);
-              acc = takeMax ? f32x4.max(acc, v) : f32x4.add(acc, v);
+              acc = takeMax ? f32x4.pmax(acc, v) : f32x4.add(acc, v);
             }
           }
           v128.store(row + ((<usize>ox) << 2), takeMax ? acc : f32x4.mul(acc, scale));
@@ -107,7 +107,7 @@ export function globalPool(x: usize, plane: i32, y: usize, isMax: i32, q0: i32, 
     let i = 0;
     for (; i + 4 <= plane; i += 4) {
       const v = v128.load(p + ((<usize>i) << 2));
-      acc = isMax != 0 ? f32x4.max(acc, v) : f32x4.add(acc, v);
+      acc = isMax != 0 ? f32x4.pmax(acc, v) : f32x4.add(acc, v);
     }
     let r: f32;
     if (isMax != 0) {

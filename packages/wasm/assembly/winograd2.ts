@@ -1,13 +1,4 @@
-import {
-  epiA,
-  epiAct,
-  epiB,
-  epiBias,
-  epiHasResidual,
-  epiResidual,
-  finish,
-  finish1,
-} from './epilogue';
+import { epiBias, epilogueOf, finish, finish1 } from './epilogue';
 // Winograd F(2x2, 3x3) (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks",
 // CVPR 2016): each 2x2 output tile is Y = A^T [ (G g G^T) . (B^T d B) ] A, d a 4x4 input tile,
 //   B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1],   A^T = [1 1 1 0; 0 1 -1 -1].
@@ -160,12 +151,8 @@ export function winograd2Output(
   q1: i32,
 ): void {
   const xi = (<usize>xiStride) << 2;
-  const bias = epiBias(epi);
-  const hasResidual = epiHasResidual(epi);
-  const residual = epiResidual(epi);
-  const kind = epiAct(epi);
-  const ea = f32x4.splat(epiA(epi));
-  const eb = f32x4.splat(epiB(epi));
+  const e = epilogueOf(epi);
+  const bias = epiBias(e);
   for (let q = q0; q < q1; q++) {
     // Output plane q is channel o of image n; images are yImage floats apart in y.
     const n = q / og;
@@ -211,56 +198,10 @@ export function winograd2Output(
         const row0 = plane + ((<usize>(oy * Wo + ox)) << 2);
         const row1 = row0 + ((<usize>Wo) << 2);
         if (tx + 4 <= tw && ox + 8 <= Wo && oy + 2 <= Ho) {
-          v128.store(
-            row0,
-            finish(
-              v128.shuffle<f32>(y00, y01, 0, 4, 1, 5),
-              row0,
-              hasResidual,
-              residual,
-              kind,
-              ea,
-              eb,
-            ),
-          );
-          v128.store(
-            row0,
-            finish(
-              v128.shuffle<f32>(y00, y01, 2, 6, 3, 7),
-              row0 + 16,
-              hasResidual,
-              residual,
-              kind,
-              ea,
-              eb,
-            ),
-            16,
-          );
-          v128.store(
-            row1,
-            finish(
-              v128.shuffle<f32>(y10, y11, 0, 4, 1, 5),
-              row1,
-              hasResidual,
-              residual,
-              kind,
-              ea,
-              eb,
-            ),
-          );
-          v128.store(
-            row1,
-            finish(
-              v128.shuffle<f32>(y10, y11, 2, 6, 3, 7),
-              row1 + 16,
-              hasResidual,
-              residual,
-              kind,
-              ea,
-              eb,
-            ),
-            16,
-          );
+          v128.store(row0, finish(v128.shuffle<f32>(y00, y01, 0, 4, 1, 5), row0, e));
+          v128.store(row0, finish(v128.shuffle<f32>(y00, y01, 2, 6, 3, 7), row0 + 16, e), 16);
+          v128.store(row1, finish(v128.shuffle<f32>(y10, y11, 0, 4, 1, 5), row1, e));
+          v128.store(row1, finish(v128.shuffle<f32>(y10, y11, 2, 6, 3, 7), row1 + 16, e), 16);
           continue;
         }
         const count = min(4, tw - tx);
@@ -293,13 +234,11 @@ export function winograd2Output(
             a10 = f32x4.extract_lane(y10, 3);
             a11 = f32x4.extract_lane(y11, 3);
           }
-          store<f32>(q0, finish1(a00, q0, hasResidual, residual, kind, ea, eb));
-          if (x + 1 < Wo)
-            store<f32>(q0, finish1(a01, q0 + 4, hasResidual, residual, kind, ea, eb), 4);
+          store<f32>(q0, finish1(a00, q0, e));
+          if (x + 1 < Wo) store<f32>(q0, finish1(a01, q0 + 4, e), 4);
           if (oy + 1 < Ho) {
-            store<f32>(q1, finish1(a10, q1, hasResidual, residual, kind, ea, eb));
-            if (x + 1 < Wo)
-              store<f32>(q1, finish1(a11, q1 + 4, hasResidual, residual, kind, ea, eb), 4);
+            store<f32>(q1, finish1(a10, q1, e));
+            if (x + 1 < Wo) store<f32>(q1, finish1(a11, q1 + 4, e), 4);
           }
         }
       }

@@ -1,13 +1,4 @@
-import {
-  epiA,
-  epiAct,
-  epiB,
-  epiBias,
-  epiHasResidual,
-  epiResidual,
-  finish,
-  finish1,
-} from './epilogue';
+import { epiBias, epilogueOf, finish, finish1 } from './epilogue';
 // Winograd F(4x4, 3x3) (Lavin & Gray, CVPR 2016; interpolation points 0, 1, -1, 2, -2, inf):
 // Y = A^T [ (G g G^T) . (B^T d B) ] A for 6x6 input tiles d and 4x4 output tiles, with
 //   B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]
@@ -495,12 +486,8 @@ export function winograd4Output(
   q1: i32,
 ): void {
   const xi = (<usize>xiStride) << 2;
-  const bias = epiBias(epi);
-  const hasResidual = epiHasResidual(epi);
-  const residual = epiResidual(epi);
-  const kind = epiAct(epi);
-  const ea = f32x4.splat(epiA(epi));
-  const eb = f32x4.splat(epiB(epi));
+  const e = epilogueOf(epi);
+  const bias = epiBias(e);
   for (let q = q0; q < q1; q++) {
     // Output plane q is channel o of image n; images are yImage floats apart in y.
     const n = q / og;
@@ -636,225 +623,37 @@ export function winograd4Output(
             f01 = v128.shuffle<f32>(y02, y03, 0, 4, 1, 5);
           const f02 = v128.shuffle<f32>(y00, y01, 2, 6, 3, 7),
             f03 = v128.shuffle<f32>(y02, y03, 2, 6, 3, 7);
-          v128.store(
-            r0,
-            finish(
-              v128.shuffle<f32>(f00, f01, 0, 1, 4, 5),
-              r0 + 0,
-              hasResidual,
-              residual,
-              kind,
-              ea,
-              eb,
-            ),
-          );
-          v128.store(
-            r0,
-            finish(
-              v128.shuffle<f32>(f00, f01, 2, 3, 6, 7),
-              r0 + 16,
-              hasResidual,
-              residual,
-              kind,
-              ea,
-              eb,
-            ),
-            16,
-          );
-          v128.store(
-            r0,
-            finish(
-              v128.shuffle<f32>(f02, f03, 0, 1, 4, 5),
-              r0 + 32,
-              hasResidual,
-              residual,
-              kind,
-              ea,
-              eb,
-            ),
-            32,
-          );
-          v128.store(
-            r0,
-            finish(
-              v128.shuffle<f32>(f02, f03, 2, 3, 6, 7),
-              r0 + 48,
-              hasResidual,
-              residual,
-              kind,
-              ea,
-              eb,
-            ),
-            48,
-          );
+          v128.store(r0, finish(v128.shuffle<f32>(f00, f01, 0, 1, 4, 5), r0 + 0, e));
+          v128.store(r0, finish(v128.shuffle<f32>(f00, f01, 2, 3, 6, 7), r0 + 16, e), 16);
+          v128.store(r0, finish(v128.shuffle<f32>(f02, f03, 0, 1, 4, 5), r0 + 32, e), 32);
+          v128.store(r0, finish(v128.shuffle<f32>(f02, f03, 2, 3, 6, 7), r0 + 48, e), 48);
           const r1 = plane + ((<usize>((oy + 1) * Wo + ox)) << 2);
           const f10 = v128.shuffle<f32>(y10, y11, 0, 4, 1, 5),
             f11 = v128.shuffle<f32>(y12, y13, 0, 4, 1, 5);
           const f12 = v128.shuffle<f32>(y10, y11, 2, 6, 3, 7),
             f13 = v128.shuffle<f32>(y12, y13, 2, 6, 3, 7);
-          v128.store(
-            r1,
-            finish(
-              v128.shuffle<f32>(f10, f11, 0, 1, 4, 5),
-              r1 + 0,
-              hasResidual,
-              residual,
-              kind,
-              ea,
-              eb,
-            ),
-          );
-          v128.store(
-            r1,
-            finish(
-              v128.shuffle<f32>(f10, f11, 2, 3, 6, 7),
-              r1 + 16,
-              hasResidual,
-              residual,
-              kind,
-              ea,
-              eb,
-            ),
-            16,
-          );
-          v128.store(
-            r1,
-            finish(
-              v128.shuffle<f32>(f12, f13, 0, 1, 4, 5),
-              r1 + 32,
-              hasResidual,
-              residual,
-              kind,
-              ea,
-              eb,
-            ),
-            32,
-          );
-          v128.store(
-            r1,
-            finish(
-              v128.shuffle<f32>(f12, f13, 2, 3, 6, 7),
-              r1 + 48,
-              hasResidual,
-              residual,
-              kind,
-              ea,
-              eb,
-            ),
-            48,
-          );
+          v128.store(r1, finish(v128.shuffle<f32>(f10, f11, 0, 1, 4, 5), r1 + 0, e));
+          v128.store(r1, finish(v128.shuffle<f32>(f10, f11, 2, 3, 6, 7), r1 + 16, e), 16);
+          v128.store(r1, finish(v128.shuffle<f32>(f12, f13, 0, 1, 4, 5), r1 + 32, e), 32);
+          v128.store(r1, finish(v128.shuffle<f32>(f12, f13, 2, 3, 6, 7), r1 + 48, e), 48);
           const r2 = plane + ((<usize>((oy + 2) * Wo + ox)) << 2);
           const f20 = v128.shuffle<f32>(y20, y21, 0, 4, 1, 5),
             f21 = v128.shuffle<f32>(y22, y23, 0, 4, 1, 5);
           const f22 = v128.shuffle<f32>(y20, y21, 2, 6, 3, 7),
             f23 = v128.shuffle<f32>(y22, y23, 2, 6, 3, 7);
-          v128.store(
-            r2,
-            finish(
-              v128.shuffle<f32>(f20, f21, 0, 1, 4, 5),
-              r2 + 0,
-              hasResidual,
-              residual,
-              kind,
-              ea,
-              eb,
-            ),
-          );
-          v128.store(
-            r2,
-            finish(
-              v128.shuffle<f32>(f20, f21, 2, 3, 6, 7),
-              r2 + 16,
-              hasResidual,
-              residual,
-              kind,
-              ea,
-              eb,
-            ),
-            16,
-          );
-          v128.store(
-            r2,
-            finish(
-              v128.shuffle<f32>(f22, f23, 0, 1, 4, 5),
-              r2 + 32,
-              hasResidual,
-              residual,
-              kind,
-              ea,
-              eb,
-            ),
-            32,
-          );
-          v128.store(
-            r2,
-            finish(
-              v128.shuffle<f32>(f22, f23, 2, 3, 6, 7),
-              r2 + 48,
-              hasResidual,
-              residual,
-              kind,
-              ea,
-              eb,
-            ),
-            48,
-          );
+          v128.store(r2, finish(v128.shuffle<f32>(f20, f21, 0, 1, 4, 5), r2 + 0, e));
+          v128.store(r2, finish(v128.shuffle<f32>(f20, f21, 2, 3, 6, 7), r2 + 16, e), 16);
+          v128.store(r2, finish(v128.shuffle<f32>(f22, f23, 0, 1, 4, 5), r2 + 32, e), 32);
+          v128.store(r2, finish(v128.shuffle<f32>(f22, f23, 2, 3, 6, 7), r2 + 48, e), 48);
           const r3 = plane + ((<usize>((oy + 3) * Wo + ox)) << 2);
           const f30 = v128.shuffle<f32>(y30, y31, 0, 4, 1, 5),
             f31 = v128.shuffle<f32>(y32, y33, 0, 4, 1, 5);
           const f32 = v128.shuffle<f32>(y30, y31, 2, 6, 3, 7),
             f33 = v128.shuffle<f32>(y32, y33, 2, 6, 3, 7);
-          v128.store(
-            r3,
-            finish(
-              v128.shuffle<f32>(f30, f31, 0, 1, 4, 5),
-              r3 + 0,
-              hasResidual,
-              residual,
-              kind,
-              ea,
-              eb,
-            ),
-          );
-          v128.store(
-            r3,
-            finish(
-              v128.shuffle<f32>(f30, f31, 2, 3, 6, 7),
-              r3 + 16,
-              hasResidual,
-              residual,
-              kind,
-              ea,
-              eb,
-            ),
-            16,
-          );
-          v128.store(
-            r3,
-            finish(
-              v128.shuffle<f32>(f32, f33, 0, 1, 4, 5),
-              r3 + 32,
-              hasResidual,
-              residual,
-              kind,
-              ea,
-              eb,
-            ),
-            32,
-          );
-          v128.store(
-            r3,
-            finish(
-              v128.shuffle<f32>(f32, f33, 2, 3, 6, 7),
-              r3 + 48,
-              hasResidual,
-              residual,
-              kind,
-              ea,
-              eb,
-            ),
-            48,
-          );
+          v128.store(r3, finish(v128.shuffle<f32>(f30, f31, 0, 1, 4, 5), r3 + 0, e));
+          v128.store(r3, finish(v128.shuffle<f32>(f30, f31, 2, 3, 6, 7), r3 + 16, e), 16);
+          v128.store(r3, finish(v128.shuffle<f32>(f32, f33, 0, 1, 4, 5), r3 + 32, e), 32);
+          v128.store(r3, finish(v128.shuffle<f32>(f32, f33, 2, 3, 6, 7), r3 + 48, e), 48);
           continue;
         }
         // Edge tiles: write lane by lane, clipped to the plane.
@@ -863,47 +662,31 @@ export function winograd4Output(
           const x0 = ox + 4 * k;
           if (oy + 0 < Ho) {
             const q = plane + ((<usize>((oy + 0) * Wo + x0)) << 2);
-            if (x0 + 0 < Wo)
-              store<f32>(q, finish1(lane(y00, k), q + 0, hasResidual, residual, kind, ea, eb), 0);
-            if (x0 + 1 < Wo)
-              store<f32>(q, finish1(lane(y01, k), q + 4, hasResidual, residual, kind, ea, eb), 4);
-            if (x0 + 2 < Wo)
-              store<f32>(q, finish1(lane(y02, k), q + 8, hasResidual, residual, kind, ea, eb), 8);
-            if (x0 + 3 < Wo)
-              store<f32>(q, finish1(lane(y03, k), q + 12, hasResidual, residual, kind, ea, eb), 12);
+            if (x0 + 0 < Wo) store<f32>(q, finish1(lane(y00, k), q + 0, e), 0);
+            if (x0 + 1 < Wo) store<f32>(q, finish1(lane(y01, k), q + 4, e), 4);
+            if (x0 + 2 < Wo) store<f32>(q, finish1(lane(y02, k), q + 8, e), 8);
+            if (x0 + 3 < Wo) store<f32>(q, finish1(lane(y03, k), q + 12, e), 12);
           }
           if (oy + 1 < Ho) {
             const q = plane + ((<usize>((oy + 1) * Wo + x0)) << 2);
-            if (x0 + 0 < Wo)
-              store<f32>(q, finish1(lane(y10, k), q + 0, hasResidual, residual, kind, ea, eb), 0);
-            if (x0 + 1 < Wo)
-              store<f32>(q, finish1(lane(y11, k), q + 4, hasResidual, residual, kind, ea, eb), 4);
-            if (x0 + 2 < Wo)
-              store<f32>(q, finish1(lane(y12, k), q + 8, hasResidual, residual, kind, ea, eb), 8);
-            if (x0 + 3 < Wo)
-              store<f32>(q, finish1(lane(y13, k), q + 12, hasResidual, residual, kind, ea, eb), 12);
+            if (x0 + 0 < Wo) store<f32>(q, finish1(lane(y10, k), q + 0, e), 0);
+            if (x0 + 1 < Wo) store<f32>(q, finish1(lane(y11, k), q + 4, e), 4);
+            if (x0 + 2 < Wo) store<f32>(q, finish1(lane(y12, k), q + 8, e), 8);
+            if (x0 + 3 < Wo) store<f32>(q, finish1(lane(y13, k), q + 12, e), 12);
           }
           if (oy + 2 < Ho) {
             const q = plane + ((<usize>((oy + 2) * Wo + x0)) << 2);
-            if (x0 + 0 < Wo)
-              store<f32>(q, finish1(lane(y20, k), q + 0, hasResidual, residual, kind, ea, eb), 0);
-            if (x0 + 1 < Wo)
-              store<f32>(q, finish1(lane(y21, k), q + 4, hasResidual, residual, kind, ea, eb), 4);
-            if (x0 + 2 < Wo)
-              store<f32>(q, finish1(lane(y22, k), q + 8, hasResidual, residual, kind, ea, eb), 8);
-            if (x0 + 3 < Wo)
-              store<f32>(q, finish1(lane(y23, k), q + 12, hasResidual, residual, kind, ea, eb), 12);
+            if (x0 + 0 < Wo) store<f32>(q, finish1(lane(y20, k), q + 0, e), 0);
+            if (x0 + 1 < Wo) store<f32>(q, finish1(lane(y21, k), q + 4, e), 4);
+            if (x0 + 2 < Wo) store<f32>(q, finish1(lane(y22, k), q + 8, e), 8);
+            if (x0 + 3 < Wo) store<f32>(q, finish1(lane(y23, k), q + 12, e), 12);
           }
           if (oy + 3 < Ho) {
             const q = plane + ((<usize>((oy + 3) * Wo + x0)) << 2);
-            if (x0 + 0 < Wo)
-              store<f32>(q, finish1(lane(y30, k), q + 0, hasResidual, residual, kind, ea, eb), 0);
-            if (x0 + 1 < Wo)
-              store<f32>(q, finish1(lane(y31, k), q + 4, hasResidual, residual, kind, ea, eb), 4);
-            if (x0 + 2 < Wo)
-              store<f32>(q, finish1(lane(y32, k), q + 8, hasResidual, residual, kind, ea, eb), 8);
-            if (x0 + 3 < Wo)
-              store<f32>(q, finish1(lane(y33, k), q + 12, hasResidual, residual, kind, ea, eb), 12);
+            if (x0 + 0 < Wo) store<f32>(q, finish1(lane(y30, k), q + 0, e), 0);
+            if (x0 + 1 < Wo) store<f32>(q, finish1(lane(y31, k), q + 4, e), 4);
+            if (x0 + 2 < Wo) store<f32>(q, finish1(lane(y32, k), q + 8, e), 8);
+            if (x0 + 3 < Wo) store<f32>(q, finish1(lane(y33, k), q + 12, e), 12);
           }
         }
       }

@@ -28,6 +28,26 @@ export class DepthwiseConv {
     const [, , kh, kw] = this.conv.shape;
     const { stride, dilation, padding, groups } = this.conv.geometry;
     const [sh, sw] = stride;
+    if (kh === 3 && kw === 3 && sh === sw && sh <= 2 && dilation.every((v) => v === 1)) {
+      // 3x3 stride 1 or 2: the register-resident kernel, no padded copy.
+      const args = [
+        x,
+        d.h,
+        d.w,
+        d.c,
+        d.o / groups,
+        sh,
+        padding[0],
+        padding[1],
+        this.weights,
+        epi,
+        y,
+        d.ho,
+        d.wo,
+      ] as const;
+      exec.run('depthwise3x3', [...args], 0, d.n * d.o);
+      return;
+    }
     const [dh, dw] = dilation;
     const wo4 = Math.ceil(d.wo / 4) * 4;
     const hp = (d.ho - 1) * sh + (kh - 1) * dh + 1;

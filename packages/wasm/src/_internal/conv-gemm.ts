@@ -5,7 +5,10 @@ import type { Heap } from './heap.js';
 import { packRows, packedRowsSize } from './pack.js';
 import { groupEpilogue } from './epilogue.js';
 
-/** General conv as per-group im2col + GEMM (any kernel, stride, dilation, padding, groups). */
+/**
+ * General conv as per-group im2col + GEMM (any kernel, stride, dilation, padding, groups); a
+ * 1x1 stride-1 unpadded conv reads its input rows in place (no im2col).
+ */
 export class GemmConv {
   private readonly weights: number;
   private readonly groupSize: number;
@@ -39,15 +42,20 @@ export class GemmConv {
     const npix = d.ho * d.wo;
     const panels = Math.ceil(npix / 8);
     const mark = this.heap.mark();
-    const cols = this.heap.alloc(panels * 8 * k);
+    const pointwise = kh === 1 && kw === 1 && s[0] === 1 && s[1] === 1 && p.every((v) => v === 0);
+    const cols = pointwise ? 0 : this.heap.alloc(panels * 8 * k);
     const epis = Array.from({ length: groups }, (_, g) => groupEpilogue(this.heap, epi, g * og));
     for (let b = 0; b < d.n; b++) {
       for (let g = 0; g < groups; g++) {
         const xg = x + (b * d.c + g * ig) * d.h * d.w * 4;
-        const geo = [kh, kw, s[0], s[1], dl[0], dl[1], p[0], p[1]] as const;
-        exec.run('im2col', [xg, ig, d.h, d.w, ...geo, d.ho, d.wo, cols], 0, panels);
         const w = this.weights + g * this.groupSize * 4;
         const yg = y + (b * d.o + g * og) * npix * 4;
+        if (pointwise) {
+          exec.run('gemmRows', [w, xg, og, k, npix, yg, npix, epis[g]], 0, panels);
+          continue;
+        }
+        const geo = [kh, kw, s[0], s[1], dl[0], dl[1], p[0], p[1]] as const;
+        exec.run('im2col', [xg, ig, d.h, d.w, ...geo, d.ho, d.wo, cols], 0, panels);
         exec.run('gemm', [w, cols, og, k, npix, yg, npix, epis[g]], 0, panels);
       }
     }

@@ -40,14 +40,24 @@ export function activationCode(activation: Activation | undefined): [number, num
   }
 }
 
+/** Bounds of a clamp activation (none, ReLU, Clip), the form the kernels apply inline. */
+function clampBounds(activation: Activation | undefined): [number, number] {
+  if (activation?.kind === 'relu') return [0, Infinity];
+  if (activation?.kind === 'clip') return [activation.min, activation.max];
+  return [-Infinity, Infinity];
+}
+
+/** Words of a descriptor (assembly/epilogue.ts). */
+const WORDS = 8;
+
 /**
- * Writes an epilogue descriptor (assembly/epilogue.ts: bias, act, residual offset, flags, a, b)
- * on `heap`'s stack and returns its pointer; release it with the caller's mark.
+ * Writes an epilogue descriptor (assembly/epilogue.ts: bias, act, residual offset, flags, a, b,
+ * clamp bounds) on `heap`'s stack and returns its pointer; release it with the caller's mark.
  */
 export function writeEpilogue(heap: Heap, spec: EpilogueSpec): number {
-  const at = heap.alloc(8);
-  const words = new Int32Array(heap.memory.buffer, at, 6);
-  const floats = new Float32Array(heap.memory.buffer, at, 6);
+  const at = heap.alloc(WORDS);
+  const words = new Int32Array(heap.memory.buffer, at, WORDS);
+  const floats = new Float32Array(heap.memory.buffer, at, WORDS);
   const [code, a, b] = activationCode(spec.activation);
   words[0] = spec.bias;
   words[1] = code;
@@ -55,6 +65,7 @@ export function writeEpilogue(heap: Heap, spec: EpilogueSpec): number {
   words[3] = (spec.residual === undefined ? 0 : 1) | (spec.accumulate === true ? 2 : 0);
   floats[4] = a;
   floats[5] = b;
+  [floats[6], floats[7]] = clampBounds(spec.activation);
   return at;
 }
 
@@ -64,11 +75,11 @@ export function writeEpilogue(heap: Heap, spec: EpilogueSpec): number {
  */
 export function groupEpilogue(heap: Heap, epi: number, channels: number): number {
   if (epi === 0 || channels === 0) return epi;
-  const words = new Int32Array(heap.memory.buffer, epi, 6);
+  const words = new Int32Array(heap.memory.buffer, epi, WORDS);
   if (words[0] === 0) return epi;
-  const at = heap.alloc(8);
-  const copy = new Int32Array(heap.memory.buffer, at, 6);
-  copy.set(new Int32Array(heap.memory.buffer, epi, 6));
+  const at = heap.alloc(WORDS);
+  const copy = new Int32Array(heap.memory.buffer, at, WORDS);
+  copy.set(words);
   copy[0] += channels * 4;
   return at;
 }

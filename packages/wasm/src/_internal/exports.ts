@@ -7,6 +7,8 @@ export interface KernelExports {
   heapBase: () => number;
   gemm: (...args: [...GemmArgs, p0: number, p1: number]) => void;
   gemmBatched: (...args: [...GemmBatchedArgs, x0: number, x1: number]) => void;
+  gemmRows: (...args: [...GemmRowsArgs, p0: number, p1: number]) => void;
+  depthwise3x3: (...args: [...Depthwise3x3Args, q0: number, q1: number]) => void;
   im2col: (...args: [...Im2colArgs, p0: number, p1: number]) => void;
   padPlanes: (...args: [...PadArgs, c0: number, c1: number]) => void;
   winograd2Input: (...args: [...WinogradInputArgs, c0: number, c1: number]) => void;
@@ -166,6 +168,32 @@ type GemmArgs = [
   /** Epilogue descriptor (epilogue.ts), 0 for none. */
   epi: number,
 ];
+type Depthwise3x3Args = [
+  x: number,
+  h: number,
+  w: number,
+  c: number,
+  m: number,
+  stride: number,
+  pt: number,
+  pl: number,
+  weights: number,
+  epi: number,
+  y: number,
+  ho: number,
+  wo: number,
+];
+type GemmRowsArgs = [
+  ap: number,
+  /** Row-major K x N B, read in place. */
+  x: number,
+  m: number,
+  k: number,
+  n: number,
+  y: number,
+  ldy: number,
+  epi: number,
+];
 type GemmBatchedArgs = [
   ap: number,
   aStride: number,
@@ -240,6 +268,7 @@ type WinogradOutputArgs = [
 export interface KernelArgs {
   gemm: GemmArgs;
   gemmBatched: GemmBatchedArgs;
+  gemmRows: GemmRowsArgs;
   im2col: Im2colArgs;
   padPlanes: PadArgs;
   winograd2Input: WinogradInputArgs;
@@ -260,6 +289,7 @@ export interface KernelArgs {
   pool2d: PoolArgs;
   globalPool: GlobalPoolArgs;
   dense: DenseArgs;
+  depthwise3x3: Depthwise3x3Args;
 }
 
 /** Names of the range-split kernels. */
@@ -289,4 +319,6 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'pool2d',
   'globalPool',
   'dense',
+  'gemmRows',
+  'depthwise3x3',
 ];
