@@ -19,6 +19,7 @@ export {
   type GraphMemory,
   type GraphOptions,
   type GraphTensor,
+  type StepProfile,
 } from './graph/wasm-graph.js';
 export type {
   Activation,

@@ -12,6 +12,8 @@ export type Addresses = (value: string) => number;
 /** A scheduled node: what the memory planner needs, and how to run it on arena pointers. */
 export interface Step extends PlanStep {
   readonly node: FusedNode;
+  /** How it runs, for profiles (a conv's algorithm). */
+  readonly detail?: string;
   run(at: Addresses): void;
 }
 
@@ -107,6 +109,7 @@ export function stepFor(node: FusedNode, ctx: StepContext): Step {
       const residual = node.inputs[1];
       return {
         ...base,
+        detail: prepared.algorithm,
         inPlace: residual === undefined ? [] : [1],
         run: (at) =>
           prepared.runPointers(

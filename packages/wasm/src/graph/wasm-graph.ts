@@ -32,6 +32,20 @@ export interface GraphMemory {
   readonly scratchBytes: number;
 }
 
+/** One fused step of {@link WasmGraph.profile}. */
+export interface StepProfile {
+  /** Names of the source nodes the step computes (a conv with its batch-norm, add, ReLU...). */
+  readonly nodes: readonly string[];
+  readonly op: string;
+  /** How it ran (a conv's algorithm). */
+  readonly detail: string | undefined;
+  /** Dims of the step's output. */
+  readonly shape: readonly number[];
+  /** Median and fastest time over the runs, in milliseconds. */
+  readonly ms: number;
+  readonly minMs: number;
+}
+
 interface Plan {
   readonly shapes: Shapes;
   readonly steps: readonly Step[];
@@ -131,6 +145,35 @@ export class WasmGraph {
    * name (copies, NCHW float32).
    */
   run(inputs: Readonly<Record<string, GraphTensor>> | GraphTensor): Record<string, GraphTensor> {
+    return this.execute(inputs, undefined);
+  }
+
+  /**
+   * Runs the graph `runs` times and returns each fused step's median time: which source nodes
+   * it covers, its op, its output dims and the milliseconds it took.
+   */
+  profile(inputs: Readonly<Record<string, GraphTensor>> | GraphTensor, runs = 5): StepProfile[] {
+    const times: number[][] = [];
+    for (let r = 0; r < runs; r++) {
+      const t: number[] = [];
+      this.execute(inputs, t);
+      times.push(t);
+    }
+    const plan = this.last!;
+    return plan.steps.map((step, k) => ({
+      nodes: step.node.sources,
+      op: step.node.op,
+      detail: step.detail,
+      shape: plan.shapes.get(step.output)!,
+      ms: times.map((t) => t[k]).sort((a, b) => a - b)[runs >> 1],
+      minMs: Math.min(...times.map((t) => t[k])),
+    }));
+  }
+
+  private execute(
+    inputs: Readonly<Record<string, GraphTensor>> | GraphTensor,
+    times: number[] | undefined,
+  ): Record<string, GraphTensor> {
     const { graph, rt } = this;
     const feeds: Readonly<Record<string, GraphTensor>> =
       'data' in inputs && inputs.data instanceof Float32Array
@@ -162,7 +205,11 @@ export class WasmGraph {
       const offsets = plan.memory.offsets;
       const at = (v: string) => arena + offsets.get(v)!;
       for (const i of graph.inputs) heap.write(at(i.name), feeds[i.name].data);
-      for (const step of plan.steps) step.run(at);
+      for (const step of plan.steps) {
+        const t0 = times === undefined ? 0 : performance.now();
+        step.run(at);
+        if (times !== undefined) times.push(performance.now() - t0);
+      }
       plan.scratchBytes = Math.max(plan.scratchBytes, heap.highWater - heap.mark());
       const result: Record<string, GraphTensor> = {};
       for (const o of graph.outputs) {

@@ -1,0 +1,11 @@
+export { readNpy, writeNpy } from './npy-file.js';
+export {
+  benchModel,
+  DEFAULT_CONFIGS,
+  type BenchConfig,
+  type BenchOptions,
+  type BenchReport,
+  type BenchResult,
+} from './bench-model.js';
+export type { BenchRuntime } from './runners.js';
+export { tfjsGraph, TfjsUnsupportedError } from './tfjs-graph.js';
