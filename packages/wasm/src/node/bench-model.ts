@@ -61,10 +61,27 @@ const CHILD = fileURLToPath(
   new URL(`./bench-child${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
 );
 
-/** Forks a child with this process's loader flags plus relaxed SIMD (as browsers ship it). */
+/**
+ * Node flags of a child: this process's (its TypeScript loader when running from sources) and
+ * relaxed SIMD, as browsers ship it.
+ */
+function childFlags(): string[] {
+  const flags = [...process.execArgv];
+  const hasTsx = flags.some(
+    (f, i) => /tsx[/\\]dist[/\\]/.test(f) || (f === 'tsx' && flags[i - 1] === '--import'),
+  );
+  if (CHILD.endsWith('.ts') && !hasTsx) {
+    // Sources run by a tool that transforms in-process (vitest): load them with tsx instead.
+    flags.push('--import', 'tsx', '--conditions=@reparam/source');
+  }
+  if (!flags.includes('--experimental-wasm-relaxed-simd'))
+    flags.push('--experimental-wasm-relaxed-simd');
+  return flags;
+}
+
+/** Forks a child for one configuration and waits for its reply (or its exit). */
 function runChild(request: ChildRequest): Promise<ChildReply> {
-  const flag = '--experimental-wasm-relaxed-simd';
-  const execArgv = process.execArgv.includes(flag) ? process.execArgv : [...process.execArgv, flag];
+  const execArgv = childFlags();
   return new Promise((resolve) => {
     const child = fork(CHILD, [], {
       execArgv,
@@ -79,7 +96,7 @@ function runChild(request: ChildRequest): Promise<ChildReply> {
       resolve(
         reply ?? {
           ok: false,
-          error: `the child exited with code ${code}: ${stderr.trim().split('\n').pop() ?? ''}`,
+          error: `the child exited with code ${code}: ${stderr.trim().slice(0, 1500)}`,
         },
       ),
     );
