@@ -45,3 +45,10 @@ export { repvgg, type RepVGGWeights } from './recipes/repvgg.js';
 export { orthogonalWeightNorm } from './weights/orthogonal-weight-norm.js';
 export { refocus, type RefocusWeights } from './weights/refocus.js';
 export { centeredWeightNorm, weightNorm } from './weights/weight-norm.js';
+export { kernelSkeleton, type Kernel, type KernelSkeleton } from './figures/kernel-skeleton.js';
+export {
+  channelKlMatrix,
+  type ChannelKlMatrix,
+  type ChannelKlOptions,
+} from './figures/channel-kl.js';
+export { filterNormalize, gaussianDirection } from './figures/filter-normalize.js';
