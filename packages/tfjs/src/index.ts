@@ -5,6 +5,8 @@ export {
   nhwcToNchw,
   oihwToDepthwise,
   oihwToHwio,
+  filtersFirst,
+  filtersLast,
   type Shape4,
 } from './layout.js';
 export { registerWasmTrainingKernels, wasmTrainingKernels } from './wasm/register.js';
@@ -54,3 +56,16 @@ export { resnet18, type ResNet18Options } from './models/resnet18.js';
 export { mobilenetV2, type MobileNetV2Options } from './models/mobilenet-v2.js';
 export { repvggNet, type RepVGGOptions } from './models/repvgg.js';
 export { toRefConv, type ToRefConvOptions, type ToRefConvResult } from './to-ref-conv.js';
+export {
+  convKernels,
+  refConvKernels,
+  type ConvKernelsOptions,
+  type LayerKernel,
+} from './figures/conv-kernels.js';
+export {
+  filterNormalizedDirection,
+  lossLandscape,
+  type Direction,
+  type LandscapeOptions,
+  type LossLandscape,
+} from './figures/loss-landscape.js';

@@ -116,3 +116,32 @@ export function nchwToNhwc(t: { shape: Shape4; data: Floats }): {
           out[((b * h + y) * w + x) * c + k] = t.data[((b * c + k) * h + y) * w + x];
   return { data: out, shape: [n, h, w, c] };
 }
+
+/**
+ * `[n, filters]` row-major (tfjs: the output axis last, as in HWIO and dense kernels) ->
+ * `[filters, n]` (core: one filter per row, as in OIHW). Float64 copy.
+ */
+export function filtersFirst(data: ArrayLike<number>, filters: number): Float64Array {
+  const n = data.length / filters;
+  if (!Number.isInteger(filters) || filters < 1 || !Number.isInteger(n))
+    throw new ShapeError(
+      `filtersFirst: ${data.length} entries do not split into ${filters} filters`,
+    );
+  const out = new Float64Array(data.length);
+  for (let r = 0; r < n; r++)
+    for (let f = 0; f < filters; f++) out[f * n + r] = data[r * filters + f];
+  return out;
+}
+
+/** The inverse of {@link filtersFirst}: `[filters, n]` -> `[n, filters]` (float32, for tfjs). */
+export function filtersLast(data: ArrayLike<number>, filters: number): Float32Array {
+  const n = data.length / filters;
+  if (!Number.isInteger(filters) || filters < 1 || !Number.isInteger(n))
+    throw new ShapeError(
+      `filtersLast: ${data.length} entries do not split into ${filters} filters`,
+    );
+  const out = new Float32Array(data.length);
+  for (let f = 0; f < filters; f++)
+    for (let r = 0; r < n; r++) out[r * filters + f] = data[f * n + r];
+  return out;
+}
