@@ -93,8 +93,9 @@ export function bytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** Milliseconds with 2 significant decimals. */
-export const ms = (v: number): string => (v < 10 ? v.toFixed(2) : v.toFixed(1)) + ' ms';
+/** Milliseconds: two decimals below 10 ms, seconds above 10 s. */
+export const ms = (v: number): string =>
+  v < 10 ? `${v.toFixed(2)} ms` : v < 10_000 ? `${v.toFixed(1)} ms` : `${(v / 1000).toFixed(1)} s`;
 
 /** Offers bytes or text as a file download. */
 export function download(

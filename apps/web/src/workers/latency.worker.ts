@@ -2,7 +2,7 @@
 // Times one runtime at one thread count on both forms of a model. One worker per measurement:
 // onnxruntime-web fixes its thread count when it first starts, so each count needs a fresh worker.
 import { inputDims, openSession, parseModel, randomFeeds } from '@reparam/onnx';
-import { WasmConvRuntime, WasmNetwork, layersFromOnnx } from '@reparam/wasm';
+import { WasmConvRuntime, WasmGraph, graphFromOnnx } from '@reparam/wasm';
 import { serve } from '../lib/worker-host.js';
 import type { LatencyRow, Timing } from '../lib/convert-types.js';
 
@@ -44,11 +44,14 @@ async function ortTiming(bytes: Uint8Array, threads: number): Promise<Timing> {
 async function wasmTiming(bytes: Uint8Array, rt: WasmConvRuntime): Promise<Timing> {
   try {
     const model = parseModel(bytes);
-    const [[, dims]] = [...inputDims(model)];
-    const x = randomFeeds(inputDims(model), 1);
-    const data = Object.values(x)[0].data as Float32Array;
-    const net = WasmNetwork.compile(rt, layersFromOnnx(model));
-    return await median(() => net.run(data, dims));
+    const inputs = Object.fromEntries(
+      Object.entries(randomFeeds(inputDims(model), 1)).map(([name, t]) => [
+        name,
+        { data: t.data as Float32Array, shape: [...t.dims] },
+      ]),
+    );
+    const net = WasmGraph.compile(rt, graphFromOnnx(model));
+    return await median(() => net.run(inputs));
   } catch (e) {
     return reason(e);
   }
