@@ -56,6 +56,7 @@ export function lines(
     color: { legend: true },
     marks: [
       Plot.line(points, { x: 'x', y: 'y', stroke: 'series', tip: true }),
+      Plot.dot(points, { x: 'x', y: 'y', fill: 'series', r: 1.5 }),
       Plot.ruleY([o.yDomain?.[0] ?? 0]),
     ],
   });
@@ -76,7 +77,14 @@ export function heatmap(
   values: ArrayLike<number>,
   rows: number,
   cols: number,
-  o: { title: string; labels?: boolean; domain?: [number, number]; size?: number; scheme?: string },
+  o: {
+    title: string;
+    label: string;
+    labels?: boolean;
+    domain?: [number, number];
+    size?: number;
+    scheme?: string;
+  },
 ): Element {
   const cells: Cell[] = [];
   for (let r = 0; r < rows; r++)
@@ -90,7 +98,12 @@ export function heatmap(
     padding: 0,
     x: { axis: cols > 8 ? 'top' : null, label: null, ticks: [] },
     y: { axis: rows > 8 ? 'left' : null, label: null, ticks: [] },
-    color: { scheme: (o.scheme ?? 'viridis') as Plot.ColorScheme, domain: o.domain, legend: true },
+    color: {
+      scheme: (o.scheme ?? 'viridis') as Plot.ColorScheme,
+      domain: o.domain,
+      legend: true,
+      label: o.label,
+    },
     marks: [
       Plot.cell(cells, { x: 'col', y: 'row', fill: 'value', inset: cols > 8 ? 0 : 1, tip: true }),
       o.labels
@@ -109,33 +122,31 @@ export function heatmap(
   });
 }
 
-/** Filled contours of a `steps x steps` grid over `[-range, range]^2` (Li et al.'s 2-D plots). */
+/**
+ * A `steps x steps` grid over `[-range, range]^2` (Li et al.'s 2-D plots): the values as an
+ * interpolated raster on a log colour scale, with contour lines over it.
+ */
 export function contours(
   values: ArrayLike<number>,
   steps: number,
   range: number,
   o: { title: string; domain?: [number, number] },
 ): Element {
+  const grid = { width: steps, height: steps, x1: -range, x2: range, y1: -range, y2: range };
   return Plot.plot({
     title: o.title,
-    width: 300,
-    height: 300,
-    aspectRatio: 1,
+    width: 320,
+    height: 320,
     x: { label: 'α (direction 1)' },
     y: { label: 'β (direction 2)' },
     color: { type: 'log', scheme: 'turbo', domain: o.domain, legend: true, label: 'loss' },
     marks: [
+      Plot.raster(Array.from(values), { ...grid, interpolate: 'barycentric' }),
       Plot.contour(Array.from(values), {
-        width: steps,
-        height: steps,
-        x1: -range,
-        x2: range,
-        y1: -range,
-        y2: range,
-        fill: Plot.identity,
+        ...grid,
         stroke: 'black',
-        strokeOpacity: 0.3,
-        thresholds: 12,
+        strokeOpacity: 0.4,
+        thresholds: 10,
       }),
     ],
   });

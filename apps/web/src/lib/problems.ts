@@ -18,6 +18,12 @@ export function explain(error: unknown, what: string): Problem {
     };
   switch (name) {
     case 'OnnxFormatError':
+      if (!/^(decodeModel|parseModel|checkModel|resolveExternalData)/.test(detail))
+        return {
+          title: `${what}: the converter refuses this model`,
+          detail,
+          todo: 'The reason above names what is refused and how to change the export; the page keeps working: open another model or pick a sample.',
+        };
       return {
         title: `${what}: this is not an ONNX model the converter can read`,
         detail,

@@ -83,12 +83,14 @@ export function insidePage(root: HTMLElement): void {
           { class: 'row' },
           heatmap(r.plain.values, 3, 3, {
             title: `${plain.label} (${r.plain.layers} layers)`,
+            label: 'mean |W|, normalised',
             labels: true,
             domain: [0, 1],
             scheme: 'blues',
           }),
           heatmap(r.acb.values, 3, 3, {
             title: `${acb.label}, after fusion (${r.acb.layers} layers)`,
+            label: 'mean |W|, normalised',
             labels: true,
             domain: [0, 1],
             scheme: 'blues',
@@ -115,11 +117,13 @@ export function insidePage(root: HTMLElement): void {
             { class: 'row' },
             heatmap(b, r.base.channels, r.base.channels, {
               title: `W_b (base), ${r.layer}`,
+              label: 'log10(1 + KL)',
               domain: [0, top],
               size: 280,
             }),
             heatmap(t, r.transformed.channels, r.transformed.channels, {
               title: `W_t (refocused), ${r.layer}`,
+              label: 'log10(1 + KL)',
               domain: [0, top],
               size: 280,
             }),

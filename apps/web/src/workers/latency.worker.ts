@@ -24,7 +24,12 @@ async function median(run: () => unknown): Promise<Timing> {
   return { ms: times[times.length >> 1], runs: times.length };
 }
 
-const reason = (e: unknown): Timing => ({ error: e instanceof Error ? e.message : String(e) });
+/** The first line of an error (the wasm runtime lists every node it cannot run, one per line). */
+function reason(e: unknown): Timing {
+  const lines = (e instanceof Error ? e.message : String(e)).split('\n');
+  const more = lines.length > 2 ? ` (and ${lines.length - 2} more lines)` : '';
+  return { error: `${lines.slice(0, 2).join(' ').slice(0, 240)}${more}` };
+}
 
 async function ortTiming(bytes: Uint8Array, threads: number): Promise<Timing> {
   try {
