@@ -1,5 +1,6 @@
 // Trains the Look inside page's bundled models on Fashion-MNIST (Node, tfjs wasm backend) and
-// writes them to public/models/<name>/ (model.json + weights.bin, training form):
+// writes them to public/models/<name>/ (model.json + weights.bin; conv and ACB in deploy form,
+// RefConv in training form); models already there are kept (FORCE=1 trains them again):
 //  - conv: the Train page's network with Conv + BN blocks;
 //  - acb: the same network with ACNet blocks;
 //  - refconv: RefConv as its paper trains it: the conv model's deploy form with every
@@ -103,11 +104,15 @@ for (const block of ['conv', 'acb'] as const) {
   if (model === undefined) {
     model = buildNet(block, WIDTH);
     await fit(model, block);
-    await save(model, block);
   } else console.log(`${block}: kept the model of an earlier run`);
+  // Saved in deploy form (plain Conv2D layers, the fused kernels): its file format does not
+  // depend on how @reparam/tfjs stores a block's weights, which may change between versions.
+  await save(reparameterize(model).model, block);
   trained.set(block, model);
 }
-const { model: refconv, converted } = toRefConv(reparameterize(trained.get('conv')!).model);
-console.log(`refconv: ${converted.join(', ')} refocused`);
-await fit(refconv, 'refconv');
-await save(refconv, 'refconv');
+if ((await saved('refconv')) === undefined) {
+  const { model: refconv, converted } = toRefConv(reparameterize(trained.get('conv')!).model);
+  console.log(`refconv: ${converted.join(', ')} refocused`);
+  await fit(refconv, 'refconv');
+  await save(refconv, 'refconv'); // training form: the figure reads W_b and W_t of its RefConv2D layers
+} else console.log('refconv: kept the model of an earlier run');
