@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as reparamTfjs from '@reparam/tfjs';
 
 for (const value of Object.values(reparamTfjs)) {
-  if (typeof value === 'function' && value.prototype instanceof reparamTfjs.ReparamLayer)
+  const concrete = typeof value === 'function' && Object.hasOwn(value, 'className'); // not abstract bases
+  if (concrete && value.prototype instanceof reparamTfjs.ReparamLayer)
     tf.serialization.registerClass(value as typeof reparamTfjs.ConvBN);
 }
