@@ -6,7 +6,15 @@
  * are unchanged, and that nothing but the output is left in the folder.
  */
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,11 +96,8 @@ export async function cliCase(model: ModelProto, shape: string, seed: number): P
 }
 
 function snapshot(path: string): string {
-  try {
-    return readFileSync(path).toString('base64');
-  } catch {
-    return 'unreadable'; // a FIFO
-  }
+  // a FIFO would block the read: only regular files have contents to compare
+  return statSync(path).isFile() ? readFileSync(path).toString('base64') : 'not a file';
 }
 
 /** The bin as a child, interrupted after `delayMs` by SIGINT or SIGTERM; no temporary file may stay. */

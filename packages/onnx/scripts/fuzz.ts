@@ -79,6 +79,16 @@ async function oneCase(seed: number): Promise<string> {
   }
 }
 
+function summary(done: number): string {
+  return `${done} cases (seeds ${first}-${first + done - 1}) in ${((Date.now() - start) / 1000).toFixed(1)} s, slowest ${slowest} ms, ${failures.length} failures ${JSON.stringify(Object.fromEntries(outcomes))}`;
+}
+let done = 0;
+// stopped early (Ctrl-C, kill): say how far it got
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.on(signal, () => {
+    console.log(`stopped: ${summary(done)}`);
+    process.exit(failures.length > 0 ? 1 : 130);
+  });
 for (let seed = first; seed < first + cases; seed++) {
   const t0 = Date.now();
   if (process.env.FUZZ_TRACE) console.log(`seed ${seed}`, new Date().toISOString().slice(11, 19));
@@ -101,14 +111,12 @@ for (let seed = first; seed < first + cases; seed++) {
   const ms = Date.now() - t0;
   slowest = Math.max(slowest, ms);
   outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
-  if ((seed - first) % 50 === 49)
+  done++;
+  if ((seed - first) % 10 === 9)
     console.log(
       `${seed - first + 1} cases, ${((Date.now() - start) / 1000).toFixed(0)} s`,
       JSON.stringify(Object.fromEntries(outcomes)),
     );
 }
-console.log(
-  `done: ${cases} cases (seeds ${first}-${first + cases - 1}) in ${((Date.now() - start) / 1000).toFixed(1)} s, slowest ${slowest} ms, ${failures.length} failures`,
-  JSON.stringify(Object.fromEntries(outcomes)),
-);
+console.log(`done: ${summary(done)}`);
 if (failures.length > 0) process.exitCode = 1;
