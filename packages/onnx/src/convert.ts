@@ -17,7 +17,8 @@ import { dynamicSizeInputs, inputDims, probeModel, type InputShapes } from './pr
 import type { ModelProto } from './proto.js';
 import { findRegions } from './regions.js';
 import { applyRewrites } from './apply.js';
-import type { DenseTensor, RunOptions } from './ort-run.js';
+import type { DenseTensor, Engine, RunOptions } from './ort-run.js';
+import { withFallback } from './engine-fallback.js';
 import { verifyModels, type VerifyResult } from './verify.js';
 
 /** Ops whose iteration count comes from data: running them could take unbounded time. */
@@ -63,6 +64,8 @@ export interface ConversionReport {
   readonly nodesAfter: number;
   readonly opsBefore: Readonly<Record<string, number>>;
   readonly opsAfter: Readonly<Record<string, number>>;
+  /** The runtime that ran the model (probe and verification). */
+  readonly engine: Engine;
   /** Random operators: outputs depending on them are not compared. */
   readonly random: readonly RandomNode[];
   /** Graph outputs that depend on random operators. */
@@ -80,6 +83,8 @@ export async function analyzeModel(
 ): Promise<{
   ctx: PassContext;
   feeds: Record<string, DenseTensor>;
+  /** The runtime that ran the probe (onnxruntime-node when onnxruntime-web could not). */
+  engine: Engine;
   scan: ReturnType<typeof findRegions>;
 }> {
   checkModel(model);
@@ -98,9 +103,12 @@ export async function analyzeModel(
   );
   const feeds = inputFeeds(model, options);
   options.onProgress?.('probe', 0);
-  const values = await probeModel(model, feeds, options).catch((e: unknown) => {
+  const probe = await withFallback(options, (engine) =>
+    probeModel(model, feeds, { ...options, engine }),
+  ).catch((e: unknown) => {
     throw withShapeHint(e, model, feeds, options.shapes);
   });
+  const values = probe.value;
   const kinds = classifyTensors(index);
   const random = randomNodes(index, opset, (t) =>
     kinds.get(t) === 'const' ? values.get(t)?.data[0] : undefined,
@@ -119,7 +127,7 @@ export async function analyzeModel(
     symbolicInputs: dynamicSizeInputs(model, 0),
   };
   options.onProgress?.('regions', 0.3);
-  return { ctx, feeds, scan: findRegions(ctx) };
+  return { ctx, feeds, scan: findRegions(ctx), engine: probe.engine };
 }
 
 /**
@@ -175,6 +183,7 @@ export async function convertModel(
       node: nodeLabel(ctx.index.graph.node[e.node], e.node),
       reason: e.reason,
     })),
+    engine: analysis.engine,
     random: ctx.randomNodes,
     randomOutputs: [...ctx.index.outputs].filter((o) => ctx.random.has(o)),
     collapsed: rewrites.length,
@@ -194,6 +203,7 @@ export async function convertModel(
     ...comparedTensors(ctx, rewrites),
     referenceFirst: ctx.values,
     seed: options.seed ?? 1,
+    engine: analysis.engine,
   }).catch((e: unknown) => {
     throw e instanceof UsageError
       ? new UsageError(

@@ -53,6 +53,7 @@ export {
   openSession,
   runModel,
   type DenseTensor,
+  type Engine,
   type ModelSession,
   type RunOptions,
 } from './ort-run.js';
@@ -67,6 +68,7 @@ export { randomOutputs, type RandomNode } from './random-ops.js';
 export { inputFeeds, type FeedOptions } from './feeds.js';
 export { denseTensor, elementType, type ElementType } from './element-types.js';
 export { inputRoles, type InputRole } from './input-roles.js';
+export { withFallback } from './engine-fallback.js';
 export { verifyModels, type VerifyOptions, type VerifyResult } from './verify.js';
 export { difference, type Difference } from './compare.js';
 export {

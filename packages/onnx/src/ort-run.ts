@@ -19,8 +19,16 @@ export interface DenseTensor {
   readonly type: string;
 }
 
+/** The onnxruntime build that runs a model: WebAssembly (everywhere) or native (Node, when installed). */
+export type Engine = 'onnxruntime-web' | 'onnxruntime-node';
+
 /** Options of {@link runModel}. */
 export interface RunOptions {
+  /**
+   * The runtime (default `onnxruntime-web`). `onnxruntime-node`, an optional peer dependency,
+   * runs in Node only; `convertModel` falls back to it when onnxruntime-web cannot run a model.
+   */
+  engine?: Engine;
   /** WebAssembly threads for onnxruntime-web (default 1; the machines are shared). */
   threads?: number;
   /** onnxruntime graph optimizations (default 'basic'; 'all' for deployment-like timing). */
@@ -74,37 +82,44 @@ export function loadOnnxRuntime(caller: string): Promise<typeof Ort> {
 }
 
 /**
- * Opens a serialized model in onnxruntime-web (wasm backend). Load failures throw
- * {@link OnnxFormatError} with onnxruntime's message; so do run failures.
+ * Opens a serialized model in onnxruntime-web (wasm backend) or, with `engine:
+ * 'onnxruntime-node'`, in native onnxruntime. Load failures throw {@link OnnxFormatError} with
+ * onnxruntime's message; so do run failures.
  */
 export async function openSession(
   bytes: Uint8Array,
   options: RunOptions = {},
 ): Promise<ModelSession> {
+  const engine = options.engine ?? 'onnxruntime-web';
   if (options.timeoutMs !== undefined) {
     const { openWorkerSession } = await import('#node-io');
-    return openWorkerSession(bytes, { ...options, timeoutMs: options.timeoutMs });
+    return openWorkerSession(bytes, { ...options, engine, timeoutMs: options.timeoutMs });
   }
-  const ort = await loadOnnxRuntime('openSession');
-  ort.env.wasm.numThreads = options.threads ?? 1;
-  ort.env.logLevel = 'fatal';
+  let ort: typeof Ort;
+  if (engine === 'onnxruntime-node') {
+    const { nativeRuntime } = await import('./ort-node.js');
+    ort = await nativeRuntime();
+  } else {
+    ort = await loadOnnxRuntime('openSession');
+    ort.env.wasm.numThreads = options.threads ?? 1;
+    ort.env.logLevel = 'fatal';
+  }
   let session: Ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(exclusive(bytes), {
-      executionProviders: ['wasm'],
-      graphOptimizationLevel: options.optimization ?? 'basic',
-      logSeverityLevel: 4, // fatal only: errors reach the caller as exceptions, stderr stays clean
-    });
+    session = await ort.InferenceSession.create(exclusive(bytes), sessionOptions(engine, options));
   } catch (e) {
-    throw new OnnxFormatError(`runModel: onnxruntime-web cannot load the model (${oneLine(e)})`, {
+    throw new OnnxFormatError(`runModel: ${engine} cannot load the model (${oneLine(e)})`, {
       cause: e,
     });
   }
-  ortThreads ??= ort.env.wasm.numThreads ?? 1;
+  const threads =
+    engine === 'onnxruntime-web'
+      ? (ortThreads ??= ort.env.wasm.numThreads ?? 1)
+      : (options.threads ?? 1);
   return {
     inputNames: session.inputNames,
     outputNames: session.outputNames,
-    threads: ortThreads,
+    threads,
     async run(feeds, outputNames) {
       const input: Record<string, Ort.Tensor> = {};
       for (const [name, t] of Object.entries(feeds))
@@ -114,10 +129,9 @@ export async function openSession(
       try {
         result = await session.run(input, [...names], { logSeverityLevel: 4 });
       } catch (e) {
-        throw new OnnxFormatError(
-          `runModel: onnxruntime-web cannot run the model (${oneLine(e)})`,
-          { cause: e },
-        );
+        throw new OnnxFormatError(`runModel: ${engine} cannot run the model (${oneLine(e)})`, {
+          cause: e,
+        });
       }
       const out = new Map<string, DenseTensor>();
       for (const name of names) {
@@ -131,8 +145,31 @@ export async function openSession(
 }
 
 /**
- * Runs a serialized model once with onnxruntime-web and returns the requested outputs (all
- * graph outputs by default). Failures throw {@link OnnxFormatError} naming onnxruntime's message.
+ * Session options of an engine: the wasm backend, or native onnxruntime's CPU provider with
+ * `threads` intra-op threads that sleep instead of spinning (the machines are shared).
+ */
+export function sessionOptions(
+  engine: Engine,
+  options: RunOptions,
+): Ort.InferenceSession.SessionOptions {
+  const common = {
+    graphOptimizationLevel: options.optimization ?? 'basic',
+    logSeverityLevel: 4 as const, // fatal only: errors reach the caller as exceptions, stderr stays clean
+  };
+  if (engine === 'onnxruntime-web') return { ...common, executionProviders: ['wasm'] };
+  return {
+    ...common,
+    executionProviders: ['cpu'],
+    intraOpNumThreads: options.threads ?? 1,
+    interOpNumThreads: 1,
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+  };
+}
+
+/**
+ * Runs a serialized model once with onnxruntime (onnxruntime-web unless `options.engine` says
+ * otherwise) and returns the requested outputs (all graph outputs by default). Failures throw
+ * {@link OnnxFormatError} naming onnxruntime's message.
  */
 export async function runModel(
   bytes: Uint8Array,

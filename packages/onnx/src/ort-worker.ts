@@ -2,9 +2,15 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { OnnxFormatError, UsageError } from './errors.js';
-import type { DenseTensor, ModelSession, RunOptions } from './ort-run.js';
+import {
+  sessionOptions,
+  type DenseTensor,
+  type Engine,
+  type ModelSession,
+  type RunOptions,
+} from './ort-run.js';
 
-/** The worker: onnxruntime-web sessions by id, driven by open / run / release messages. */
+/** The worker: onnxruntime sessions by id, driven by open / run / release messages. */
 const SOURCE = `
 import { parentPort, workerData } from 'node:worker_threads';
 const mod = await import(workerData.ort);
@@ -15,7 +21,7 @@ const sessions = new Map();
 parentPort.on('message', async (m) => {
   try {
     if (m.type === 'open') {
-      const session = await ort.InferenceSession.create(m.bytes, { executionProviders: ['wasm'], graphOptimizationLevel: m.optimization, logSeverityLevel: 4 });
+      const session = await ort.InferenceSession.create(m.bytes, m.options);
       sessions.set(m.session, session);
       parentPort.postMessage({ id: m.id, ok: true, inputNames: session.inputNames, outputNames: session.outputNames, threads: ort.env.wasm.numThreads });
     } else if (m.type === 'run') {
@@ -50,6 +56,7 @@ interface Reply {
 /** One worker hosting any number of sessions; replaced after a timeout or a crash. */
 interface Host {
   worker: Worker;
+  engine: Engine;
   threads: number;
   dead?: Error;
   next: number;
@@ -73,15 +80,21 @@ function sessionClosed(h: Host): void {
   }, 100);
 }
 
-function getHost(threads: number): Host {
-  if (host !== undefined && host.dead === undefined && host.threads === threads) return host;
+function getHost(engine: Engine, threads: number): Host {
+  if (
+    host !== undefined &&
+    host.dead === undefined &&
+    host.threads === threads &&
+    host.engine === engine
+  )
+    return host;
   if (host !== undefined && host.dead === undefined) void host.worker.terminate();
   let ortPath: string;
   try {
-    ortPath = createRequire(import.meta.url).resolve('onnxruntime-web');
+    ortPath = createRequire(import.meta.url).resolve(engine);
   } catch (e) {
     throw new UsageError(
-      `openSession: running a model needs onnxruntime-web, which is not installed (${(e as Error).message.split('\n')[0]}); install it next to @reparam/onnx: npm install onnxruntime-web`,
+      `openSession: running a model needs ${engine}, which is not installed (${(e as Error).message.split('\n')[0]}); install it next to @reparam/onnx: npm install ${engine}`,
       { cause: e },
     );
   }
@@ -89,7 +102,7 @@ function getHost(threads: number): Host {
     workerData: { ort: pathToFileURL(ortPath).href, threads },
   });
   worker.unref();
-  const h: Host = { worker, threads, next: 0, pending: new Map() };
+  const h: Host = { worker, engine, threads, next: 0, pending: new Map() };
   const fail = (e: Error) => {
     h.dead ??= e;
     for (const p of h.pending.values()) p.reject(e);
@@ -118,7 +131,7 @@ function call(
   return new Promise<Reply>((resolve, reject) => {
     const timer = setTimeout(() => {
       const e = new OnnxFormatError(
-        `runModel: onnxruntime-web did not ${what} within ${timeoutMs / 1000} s; the model was stopped`,
+        `runModel: ${h.engine} did not ${what} within ${timeoutMs / 1000} s; the model was stopped`,
       );
       h.dead ??= e;
       for (const p of h.pending.values()) p.reject(e);
@@ -132,7 +145,7 @@ function call(
         else
           reject(
             new OnnxFormatError(
-              `runModel: onnxruntime-web cannot ${what} the model (${r.message ?? ''})`,
+              `runModel: ${h.engine} cannot ${what} the model (${r.message ?? ''})`,
             ),
           );
       },
@@ -152,10 +165,11 @@ function call(
  */
 export async function openWorkerSession(
   bytes: Uint8Array,
-  options: RunOptions & { timeoutMs: number },
+  options: RunOptions & { engine?: Engine; timeoutMs: number },
 ): Promise<ModelSession> {
   clearTimeout(idle);
-  const h = getHost(options.threads ?? 1);
+  const engine = options.engine ?? 'onnxruntime-web';
+  const h = getHost(engine, options.threads ?? 1);
   const session = sessionIds++;
   const { timeoutMs } = options;
   open++;
@@ -163,7 +177,7 @@ export async function openWorkerSession(
   try {
     opened = await call(
       h,
-      { type: 'open', session, bytes, optimization: options.optimization ?? 'basic' },
+      { type: 'open', session, bytes, options: sessionOptions(engine, options) },
       'load',
       timeoutMs,
     );

@@ -1,7 +1,8 @@
 import type { ModelProto } from './proto.js';
 import { encodeModel } from './proto.js';
 import { difference, type Difference } from './compare.js';
-import { openSession, type DenseTensor, type RunOptions } from './ort-run.js';
+import { withFallback } from './engine-fallback.js';
+import { openSession, type DenseTensor, type Engine, type RunOptions } from './ort-run.js';
 import { inputFeeds } from './feeds.js';
 import { inputDims, type InputShapes } from './probe.js';
 import { UsageError } from './errors.js';
@@ -45,13 +46,25 @@ export interface VerifyResult {
 }
 
 /**
- * Runs `reference` and `candidate` in onnxruntime-web on the same seeded random inputs and
- * compares every graph output of `reference` (the candidate must have the same names).
+ * Runs `reference` and `candidate` in onnxruntime-web (onnxruntime-node when onnxruntime-web
+ * cannot run them and it is installed) on the same inputs (given, or seeded random) and compares
+ * every graph output of `reference` (the candidate must have the same names).
  */
 export async function verifyModels(
   reference: ModelProto,
   candidate: ModelProto,
   options: VerifyOptions = {},
+): Promise<VerifyResult> {
+  const { value } = await withFallback(options, (engine) =>
+    compare(reference, candidate, { ...options, engine }),
+  );
+  return value;
+}
+
+async function compare(
+  reference: ModelProto,
+  candidate: ModelProto,
+  options: VerifyOptions & { engine: Engine },
 ): Promise<VerifyResult> {
   const tolerance = options.tolerance ?? 1e-5;
   const given = Object.keys(options.inputs ?? {}).length;
@@ -106,7 +119,7 @@ export async function verifyModels(
     intermediates: (options.intermediates ?? []).map((n) => worst.get(n)!),
     worst: top,
     unchecked: all.filter((n) => unchecked.has(n)),
-    engine: 'onnxruntime-web',
+    engine: options.engine,
   };
 }
 
