@@ -7,6 +7,8 @@ import { difference } from './compare.js';
 import { runModel } from './ort-run.js';
 import { randomFeeds } from './probe.js';
 import { parseModel, readModel, serializeModel } from './model-io.js';
+import { denseTensor } from './element-types.js';
+import { decodeTensor } from './proto.js';
 import type { ModelProto } from './proto.js';
 
 const fixture = (name: string) =>
@@ -22,6 +24,10 @@ const cases: [string, number, string[]][] = [
   ['dbb_fused', 2, ['BatchNormalization', 'Add', 'ScatterND', 'Pad', 'AveragePool']],
   ['refconv_bn', 2, ['BatchNormalization', 'Reshape', 'Add']],
   ['padpool_bn', 3, ['BatchNormalization', 'Add', 'Pad', 'AveragePool']],
+  // opset 9: BatchNormalization-9, Pad-2 and Slice-1 with attributes, IR 4
+  ['repvgg_padpool_acb_o9', 5, ['BatchNormalization', 'Add', 'Pad', 'Slice', 'AveragePool']],
+  // a uint8 image input, Cast and scaled by 1/255 in the graph
+  ['uint8_image_repvgg', 3, ['BatchNormalization', 'Add', 'Div']],
 ];
 
 describe('PyTorch training-form exports', () => {
@@ -97,4 +103,25 @@ describe('PyTorch training-form exports', () => {
       expect(serializeModel(again)).toEqual(serializeModel(once));
     }
   });
+});
+
+describe('the opset-9 and uint8-image fixtures against PyTorch', () => {
+  for (const name of ['repvgg_padpool_acb_o9', 'uint8_image_repvgg']) {
+    it(`${name}: the converted model gives PyTorch's own output on PyTorch's input`, async () => {
+      const tensor = (kind: string) =>
+        denseTensor(
+          decodeTensor(
+            readFileSync(fileURLToPath(new URL(`../fixtures/${name}.${kind}.pb`, import.meta.url))),
+          ),
+        );
+      const model = readModel(fixture(name));
+      const input = tensor('input');
+      const inputName = model.graph!.input[0].name!;
+      const { model: out, report } = await convertModel(model, { inputs: { [inputName]: input } });
+      expect(report.collapsed).toBeGreaterThan(0);
+      const got = (await runModel(serializeModel(out), { [inputName]: input })).get('output')!;
+      const d = difference('output', tensor('output'), got);
+      expect(d.relative).toBeLessThan(1e-5);
+    });
+  }
 });

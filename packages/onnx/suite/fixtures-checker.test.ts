@@ -1,0 +1,26 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { convertModel, readModel, type ModelProto } from '../src/index.js';
+import { checkerComplaints } from './checker.js';
+
+const dir = fileURLToPath(new URL('../fixtures/', import.meta.url));
+
+/** Input sizes for the fixtures with a dynamic batch. */
+const SHAPES: Record<string, Record<string, number[]>> = {
+  repvgg_dynamic_batch: { input: [2, 3, 12, 12] },
+  dbb_dynamic_o17: { input: [2, 3, 10, 10] },
+};
+
+describe("the PyTorch fixtures, converted, pass ONNX's checker at their own opset", () => {
+  it('every converted fixture (opsets 9 to 17, uint8 input included) is valid', async () => {
+    const models = new Map<string, ModelProto>();
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.onnx'))) {
+      const name = file.replace(/\.onnx$/, '');
+      const { model } = await convertModel(readModel(dir + file), { shapes: SHAPES[name] });
+      models.set(name, model);
+    }
+    expect(models.size).toBeGreaterThanOrEqual(12);
+    expect(Object.fromEntries(checkerComplaints(models))).toEqual({});
+  });
+});
