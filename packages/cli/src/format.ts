@@ -50,7 +50,11 @@ export function formatOps(report: ConversionReport): string {
   return `nodes ${report.nodesBefore} -> ${report.nodesAfter}${changed.length ? `; ${changed.map((o) => `${o} ${report.opsBefore[o] ?? 0} -> ${report.opsAfter[o] ?? 0}`).join(', ')}` : ''}`;
 }
 
-/** The verification verdict in one line. */
+/** The verification verdict in one line: engine, worst output, outputs left out as random. */
 export function formatVerification(v: VerifyResult): string {
-  return `${v.ok ? 'verified' : 'DIFFERENT'}: worst output '${v.worst.name}' off by ${v.worst.relative.toExponential(2)} x max|y| (tolerance ${v.tolerance})`;
+  const random =
+    v.unchecked.length > 0
+      ? `; not compared (random operators): ${v.unchecked.map((n) => `'${n}'`).join(', ')}`
+      : '';
+  return `${v.ok ? 'verified' : 'DIFFERENT'} by ${v.engine}: worst '${v.worst.name}' off by ${v.worst.relative.toExponential(2)} x max|y| (tolerance ${v.tolerance})${random}`;
 }

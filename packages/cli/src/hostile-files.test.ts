@@ -99,7 +99,9 @@ describe('control characters in names are escaped', () => {
     const dir = workdir();
     const b = new ModelBuilder(17);
     const x = b.input('x', [1, 2, 4, 4]);
-    const y = b.op('Conv', [x, b.floats([2, 2, 1, 1], [1, 0, 0, 1])]);
+    // Conv then Mul collapse (so convert prints its full report, not the one-line pass-through)
+    const conv = b.op('Conv', [x, b.floats([2, 2, 1, 1], [1, 0, 0, 1])]);
+    const y = b.op('Mul', [conv, b.floats([1, 2, 1, 1], [2, 3])]);
     const z = b.op('Relu', [x]); // the Add mixes two inputs: it is listed as not linear, by name
     b.output(b.op('Add', [y, z]), [1, 2, 4, 4]);
     const m = b.build();

@@ -1,5 +1,6 @@
 import { totalmem } from 'node:os';
-import { UsageError } from '@reparam/onnx';
+import { UsageError, type DenseTensor } from '@reparam/onnx';
+import { readNpyInput } from './npy-input.js';
 
 /** What `node:util` `parseArgs` gives for one option. */
 export type RawValue = string | boolean | (string | boolean)[] | undefined;
@@ -126,6 +127,18 @@ export const common = {
         ...(Array.isArray(raw) ? raw : []).map((s) => parseShape(String(s))),
       ) as Record<string, number[]>,
   } satisfies OptionSpec<Record<string, number[]>>,
+  input: {
+    type: 'string',
+    multiple: true,
+    value: 'NAME=file.npy',
+    description:
+      'a real value for an input, used by the probe and the verification (a numpy .npy array; repeat for several inputs)',
+    parse: (raw) =>
+      Object.assign(
+        {},
+        ...(Array.isArray(raw) ? raw : []).map((s) => readNpyInput(String(s))),
+      ) as Record<string, DenseTensor>,
+  } satisfies OptionSpec<Record<string, DenseTensor>>,
   tolerance: positiveNumber('relative tolerance of the verification (default 1e-5)'),
   seed: positiveInteger('seed of the random inputs (default 1)'),
   samples: positiveInteger('random input samples compared (default 2)'),

@@ -120,3 +120,18 @@ export function readInsideFolder(
     closeSync(fd);
   }
 }
+
+/**
+ * The bytes of a regular file (never blocking on a FIFO or device), at most `maxBytes`. Throws
+ * {@link IoError} naming the path.
+ */
+export function readRegularFile(path: string, where: string, maxBytes = 2 ** 31 - 1): Uint8Array {
+  const { fd, size } = openRegularFile(path, where);
+  try {
+    if (size > maxBytes)
+      throw new IoError(`${where}: '${path}' has ${size} bytes, more than ${maxBytes}`, path);
+    return readRange(fd, 0, size, path, where);
+  } finally {
+    closeSync(fd);
+  }
+}

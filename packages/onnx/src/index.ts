@@ -29,7 +29,13 @@ export {
   type ParseOptions,
 } from './model-bytes.js';
 // Node's side of `#node-io` in Node; in browsers, versions that explain what to do instead.
-export { readModel, writeModel, type ReadOptions, type WriteOptions } from '#node-io';
+export {
+  readModel,
+  readRegularFile,
+  writeModel,
+  type ReadOptions,
+  type WriteOptions,
+} from '#node-io';
 export { resolveExternalData } from './external-data.js';
 export {
   DataType,

@@ -1,4 +1,4 @@
-import { encodeModel, inputDims, openSession, randomFeeds } from '@reparam/onnx';
+import { encodeModel, inputFeeds, openSession } from '@reparam/onnx';
 import { defineCommand } from '../command.js';
 import { readInput } from '../input.js';
 import { writeJson, writeLines } from '../io.js';
@@ -31,7 +31,7 @@ export const bench = defineCommand({
     const results: { model: string; medianMs: number; runs: number }[] = [];
     for (const path of positionals) {
       const { model } = readInput(path, options['max-memory']);
-      const feeds = randomFeeds(inputDims(model, options.shape), options.seed ?? 1);
+      const feeds = inputFeeds(model, { shapes: options.shape, seed: options.seed });
       const bytes = encodeModel(model);
       const runs = options.runs ?? 10;
       const times: number[] = [];

@@ -16,9 +16,12 @@ export const convert = defineCommand({
   usage: 'IN.onnx -o OUT.onnx [options]',
   details: [
     'Each re-parameterizable block (RepVGG, ACB, DBB, MobileOne, Conv+BN...) becomes one Conv.',
-    'The result is verified with onnxruntime-web on seeded random inputs and written only when',
-    'every output agrees within the tolerance, via a temporary file and a rename. The input and',
-    'every file it reads (external data) are never overwritten; an existing OUT needs --force.',
+    'The result is verified with onnxruntime-web (onnxruntime-node where installed, when the',
+    'former cannot run the model) on the given (--input) or seeded random inputs, and written only',
+    'when every output that depends on no random operator agrees within the tolerance, via a',
+    'temporary file and a rename. A model with nothing to collapse is written back unchanged but',
+    'for dead nodes. The input and every file it reads (external data) are never overwritten; an',
+    'existing OUT needs --force.',
   ],
   positionals: { min: 1, max: 1, what: 'one input model' },
   options: {
@@ -30,6 +33,7 @@ export const convert = defineCommand({
   examples: [
     'reparam convert model_train.onnx -o model_deploy.onnx',
     'reparam convert model.onnx -o out.onnx --shape input=1x3x224x224 --tolerance 1e-4',
+    'reparam convert detector.onnx -o out.onnx --input image=photo_u8.npy',
   ],
   exitCodes: '0 written, 1 verification failed (nothing written), 2 bad input, usage or I/O',
   async run({ options, positionals: [path], io }) {
@@ -66,6 +70,13 @@ export const convert = defineCommand({
         summary,
         report,
       });
+      return 0;
+    }
+    if (report.collapsed === 0) {
+      const dead = report.nodesBefore - report.nodesAfter;
+      writeLines(io.stdout, [
+        `${path}: nothing to collapse; wrote ${options.output} unchanged${dead > 0 ? ` but for ${dead} dead node${dead > 1 ? 's' : ''} removed` : ''}`,
+      ]);
       return 0;
     }
     const collapsed = report.regions.filter((r) => r.status !== 'kept').length;

@@ -8,7 +8,7 @@ import { progressBar } from '../progress.js';
 import { summarize, summaryTable } from '../summary.js';
 import { runOptions } from './run-options.js';
 
-const { shape, seed, timeout, json, 'max-memory': maxMemory } = common;
+const { shape, input, seed, timeout, json, 'max-memory': maxMemory } = common;
 
 /** `reparam inspect IN.onnx`: regions, block kinds, parameters and MACs before and after. */
 export const inspect = defineCommand({
@@ -21,7 +21,7 @@ export const inspect = defineCommand({
     'part that would be kept.',
   ],
   positionals: { min: 1, max: 1, what: 'one model' },
-  options: { shape, seed, timeout, json, 'max-memory': maxMemory },
+  options: { shape, input, seed, timeout, json, 'max-memory': maxMemory },
   examples: ['reparam inspect model_train.onnx', 'reparam inspect model.onnx --json | jq .totals'],
   exitCodes: '0 done, 2 bad input, usage or I/O',
   async run({ options, positionals: [path], io }) {

@@ -24,6 +24,9 @@ export const readInsideFolder: typeof NodeIo.readInsideFolder = (_dir, location,
     'in a browser, use models with their tensors inline',
   );
 
+export const readRegularFile: typeof NodeIo.readRegularFile = (path) =>
+  nodeOnly(`reading '${path}'`, 'in a browser, read the file with File.arrayBuffer()');
+
 export const openWorkerSession: typeof NodeIo.openWorkerSession = () =>
   Promise.reject(
     new UsageError(

@@ -2,5 +2,5 @@
 // `imports`): Node resolves it here, browsers and bundlers to node-io.browser.ts, so no `node:`
 // module is reachable from a browser bundle.
 export { readModel, writeModel, type ReadOptions, type WriteOptions } from '../model-io.js';
-export { readInsideFolder } from '../files.js';
+export { readInsideFolder, readRegularFile } from '../files.js';
 export { openWorkerSession } from '../ort-worker.js';
