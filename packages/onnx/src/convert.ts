@@ -194,7 +194,7 @@ export async function convertModel(
   };
   // Dead-node removal cannot change an output: only a model with collapsed regions is run again.
   if (options.verify === false || rewrites.length === 0) {
-    await checkRuns(converted, analysis.feeds, options);
+    await checkRuns(converted, analysis.feeds, { ...options, engine: analysis.engine });
     return { model: converted, report: base };
   }
   options.onProgress?.('verify', 0.6);
