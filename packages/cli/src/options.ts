@@ -69,6 +69,24 @@ export const positiveInteger = (description: string, value = 'N') =>
     },
   }) satisfies OptionSpec<number | undefined>;
 
+/** A size in bytes: an integer, optionally with a K, M or G suffix (powers of 1024). */
+export const byteSize = (description: string, value = 'BYTES') =>
+  ({
+    type: 'string',
+    value,
+    description,
+    parse: (raw, flag) => {
+      const v = text(raw);
+      if (v === undefined) return undefined;
+      const m = /^(\d+)([KMG]?)i?B?$/i.exec(v.trim());
+      const scale = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 }[(m?.[2] ?? '').toUpperCase()];
+      const n = m === null || scale === undefined ? NaN : Number(m[1]) * scale;
+      if (!Number.isSafeInteger(n))
+        throw new UsageError(`${flag} '${v}' must be a size in bytes, e.g. 1024, 64K or 1M`);
+      return n;
+    },
+  }) satisfies OptionSpec<number | undefined>;
+
 /** A boolean switch. */
 export const flag = (description: string, short?: string) =>
   ({

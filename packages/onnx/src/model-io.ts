@@ -3,11 +3,12 @@ import {
   closeSync,
   existsSync,
   linkSync,
+  openSync,
   realpathSync,
   renameSync,
   rmSync,
   statSync,
-  writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { OnnxFormatError, UsageError } from './errors.js';
@@ -15,6 +16,7 @@ import { ioError, openRegularFile, readRange } from './files.js';
 import { MAX_MODEL_BYTES, parseModel, serializeModel } from './model-bytes.js';
 import { checkBudget } from './memory-budget.js';
 import type { ModelProto } from './proto.js';
+import { initializerBytes, withExternalData, type ExternalPiece } from './external-data-out.js';
 
 // Node only: reached through `#node-io` (see _internal/node-io.ts), never from a browser bundle.
 // The byte-level half (parseModel, serializeModel...) is in model-bytes.ts.
@@ -70,51 +72,122 @@ export interface WriteOptions {
   protect?: readonly string[];
   /** Replace an existing file at `path` (default true); when false, an existing file is an error. */
   overwrite?: boolean;
+  /**
+   * Write initializers of at least this many bytes to one external data file next to the model,
+   * `<file name>.data`. Default: only when the initializers would not fit inline (more than
+   * `maxInlineBytes`), then with a threshold of 1 KiB.
+   */
+  externalData?: number;
+  /** Largest size of initializers written inline when `externalData` is not given (default 2 GiB - 1 MiB, below protobuf's limit). */
+  maxInlineBytes?: number;
 }
 
+/** Threshold of the external data written automatically for models too large to write inline. */
+export const AUTO_EXTERNAL_THRESHOLD = 1024;
+
 /**
- * Writes a model atomically: to a temporary file in the destination folder, then renamed over
+ * Writes a model atomically: to temporary files in the destination folder, then renamed over
  * `path` (or, with `overwrite: false`, hard-linked, which fails if `path` appeared meanwhile).
- * Refuses to overwrite any path in `protect`. On failure no file is left behind. Returns the
- * number of bytes written. Throws {@link IoError} naming the path when the system refuses.
+ * Large initializers go to `<file name>.data` next to it (`externalData`, automatic when they
+ * would exceed protobuf's 2 GiB inline), written and renamed before the model. Refuses to
+ * overwrite any path in `protect`. On failure no temporary file is left behind. Returns the
+ * number of bytes written (model and data). Throws {@link IoError} naming the path when the
+ * system refuses.
  */
 export function writeModel(path: string, model: ModelProto, options: WriteOptions = {}): number {
   const target = resolve(path);
-  for (const p of options.protect ?? []) {
-    if (sameFile(target, resolve(p)))
-      throw new UsageError(
-        `writeModel: refusing to overwrite '${p}', which the input model reads; choose another output`,
-      );
-  }
   const overwrite = options.overwrite ?? true;
-  if (!overwrite && existsSync(target))
-    throw new UsageError(`writeModel: '${path}' already exists; pass --force to replace it`);
-  const bytes = serializeModel(model);
-  const temp = join(
+  const threshold =
+    options.externalData ??
+    (initializerBytes(model) > (options.maxInlineBytes ?? MAX_MODEL_BYTES - 2 ** 20)
+      ? AUTO_EXTERNAL_THRESHOLD
+      : undefined);
+  const location = `${basename(target)}.data`;
+  const layout = threshold === undefined ? undefined : withExternalData(model, threshold, location);
+  // the data file first: the model is renamed into place last, once everything it reads is there
+  const files = [
+    ...(layout === undefined || layout.pieces.length === 0
+      ? []
+      : [
+          {
+            target: join(dirname(target), location),
+            label: join(dirname(path), location),
+            pieces: layout.pieces,
+          },
+        ]),
+    {
+      target,
+      label: path,
+      pieces: [{ tensor: '', offset: 0, bytes: serializeModel(layout?.model ?? model) }],
+    },
+  ];
+  for (const f of files) {
+    for (const p of options.protect ?? []) {
+      if (sameFile(f.target, resolve(p)))
+        throw new UsageError(
+          `writeModel: refusing to overwrite '${p}', which the input model reads; choose another output`,
+        );
+    }
+    if (!overwrite && existsSync(f.target))
+      throw new UsageError(`writeModel: '${f.label}' already exists; pass --force to replace it`);
+  }
+  const temps = files.map((f) => tempName(f.target));
+  const committed: string[] = [];
+  try {
+    files.forEach((f, k) => writePieces(temps[k], f.pieces, f.label));
+    for (const [k, f] of files.entries()) {
+      commit(temps[k], f.target, f.label, overwrite);
+      committed.push(f.target);
+    }
+  } catch (e) {
+    // a data file without its model (the model's rename failed) is removed too
+    if (committed.length < files.length) for (const t of committed) rmSync(t, { force: true });
+    throw e;
+  } finally {
+    for (const t of temps) rmSync(t, { force: true });
+  }
+  return files.reduce(
+    (n, f) => n + f.pieces.reduce((end, p) => Math.max(end, p.offset + p.bytes.length), 0),
+    0,
+  );
+}
+
+const tempName = (target: string) =>
+  join(
     dirname(target),
     `.${basename(target).slice(0, 200)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
   );
+
+/** Writes each piece at its offset into a new file `temp`; `target` names it in errors. */
+function writePieces(temp: string, pieces: readonly ExternalPiece[], target: string): void {
+  let fd: number | undefined;
   try {
-    writeFileSync(temp, bytes, { flag: 'wx' });
-  } catch (e) {
-    rmSync(temp, { force: true });
-    throw ioError('writeModel', 'write', path, e);
-  }
-  try {
-    if (overwrite) renameSync(temp, target);
-    else {
-      linkSync(temp, target); // fails with EEXIST instead of replacing
-      rmSync(temp, { force: true });
+    fd = openSync(temp, 'wx');
+    for (const p of pieces) {
+      for (let done = 0; done < p.bytes.length;) {
+        const chunk = p.bytes.subarray(done, done + 2 ** 30);
+        done += writeSync(fd, chunk, 0, chunk.length, p.offset + done);
+      }
     }
   } catch (e) {
-    rmSync(temp, { force: true });
+    throw ioError('writeModel', 'write', target, e);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Moves a complete temporary file to its target: replacing it, or only when it does not exist. */
+function commit(temp: string, target: string, label: string, overwrite: boolean): void {
+  try {
+    if (overwrite) renameSync(temp, target);
+    else linkSync(temp, target); // fails with EEXIST instead of replacing
+  } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST')
-      throw new UsageError(`writeModel: '${path}' already exists; pass --force to replace it`, {
+      throw new UsageError(`writeModel: '${label}' already exists; pass --force to replace it`, {
         cause: e,
       });
-    throw ioError('writeModel', 'write', path, e);
+    throw ioError('writeModel', 'write', label, e);
   }
-  return bytes.length;
 }
 
 function sameFile(a: string, b: string): boolean {

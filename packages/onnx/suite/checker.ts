@@ -9,14 +9,43 @@ const PYTHON = process.env.ONNX_PYTHON ?? '/usr/bin/python3';
 
 const SCRIPT = `
 import json, sys, onnx
-out = {}
+from onnx import numpy_helper
+out, sums = {}, {}
 for path in sys.argv[1:]:
     try:
-        onnx.checker.check_model(onnx.load(path))
+        model = onnx.load(path)  # external data from the model's folder, as ONNX reads it
+        onnx.checker.check_model(model)
+        sums[path] = {t.name: float(numpy_helper.to_array(t).astype('float64').sum()) for t in model.graph.initializer if t.data_type in (1, 11)}
     except Exception as e:
         out[path] = str(e).splitlines()[0] if str(e) else type(e).__name__
-print(json.dumps(out))
+print(json.dumps({'complaints': out, 'sums': sums}))
 `;
+
+/** What ONNX's own loader and checker say about model files: complaints, and each float initializer's sum. */
+export interface CheckedFiles {
+  readonly complaints: Readonly<Record<string, string>>;
+  readonly sums: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
+
+/**
+ * Loads each `.onnx` file with ONNX's Python loader (external data included) and runs its
+ * checker. Throws when Python or its onnx package is missing, saying what to install.
+ */
+export function checkFiles(paths: readonly string[]): CheckedFiles {
+  let stdout: string;
+  try {
+    stdout = execFileSync(PYTHON, ['-c', SCRIPT, ...paths], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 2 ** 20,
+    });
+  } catch (e) {
+    throw new Error(
+      `checkFiles: ${PYTHON} with ONNX's checker is needed (apt-get install python3-onnx, or set ONNX_PYTHON): ${(e as Error).message.split('\n')[0]}`,
+      { cause: e },
+    );
+  }
+  return JSON.parse(stdout) as CheckedFiles;
+}
 
 /**
  * Runs `onnx.checker.check_model` (ONNX's reference checker, in Python) on each model and returns
@@ -33,19 +62,7 @@ export function checkerComplaints(models: ReadonlyMap<string, ModelProto>): Map<
       writeFileSync(path, serializeModel(model));
       paths.set(path, id);
     }
-    let stdout: string;
-    try {
-      stdout = execFileSync(PYTHON, ['-c', SCRIPT, ...paths.keys()], {
-        encoding: 'utf8',
-        maxBuffer: 64 * 2 ** 20,
-      });
-    } catch (e) {
-      throw new Error(
-        `checkerComplaints: ${PYTHON} with ONNX's checker is needed (apt-get install python3-onnx, or set ONNX_PYTHON): ${(e as Error).message.split('\n')[0]}`,
-        { cause: e },
-      );
-    }
-    const complaints = JSON.parse(stdout) as Record<string, string>;
+    const { complaints } = checkFiles([...paths.keys()]);
     return new Map(Object.entries(complaints).map(([path, why]) => [paths.get(path)!, why]));
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,8 +1,11 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { convertModel, readModel, type ModelProto } from '../src/index.js';
-import { checkerComplaints } from './checker.js';
+import { convertModel, readModel, writeModel, type ModelProto } from '../src/index.js';
+import { tensorValues } from '../src/tensor.js';
+import { checkerComplaints, checkFiles } from './checker.js';
 
 const dir = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
@@ -22,5 +25,19 @@ describe("the PyTorch fixtures, converted, pass ONNX's checker at their own opse
     }
     expect(models.size).toBeGreaterThanOrEqual(12);
     expect(Object.fromEntries(checkerComplaints(models))).toEqual({});
+  });
+
+  it("a model written with external data loads in ONNX's own loader, checker-valid, with the same weights", async () => {
+    const { model } = await convertModel(readModel(`${dir}dbb_bn.onnx`));
+    const out = join(mkdtempSync(join(tmpdir(), 'reparam-ext-')), 'dbb.onnx');
+    writeModel(out, model, { externalData: 64 });
+    const { complaints, sums } = checkFiles([out]);
+    expect(complaints).toEqual({});
+    const large = model.graph!.initializer.filter((t) => tensorValues(t).length * 4 >= 64);
+    expect(large.length).toBeGreaterThan(0);
+    for (const t of large) {
+      const sum = tensorValues(t).reduce((a, v) => a + v, 0);
+      expect(sums[out][t.name!]).toBeCloseTo(sum, 4);
+    }
   });
 });

@@ -3,7 +3,7 @@ import { defineCommand } from '../command.js';
 import { formatRegions, formatVerification } from '../format.js';
 import { readInput } from '../input.js';
 import { writeJson, writeLines } from '../io.js';
-import { common, flag, stringValue } from '../options.js';
+import { byteSize, common, flag, stringValue } from '../options.js';
 import { checkOutputPath } from '../output-path.js';
 import { progressBar } from '../progress.js';
 import { summarize, summaryTable } from '../summary.js';
@@ -28,12 +28,16 @@ export const convert = defineCommand({
     output: stringValue('where to write the converted model (required)', 'OUT.onnx', 'o'),
     force: flag('replace OUT if it exists', 'f'),
     'no-verify': flag('write without comparing against the original'),
+    'external-data': byteSize(
+      'write initializers of at least BYTES (e.g. 1024, 1M) to OUT.data next to OUT; automatic (1K) when they exceed 2 GiB',
+    ),
     ...common,
   },
   examples: [
     'reparam convert model_train.onnx -o model_deploy.onnx',
     'reparam convert model.onnx -o out.onnx --shape input=1x3x224x224 --tolerance 1e-4',
     'reparam convert detector.onnx -o out.onnx --input image=photo_u8.npy',
+    'reparam convert big.onnx -o out.onnx --external-data 1K   # weights in out.onnx.data',
   ],
   exitCodes: '0 written, 1 verification failed (nothing written), 2 bad input, usage or I/O',
   async run({ options, positionals: [path], io }) {
@@ -55,6 +59,7 @@ export const convert = defineCommand({
     const written = writeModel(options.output, result.model, {
       protect: input.files,
       overwrite: options.force,
+      externalData: options['external-data'],
     });
     const { report } = result;
     const summary = summarize(input.model, result.model, {
