@@ -62,6 +62,11 @@ export function scatterPadOp(
   const dep =
     shapeDependent ||
     chain.some((k) => ctx.index.graph.node[k].input.some((n) => kindOf(ctx, n) === 'shape'));
+  // Constant indices name fixed positions: the border at the probe size only.
+  if (!dep && ctx.symbolicInputs.length > 0)
+    return fail(
+      'its indices are constants written for the probe size, and an input has dynamic dims: at other sizes they do not mark the border',
+    );
   return {
     node: i,
     inputs: [x],

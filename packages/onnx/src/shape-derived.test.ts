@@ -5,6 +5,7 @@ import { convertModel } from './convert.js';
 import { runModel } from './ort-run.js';
 import { randomFeeds } from './probe.js';
 import { encodeModel, type ModelProto } from './proto.js';
+import { dbbBlock, Rng } from './test-helpers/blocks.js';
 
 const weights = (n: number) => Array.from({ length: n }, (_, i) => Math.sin(i + 1));
 
@@ -51,5 +52,16 @@ describe('constants computed from input shapes while dims are dynamic', () => {
     const { model } = await convertModel(m);
     expect(model.graph!.node.map((n) => n.opType)).toEqual(['Conv']);
     expect(await offAt(m, model, [2, 4, 8, 8])).toBeLessThan(1e-6);
+  });
+});
+
+describe('pad-with-bias written by constant ScatterND indices under dynamic dims', () => {
+  it('is not taken for a border pad: the model stays right at another size', async () => {
+    const b = new ModelBuilder(17);
+    const x = b.input('x', ['N', 3, 'H', 'W']);
+    b.output(b.op('Relu', [dbbBlock(b, new Rng(126), x, [1, 3, 6, 6], 3)]), ['N', 3, 'H', 'W']);
+    const m = b.build();
+    const { model } = await convertModel(m, { shapes: { x: [1, 3, 6, 6] } });
+    expect(await offAt(m, model, [2, 3, 8, 8])).toBeLessThan(1e-5);
   });
 });
