@@ -69,6 +69,16 @@ try {
     throw new Error(
       `consumer-check: ${cores.length} copies of tfjs-core installed: ${cores.join(', ')}`,
     );
+  // npm only warns about an optional peer that rejects the app's version; npm ls says "invalid".
+  try {
+    execFileSync('npm', ['ls', '--all'], { cwd: app, stdio: 'pipe' });
+  } catch (e) {
+    const invalid = e.stdout
+      .toString()
+      .split('\n')
+      .filter((l) => /invalid|missing/.test(l));
+    throw new Error(`consumer-check: npm ls finds unmet dependencies:\n${invalid.join('\n')}`);
+  }
 
   step(
     "ESM Node script: core, tfjs (the app's tf.input, one training step, reparameterize), wasm, onnx",

@@ -3,14 +3,16 @@
 // check; throws (exit 1) at the first that fails.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 
 const warnings = [];
 const warn = console.warn;
 console.warn = (...args) => warnings.push(args.join(' '));
 // Imported after console.warn is watched: two tfjs instances warn while registering kernels.
 const tf = await import('@tensorflow/tfjs');
+const tfWasm = await import('@tensorflow/tfjs-backend-wasm');
 const core = await import('@reparam/core');
-const { RepVGGBlock, reparameterize } = await import('@reparam/tfjs');
+const { RepVGGBlock, registerWasmTrainingKernels, reparameterize } = await import('@reparam/tfjs');
 const { WasmConvRuntime } = await import('@reparam/wasm');
 const onnx = await import('@reparam/onnx');
 console.warn = warn;
@@ -52,10 +54,17 @@ const x = core.randomTensor([1, c, 8, 8], 5);
 const coreError = relative(core.conv2dReference(x, deployConv).data, core.evaluate(block, x).data);
 check(coreError < 1e-5, `core: collapse(repvgg) equals evaluate (${coreError.toExponential(1)})`);
 
-// tfjs: one tfjs (the app's), a block applied to the app's tf.input, one training step, reparameterize.
+// tfjs: one tfjs (the app's), a block applied to the app's tf.input, one training step on the
+// app's wasm backend (with @reparam/tfjs's gradient kernels), reparameterize.
 const registered = warnings.filter((m) => /already registered/.test(m));
 check(registered.length === 0, `tfjs: one tfjs instance (${warnings.length} warnings on import)`);
 check(tf.version.tfjs === process.env.EXPECTED_TFJS, `tfjs: the app's tfjs ${tf.version.tfjs}`);
+const backendWasm = createRequire(import.meta.url).resolve(
+  '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm',
+);
+tfWasm.setWasmPaths(`${dirname(backendWasm)}/`);
+const added = registerWasmTrainingKernels();
+check(await tf.setBackend('wasm'), `tfjs: wasm backend, ${added.length} gradient kernels added`);
 const input = tf.input({ shape: [8, 8, c] });
 const features = new RepVGGBlock({ filters: c }).apply(input);
 check(features instanceof tf.SymbolicTensor, 'tfjs: RepVGGBlock.apply(tf.input(...)) is symbolic');
