@@ -1,24 +1,8 @@
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { describe, expect, it } from 'vitest';
+import { describeBrowserEntry } from '@reparam/conformance';
 
-// What a browser app's bundler sees: the default entry point with the browser conditions.
-describe('the default entry point in a browser bundle', () => {
-  it('bundles with no error and reaches no node: module (file I/O stays on the Node side)', async () => {
-    const result = await build({
-      entryPoints: [fileURLToPath(new URL('./index.ts', import.meta.url))],
-      bundle: true,
-      write: false,
-      metafile: true,
-      platform: 'browser',
-      format: 'esm',
-      conditions: ['@reparam/source'],
-      external: ['onnxruntime-web', 'protobufjs', '@reparam/core'],
-      logLevel: 'silent',
-    });
-    expect(result.errors).toEqual([]);
-    const inputs = Object.keys(result.metafile.inputs);
-    expect(inputs.filter((f) => f.startsWith('node:') || f.endsWith('/node-io.ts'))).toEqual([]);
-    expect(inputs.some((f) => f.endsWith('_internal/node-io.browser.ts'))).toBe(true);
-  });
+// What a browser app's bundler sees: file I/O and the worker timeout stay on the Node side.
+describeBrowserEntry({
+  entry: new URL('./index.ts', import.meta.url),
+  external: ['onnxruntime-web', 'protobufjs', '@reparam/core'],
+  browserSide: '_internal/node-io.browser.ts',
 });

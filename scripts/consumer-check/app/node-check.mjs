@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { relative } from './relative.mjs';
 
 const warnings = [];
 const warn = console.warn;
@@ -22,16 +23,6 @@ function check(condition, what) {
   if (!condition) throw new Error(`node-check: FAIL ${what}`);
   ok(what);
 }
-const relative = (a, b) => {
-  let diff = 0,
-    scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / scale;
-};
-
 // core: a RepVGG block collapses into one conv that computes the same function.
 const c = 4;
 const w = (n, seed) => Float32Array.from(core.randomTensor([1, 1, 1, n], seed).data);

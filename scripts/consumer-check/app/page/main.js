@@ -7,21 +7,12 @@ import { conv2dReference, makeConv, randomTensor } from '@reparam/core';
 import { RepVGGBlock, reparameterize } from '@reparam/tfjs';
 import { WasmConvRuntime, setWasmPaths } from '@reparam/wasm';
 import { convertModel, parseModel, serializeModel } from '@reparam/onnx';
+import { relative } from '../relative.mjs';
 
 const query = new URLSearchParams(location.search);
 const threads = Number(query.get('threads') ?? 2);
 if (query.has('wasmPaths')) setWasmPaths(query.get('wasmPaths'));
 if (query.has('ortPaths')) ort.env.wasm.wasmPaths = query.get('ortPaths');
-
-function relative(a, b) {
-  let diff = 0,
-    scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / scale;
-}
 
 async function wasmRuntime() {
   const conv = makeConv({
