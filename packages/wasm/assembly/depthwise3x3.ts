@@ -67,10 +67,35 @@ function edge(
   if (count > 2) store<f32>(at, f32x4.extract_lane(acc, 2), 8);
 }
 
+/** Width of a padded plane copy (see {@link padPlane}): whole vectors of outputs, +3 for stride 2. */
+function paddedWidth(Wo: i32, s: i32): i32 {
+  return ((((Wo + 3) & ~3) - 1) * s + 3 + (s == 2 ? 3 : 0) + 4) & ~3;
+}
+
+/** Copies plane xc (H x W) into Hp x Wp at (pt, pl), zeros around: rows then need no masks. */
+function padPlane(xc: usize, H: i32, W: i32, pt: i32, pl: i32, pp: usize, Hp: i32, Wp: i32): void {
+  const zero = f32x4.splat(0);
+  for (let r = 0; r < Hp; r++) {
+    const dst = pp + ((<usize>(r * Wp)) << 2);
+    for (let c = 0; c < Wp; c += 4) v128.store(dst + ((<usize>c) << 2), zero);
+    const iy = r - pt;
+    if (iy < 0 || iy >= H) continue;
+    const src = xc + ((<usize>(iy * W)) << 2);
+    const to = dst + ((<usize>pl) << 2);
+    let c = 0;
+    for (; c + 4 <= W; c += 4)
+      v128.store(to + ((<usize>c) << 2), v128.load(src + ((<usize>c) << 2)));
+    for (; c < W; c++) store<f32>(to + ((<usize>c) << 2), load<f32>(src + ((<usize>c) << 2)));
+  }
+}
+
 /**
  * Output planes q0 <= q < q1 (q = image * O + o, O = C * m): y[q] = epilogue(bias[o] +
  * sum_{i,j} w[o][i][j] x[image, o / m][oy s + i - pt][ox s + j - pl]) for stride `s` 1 or 2.
  * Stride-2 vectors read up to 3 floats past the last tap of a row (buffers are padded).
+ * With `scratch` != 0 (small planes, where border vectors would dominate), each plane is first
+ * copied with its zero padding into its own slot of `scratch` (Hp x Wp floats per output plane,
+ * Hp = (Ho - 1) s + 3, Wp = paddedWidth) and every vector runs the branch-free loop.
  */
 export function depthwise3x3(
   x: usize,
@@ -86,6 +111,7 @@ export function depthwise3x3(
   y: usize,
   Ho: i32,
   Wo: i32,
+  scratch: usize,
   q0: i32,
   q1: i32,
 ): void {
@@ -104,6 +130,37 @@ export function depthwise3x3(
     const wo = w + ((<usize>o * 9) << 2);
     const b: f32 = bias == 0 ? 0 : load<f32>(bias + ((<usize>o) << 2));
     const out = y + ((<usize>q * Ho * Wo) << 2);
+    if (scratch != 0 && fast && pt >= 0 && pl >= 0) {
+      const Hp = (Ho - 1) * s + 3;
+      const Wp = paddedWidth(Wo, s);
+      const pp = scratch + ((<usize>q * Hp * Wp) << 2);
+      padPlane(xc, H, W, pt, pl, pp, Hp, Wp);
+      const vectors = (Wo + 3) & ~3;
+      for (let oy = 0; oy < Ho; oy++) {
+        const row = pp + ((<usize>(oy * s * Wp)) << 2);
+        const orow = out + ((<usize>oy * Wo) << 2);
+        // A row's last vector may spill into the next row, which is written after it; the
+        // plane's last row must not spill into the next plane (maybe another thread's).
+        const end = oy < Ho - 1 ? vectors : Wo & ~3;
+        if (s == 1) interior1(row, Wp, wo, b, orow, 0, end, e);
+        else interior2(row, Wp, wo, b, orow, 0, end, e);
+        if (end < Wo)
+          edge(
+            xc,
+            H,
+            W,
+            s,
+            oy * s - pt,
+            end * s - pl,
+            wo,
+            b,
+            orow + ((<usize>end) << 2),
+            Wo - end,
+            e,
+          );
+      }
+      continue;
+    }
     for (let oy = 0; oy < Ho; oy++) {
       const iy = oy * s - pt;
       const orow = out + ((<usize>oy * Wo) << 2);

@@ -44,6 +44,36 @@ describe('WasmConvRuntime.conv2d', () => {
     );
   });
 
+  it('the depthwise 3x3 kernel equals the reference on wide planes (direct and padded-copy paths)', () => {
+    const wide = fc.record({
+      c: fc.integer({ min: 1, max: 3 }),
+      m: fc.integer({ min: 1, max: 2 }),
+      h: fc.integer({ min: 1, max: 6 }),
+      w: fc.integer({ min: 60, max: 300 }),
+      stride: fc.integer({ min: 1, max: 2 }),
+      padding: fc.tuple(...[0, 1, 2, 3].map(() => fc.integer({ min: -1, max: 2 }))),
+      relu: fc.boolean(),
+      seed: fc.nat(),
+    });
+    fc.assert(
+      fc.property(wide, ({ c, m, h, w, stride, padding, relu, seed }) => {
+        const [pt, , pb] = padding;
+        const conv = makeConv({
+          shape: [c * m, 1, 3, 3],
+          weight: Float32Array.from(randomTensor([c * m, 1, 3, 3], seed).data),
+          bias: Float32Array.from(randomTensor([1, 1, 1, c * m], seed + 1).data),
+          stride,
+          padding,
+          groups: c,
+        });
+        const input = randomTensor([1, c, Math.max(h, 3 - pt - pb), w], seed + 2);
+        const got = rt.conv2d(input.data, input.shape, conv, { relu, algorithm: 'depthwise' });
+        expect(relativeError(got.data, referenceOutput(input, conv, relu))).toBeLessThan(1e-5);
+      }),
+      { numRuns: 80 },
+    );
+  });
+
   it('winograd4 stays within 1e-4 x max|y| at 256 input channels', () => {
     const conv = makeConv({
       shape: [8, 256, 3, 3],

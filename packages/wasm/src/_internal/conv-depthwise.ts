@@ -30,22 +30,30 @@ export class DepthwiseConv {
     const [sh, sw] = stride;
     if (kh === 3 && kw === 3 && sh === sw && sh <= 2 && dilation.every((v) => v === 1)) {
       // 3x3 stride 1 or 2: the register-resident kernel, no padded copy.
+      // A padded copy per plane (scratch) beats masking the border vectors, except for large
+      // stride-2 planes, where the copy costs more than it saves (measured).
+      const padded = (sh === 1 ? d.wo <= 128 : d.wo <= 32) && padding[0] >= 0 && padding[1] >= 0;
+      const mark = this.heap.mark();
+      const hp = (d.ho - 1) * sh + 3;
+      const wp = (((Math.ceil(d.wo / 4) * 4 - 1) * sh + 3 + (sh === 2 ? 3 : 0) + 4) >> 2) << 2;
+      const scratch = padded ? this.heap.alloc(d.n * d.o * hp * wp) : 0;
+      const geo = [sh, padding[0], padding[1]] as const;
       const args = [
         x,
         d.h,
         d.w,
         d.c,
         d.o / groups,
-        sh,
-        padding[0],
-        padding[1],
+        ...geo,
         this.weights,
         epi,
         y,
         d.ho,
         d.wo,
+        scratch,
       ] as const;
       exec.run('depthwise3x3', [...args], 0, d.n * d.o);
+      this.heap.release(mark);
       return;
     }
     const [dh, dw] = dilation;

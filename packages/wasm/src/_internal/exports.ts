@@ -182,6 +182,8 @@ type Depthwise3x3Args = [
   y: number,
   ho: number,
   wo: number,
+  /** 0, or room for a padded copy of every output plane's input (small planes). */
+  scratch: number,
 ];
 type GemmRowsArgs = [
   ap: number,
