@@ -51,7 +51,12 @@ describe('WasmConvRuntime.conv2d', () => {
       h: fc.integer({ min: 1, max: 6 }),
       w: fc.integer({ min: 60, max: 300 }),
       stride: fc.integer({ min: 1, max: 2 }),
-      padding: fc.tuple(...[0, 1, 2, 3].map(() => fc.integer({ min: -1, max: 2 }))),
+      padding: fc.tuple(
+        fc.integer({ min: -1, max: 2 }),
+        fc.integer({ min: -1, max: 2 }),
+        fc.integer({ min: -1, max: 2 }),
+        fc.integer({ min: -1, max: 2 }),
+      ),
       relu: fc.boolean(),
       seed: fc.nat(),
     });
@@ -105,6 +110,10 @@ describe('WasmConvRuntime.conv2d', () => {
     const conv = (k: number, stride: number) =>
       makeConv({ shape: [16, 16, k, k], weight: new Float32Array(256 * k * k), stride });
     expect(rt.prepare(conv(3, 1)).algorithm).toBe('winograd4');
+    // Unpadded: 15x15 in, 13x13 out, 16 F(4x4) tiles; 14x14 in, 9 tiles: F(2x2) below 16.
+    expect(rt.prepare(conv(3, 1), { inputShape: [1, 16, 15, 15] }).algorithm).toBe('winograd4');
+    expect(rt.prepare(conv(3, 1), { inputShape: [1, 16, 14, 14] }).algorithm).toBe('winograd2');
+    expect(rt.prepare(conv(3, 1), { inputShape: [2, 16, 14, 14] }).algorithm).toBe('winograd4');
     expect(rt.prepare(conv(3, 2)).algorithm).toBe('gemm');
     expect(rt.prepare(conv(1, 1)).algorithm).toBe('gemm');
     const dw = makeConv({ shape: [16, 1, 3, 3], weight: new Float32Array(144), groups: 16 });

@@ -20,12 +20,17 @@ import type { Activation } from './graph/ir.js';
 
 /**
  * Which kernel computes a conv: `auto` picks the direct depthwise kernel for one input channel per
- * group, Winograd F(4x4) for 3x3 stride 1 with >= 8 channels per group, GEMM otherwise.
+ * group, Winograd for 3x3 stride 1 with >= 8 channels per group (F(4x4), or F(2x2) when the input
+ * it is prepared for has fewer than 16 F(4x4) tiles), GEMM otherwise.
  */
 export type ConvAlgorithm = 'auto' | 'gemm' | 'winograd2' | 'winograd4' | 'depthwise';
 
-/** The Winograd variant `auto` uses (measured by `pnpm bench`, see the README). */
-const AUTO_WINOGRAD = 'winograd4';
+/**
+ * Below this many F(4x4) tiles per call (e.g. 7x7 planes: 4), `auto` takes F(2x2): F(4x4)'s
+ * GEMMs would be mostly padding while its weights, 36 per kernel instead of 16, stream from
+ * memory (512 channels at 7x7: F(2x2) 5.2 ms, F(4x4) 7.7 ms, GEMM 8.0 ms on one thread).
+ */
+const MIN_WINOGRAD4_TILES = 16;
 
 /** Options of {@link WasmConvRuntime.prepare}. */
 export interface PrepareOptions {
@@ -35,6 +40,8 @@ export interface PrepareOptions {
   readonly activation?: Activation;
   /** Default `auto`. */
   readonly algorithm?: ConvAlgorithm;
+  /** The NCHW input dims the conv will run on, when known: `auto` chooses for them. */
+  readonly inputShape?: readonly number[];
 }
 
 /** A conv whose weights are packed in wasm memory, ready to run on any input size. */
@@ -51,7 +58,11 @@ export interface PreparedConv {
   runPointers(x: number, y: number, dims: ConvDims, residual?: number): void;
 }
 
-function chooseAlgorithm(conv: Conv, requested: ConvAlgorithm): Exclude<ConvAlgorithm, 'auto'> {
+function chooseAlgorithm(
+  conv: Conv,
+  requested: ConvAlgorithm,
+  inputShape: readonly number[] | undefined,
+): Exclude<ConvAlgorithm, 'auto'> {
   if (requested === 'winograd2' || requested === 'winograd4') {
     if (!winogradApplies(conv)) {
       const { stride, dilation } = conv.geometry;
@@ -73,7 +84,12 @@ function chooseAlgorithm(conv: Conv, requested: ConvAlgorithm): Exclude<ConvAlgo
   }
   const [o, ig] = conv.shape;
   const og = o / conv.geometry.groups;
-  return winogradApplies(conv) && og >= 8 && ig >= 8 ? AUTO_WINOGRAD : 'gemm';
+  if (!winogradApplies(conv) || og < 8 || ig < 8) return 'gemm';
+  if (inputShape === undefined) return 'winograd4';
+  const d = convDims('prepare', conv, inputShape);
+  return d.n * Math.ceil(d.ho / 4) * Math.ceil(d.wo / 4) < MIN_WINOGRAD4_TILES
+    ? 'winograd2'
+    : 'winograd4';
 }
 
 /** Options of {@link WasmConvRuntime.create}. */
@@ -179,7 +195,7 @@ export class WasmConvRuntime {
   /** Packs `conv` into wasm memory. The memory stays until the runtime is dropped. */
   prepare(conv: Conv, options: PrepareOptions = {}): PreparedConv {
     validateConv('prepare', conv);
-    const algorithm = chooseAlgorithm(conv, options.algorithm ?? 'auto');
+    const algorithm = chooseAlgorithm(conv, options.algorithm ?? 'auto', options.inputShape);
     const activation: Activation | undefined =
       options.activation ?? (options.relu === true ? { kind: 'relu' } : undefined);
     const { heap } = this;
@@ -218,7 +234,8 @@ export class WasmConvRuntime {
   ): { data: Float32Array; shape: [number, number, number, number] } {
     const mark = this.heap.mark();
     try {
-      const prepared = 'runPointers' in conv ? conv : this.prepare(conv, options);
+      const prepared =
+        'runPointers' in conv ? conv : this.prepare(conv, { inputShape: shape, ...options });
       const d = prepared.dims(shape);
       const inSize = d.n * d.c * d.h * d.w;
       if (input.length !== inSize)

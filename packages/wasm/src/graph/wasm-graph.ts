@@ -114,6 +114,7 @@ export class WasmGraph {
           p = rt.prepare(node.conv, {
             activation: node.activation,
             algorithm: this.options.algorithm,
+            inputShape: shapes.get(node.inputs[0]),
           });
           this.prepared.set(id, p);
         }
