@@ -139,8 +139,8 @@ export function depthwise3x3(
       for (let oy = 0; oy < Ho; oy++) {
         const row = pp + ((<usize>(oy * s * Wp)) << 2);
         const orow = out + ((<usize>oy * Wo) << 2);
-        // A row's last vector may spill into the next row, which is written after it; the
-        // plane's last row must not spill into the next plane (maybe another thread's).
+        // A row's last vector may spill into the next rows, which are written after it, but
+        // not past the plane (the next one may be another thread's, or another buffer).
         const end = oy < Ho - 1 ? vectors : Wo & ~3;
         if (s == 1) interior1(row, Wp, wo, b, orow, 0, end, e);
         else interior2(row, Wp, wo, b, orow, 0, end, e);

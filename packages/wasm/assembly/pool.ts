@@ -41,6 +41,47 @@ function poolOne(
 }
 
 /**
+ * Max of a 3-wide window at stride 1 or 2 for 4 outputs whose first tap is at `src`, over one
+ * input row, folded into `acc` (stride 2: even / odd lanes of 3 loads by shuffles).
+ */
+function max3(acc: v128, src: usize, s: i32): v128 {
+  if (s == 1) {
+    acc = f32x4.pmax(acc, v128.load(src));
+    acc = f32x4.pmax(acc, v128.load(src, 4));
+    return f32x4.pmax(acc, v128.load(src, 8));
+  }
+  const a = v128.load(src),
+    b = v128.load(src, 16);
+  const even = v128.shuffle<f32>(a, b, 0, 2, 4, 6);
+  acc = f32x4.pmax(acc, even);
+  acc = f32x4.pmax(acc, v128.shuffle<f32>(a, b, 1, 3, 5, 7));
+  return f32x4.pmax(acc, v128.shuffle<f32>(even, v128.load(src, 32), 1, 2, 3, 4));
+}
+
+/**
+ * 3x3 max pooling at stride s (1 or 2) of one output row whose windows start at input row y0:
+ * vectors of 4 outputs whose windows lie inside the row, the rest by the scalar loop.
+ */
+function maxRow3(xc: usize, H: i32, W: i32, s: i32, y0: i32, pl: i32, row: usize, Wo: i32): void {
+  const i0 = max(0, y0),
+    i1 = min(H, y0 + 3);
+  let ox = 0;
+  while (ox < Wo) {
+    const x0 = ox * s - pl;
+    // Loads reach x0 + 3 s + 2 (+3 for stride 2's third load): inside the row or its padding.
+    if (ox + 4 <= Wo && x0 >= 0 && x0 + 3 * s + 3 <= W && i1 > i0) {
+      let acc = f32x4.splat(-Infinity);
+      for (let i = i0; i < i1; i++) acc = max3(acc, xc + ((<usize>(i * W + x0)) << 2), s);
+      v128.store(row + ((<usize>ox) << 2), acc);
+      ox += 4;
+      continue;
+    }
+    store<f32>(row + ((<usize>ox) << 2), poolOne(xc, H, W, y0, x0, 3, 3, true, 0));
+    ox++;
+  }
+}
+
+/**
  * Planes q0 <= q < q1: y[q] (Ho x Wo) = max (`max` != 0) or average of x[q] (H x W) over
  * kh x kw windows at stride (sh, sw) with top / left padding (pt, pl). Averages divide by the
  * window size when `includePad`, else by the positions inside the plane. Runs of 4 outputs whose
@@ -69,6 +110,12 @@ export function pool2d(
   for (let q = q0; q < q1; q++) {
     const xc = x + ((<usize>q * H * W) << 2);
     const yc = y + ((<usize>q * Ho * Wo) << 2);
+    if (takeMax && kh == 3 && kw == 3 && sh == sw && sh <= 2) {
+      for (let oy = 0; oy < Ho; oy++) {
+        maxRow3(xc, H, W, sh, oy * sh - pt, pl, yc + ((<usize>oy * Wo) << 2), Wo);
+      }
+      continue;
+    }
     for (let oy = 0; oy < Ho; oy++) {
       const y0 = oy * sh - pt;
       const i0 = max(0, y0),

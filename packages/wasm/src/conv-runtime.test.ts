@@ -79,6 +79,47 @@ describe('WasmConvRuntime.conv2d', () => {
     );
   });
 
+  it('every algorithm writes y and nothing after it (a guard of sentinels stays untouched)', () => {
+    const algorithms = ['gemm', 'depthwise', 'winograd2', 'winograd4'] as const;
+    fc.assert(
+      fc.property(
+        convCase(),
+        fc.constantFrom(...algorithms),
+        ({ conv, input, relu }, algorithm) => {
+          const depthwise = conv.shape[1] === 1;
+          const winograd =
+            conv.shape[2] === 3 &&
+            conv.shape[3] === 3 &&
+            conv.geometry.stride.every((v) => v === 1) &&
+            conv.geometry.dilation.every((v) => v === 1);
+          if (
+            (algorithm === 'depthwise' && !depthwise) ||
+            (algorithm.startsWith('winograd') && !winograd)
+          )
+            return;
+          const mark = rt.heap.mark();
+          try {
+            const prepared = rt.prepare(conv, { relu, algorithm });
+            const d = prepared.dims(input.shape);
+            const x = rt.heap.alloc(input.data.length);
+            rt.heap.write(x, input.data);
+            const size = d.n * d.o * d.ho * d.wo;
+            const y = rt.heap.alloc(size + 64);
+            rt.heap.f32(y, size + 64).fill(12345);
+            prepared.runPointers(x, y, d);
+            expect(Array.from(rt.heap.f32(y + size * 4, 64)).every((v) => v === 12345)).toBe(true);
+            expect(
+              relativeError(rt.heap.f32(y, size), referenceOutput(input, conv, relu)),
+            ).toBeLessThan(1e-4);
+          } finally {
+            rt.heap.release(mark);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('winograd4 stays within 1e-4 x max|y| at 256 input channels', () => {
     const conv = makeConv({
       shape: [8, 256, 3, 3],
