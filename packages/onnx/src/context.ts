@@ -1,3 +1,5 @@
+import type { CollapseOptions, Floats } from '@reparam/core';
+import { float32View, initializerValue } from './initializer-values.js';
 import type { GraphIndex } from './graph.js';
 import type { DenseTensor } from './ort-run.js';
 import type { RandomNode } from './random-ops.js';
@@ -9,7 +11,10 @@ export type TensorKind = 'const' | 'shape' | 'dynamic';
 export interface PassContext {
   readonly index: GraphIndex;
   readonly kinds: ReadonlyMap<string, TensorKind>;
-  /** Every tensor's value on the probe input (initializers, node outputs, graph inputs). */
+  /**
+   * Values on the probe input of the graph inputs and of the node outputs the pass reads;
+   * initializers are read from the model when asked for (see {@link valueOf}).
+   */
   readonly values: ReadonlyMap<string, DenseTensor>;
   /**
    * Graph inputs whose dims past the batch are dynamic (symbolic or undeclared). With any, the
@@ -28,24 +33,42 @@ export interface PassContext {
    * shapes (`Shape(x)[0]`) is not folded into a conv: the written model keeps the dynamic dims.
    */
   readonly symbolicInputs: readonly string[];
+  /** Options every `collapse` of the pass gets (the matrix product, a memory budget). */
+  readonly collapseOptions: Pick<CollapseOptions, 'product' | 'maxBytes'>;
 }
 
 /** Dims of a tensor on the probe input, if known. */
 export const dimsOf = (ctx: PassContext, name: string): readonly number[] | undefined =>
-  ctx.values.get(name)?.dims;
+  ctx.values.get(name)?.dims ?? ctx.index.initializers.get(name)?.dims;
 
 /** The kind of a tensor; an empty name (absent optional input) is constant. */
 export const kindOf = (ctx: PassContext, name: string): TensorKind =>
   name === '' ? 'const' : (ctx.kinds.get(name) ?? 'dynamic');
 
+/** A tensor's value on the probe input: computed by the probe, or an initializer (as float64). */
+export function valueOf(ctx: PassContext, name: string): DenseTensor | undefined {
+  return ctx.values.get(name) ?? initializerValue(ctx.index.initializers.get(name));
+}
+
 /** The values of a non-dynamic tensor as float64, or undefined. */
 export function numbersOf(ctx: PassContext, name: string): Float64Array | undefined {
   if (name === '' || kindOf(ctx, name) === 'dynamic') return undefined;
-  const t = ctx.values.get(name);
+  const t = valueOf(ctx, name);
   if (t === undefined) return undefined;
+  if (t.data instanceof Float64Array) return t.data;
   if (t.data instanceof BigInt64Array || t.data instanceof BigUint64Array)
     return Float64Array.from(t.data, Number);
   return Float64Array.from(t.data);
+}
+
+/**
+ * The values of a non-dynamic float tensor for `core` (weights): a float32 initializer as its
+ * stored float32 values (a view of the file's bytes where aligned, no float64 copy), anything
+ * else as float64.
+ */
+export function floatsOf(ctx: PassContext, name: string): Floats | undefined {
+  const t = ctx.values.has(name) ? undefined : ctx.index.initializers.get(name);
+  return (t === undefined ? undefined : float32View(t)) ?? numbersOf(ctx, name);
 }
 
 /** True when a tensor is read by no node and is not a graph output. */

@@ -13,13 +13,17 @@ import { checkedOpset } from './opset.js';
 import { planRegions, splitKept, type RegionReport, type Rewrite } from './plan.js';
 import type { NotLinear } from './linear-ops.js';
 import { inputFeeds } from './feeds.js';
-import { dynamicSizeInputs, inputDims, probeModel, type InputShapes } from './probe.js';
-import type { ModelProto } from './proto.js';
+import { dynamicSizeInputs, inputDims, type InputShapes } from './probe.js';
+import { openProbe } from './pass-probe.js';
+import { initializerValue } from './initializer-values.js';
+import { encodeModel, type ModelProto } from './proto.js';
 import { findRegions } from './regions.js';
 import { applyRewrites } from './apply.js';
-import type { DenseTensor, Engine, RunOptions } from './ort-run.js';
+import type { DenseTensor, Engine, ModelSession, RunOptions } from './ort-run.js';
 import { withFallback } from './engine-fallback.js';
 import { verifyModels, type VerifyResult } from './verify.js';
+import { stageLaps, type StageListener } from './stages.js';
+import type { MatrixProduct } from '@reparam/core';
 
 /** Ops whose iteration count comes from data: running them could take unbounded time. */
 const LOOPS = new Set(['Loop', 'Scan', 'SequenceMap']);
@@ -48,6 +52,18 @@ export interface ConvertOptions extends RunOptions {
    * before allocating is checked against it ({@link MemoryBudgetError}).
    */
   maxMemory?: number;
+  /** Called at the end of each stage with its wall time (`reparam convert --profile`). */
+  onStage?: StageListener;
+  /**
+   * The bytes `model` was parsed from, when they hold all its tensor data (no external data):
+   * the probe appends its outputs to them instead of encoding the model again.
+   */
+  modelBytes?: Uint8Array;
+  /**
+   * The matrix product `core`'s `collapse` composes with (DBB's 1x1 -> KxK), e.g.
+   * `@reparam/wasm`'s `wasmMatrixProduct`; default `core`'s float64 JavaScript product.
+   */
+  product?: MatrixProduct;
 }
 
 /** A node of a linear op type that stays because of `reason`. */
@@ -87,6 +103,23 @@ export async function analyzeModel(
   engine: Engine;
   scan: ReturnType<typeof findRegions>;
 }> {
+  const { probe, ...analysis } = await analyze(model, options);
+  await probe.release();
+  return analysis;
+}
+
+/** {@link analyzeModel}, with the probe's session still open (the caller releases it). */
+async function analyze(
+  model: ModelProto,
+  options: ConvertOptions,
+): Promise<{
+  ctx: PassContext;
+  feeds: Record<string, DenseTensor>;
+  engine: Engine;
+  scan: ReturnType<typeof findRegions>;
+  probe: ModelSession;
+}> {
+  const lap = stageLaps(options.onStage);
   checkModel(model);
   const loop = [...allNodes(model.graph!)].find((n) => LOOPS.has(n.opType ?? ''));
   if (loop !== undefined) {
@@ -102,45 +135,71 @@ export async function analyzeModel(
     options.maxMemory ?? DEFAULT_MAX_MEMORY,
   );
   const feeds = inputFeeds(model, options);
+  const kinds = classifyTensors(index);
+  lap('check');
   options.onProgress?.('probe', 0);
   const probe = await withFallback(options, (engine) =>
-    probeModel(model, feeds, { ...options, engine }),
+    openProbe(model, index, kinds, feeds, { ...options, engine }),
   ).catch((e: unknown) => {
     throw withShapeHint(e, model, feeds, options.shapes);
   });
-  const values = probe.value;
-  const kinds = classifyTensors(index);
-  const random = randomNodes(index, opset, (t) =>
-    kinds.get(t) === 'const' ? values.get(t)?.data[0] : undefined,
-  );
-  const ctx: PassContext = {
-    index,
-    kinds,
-    values,
-    dynamicSizeInputs: dynamicSizeInputs(model),
-    opset,
-    randomNodes: random.map((r) => r.random),
-    random: randomTensors(
+  const { values, session } = probe.value;
+  lap('probe');
+  try {
+    const random = randomNodes(index, opset, (t) =>
+      kinds.get(t) === 'const'
+        ? (values.get(t) ?? initializerValue(index.initializers.get(t)))?.data[0]
+        : undefined,
+    );
+    const ctx: PassContext = {
       index,
-      random.map((r) => r.index),
-    ),
-    symbolicInputs: dynamicSizeInputs(model, 0),
-  };
-  options.onProgress?.('regions', 0.3);
-  return { ctx, feeds, scan: findRegions(ctx), engine: probe.engine };
+      kinds,
+      values,
+      dynamicSizeInputs: dynamicSizeInputs(model),
+      opset,
+      randomNodes: random.map((r) => r.random),
+      random: randomTensors(
+        index,
+        random.map((r) => r.index),
+      ),
+      symbolicInputs: dynamicSizeInputs(model, 0),
+      collapseOptions: options.product === undefined ? {} : { product: options.product },
+    };
+    options.onProgress?.('regions', 0.3);
+    const scan = findRegions(ctx);
+    lap('regions');
+    return { ctx, feeds, scan, probe: session, engine: probe.engine };
+  } catch (e) {
+    await session.release();
+    throw e;
+  }
 }
 
 /**
  * Collapses every maximal linear region of a training-form model into one Conv with bias,
  * using `core` for all the algebra, and verifies the result against the original on seeded
  * random inputs with onnxruntime-web. Throws {@link VerificationError} (naming the worst
- * output and region) when the outputs differ by more than the tolerance.
+ * output and region) when the outputs differ by more than the tolerance. Returns the converted
+ * model, the report, and the model's encoding (what `writeModel` writes; pass it as `bytes`).
  */
 export async function convertModel(
   model: ModelProto,
   options: ConvertOptions = {},
-): Promise<{ model: ModelProto; report: ConversionReport }> {
-  const analysis = await analyzeModel(model, options);
+): Promise<{ model: ModelProto; report: ConversionReport; bytes: Uint8Array }> {
+  const analysis = await analyze(model, options);
+  try {
+    return await convertAnalyzed(model, analysis, options);
+  } finally {
+    await analysis.probe.release();
+  }
+}
+
+async function convertAnalyzed(
+  model: ModelProto,
+  analysis: Awaited<ReturnType<typeof analyze>>,
+  options: ConvertOptions,
+): Promise<{ model: ModelProto; report: ConversionReport; bytes: Uint8Array }> {
+  const lap = stageLaps(options.onStage);
   const { ctx } = analysis;
   let scan = analysis.scan;
   const onRegion = (done: number, total: number) =>
@@ -154,6 +213,7 @@ export async function convertModel(
     scan = findRegions(ctx, splits);
     plan = planRegions(ctx, scan.regions, onRegion);
   }
+  lap('collapse');
   options.onProgress?.('rewrite', 0.5);
   const applied = applyRewrites(ctx, plan.rewrites, plan.reports);
   const produced = new Set(applied.graph.node.flatMap((n) => n.output));
@@ -177,6 +237,8 @@ export async function convertModel(
   const graph = rewrites.length === 0 ? prune(model.graph!) : applied.graph;
   const converted = withInitializerInputs({ ...model, graph });
   checkModel(converted);
+  const bytes = encodeModel(converted);
+  lap('rewrite');
   const base = {
     regions: reports,
     excluded: scan.excluded.map((e) => ({
@@ -194,14 +256,17 @@ export async function convertModel(
   };
   // Dead-node removal cannot change an output: only a model with collapsed regions is run again.
   if (options.verify === false || rewrites.length === 0) {
-    await checkRuns(converted, analysis.feeds, { ...options, engine: analysis.engine });
-    return { model: converted, report: base };
+    await checkRuns(converted, analysis.feeds, { ...options, engine: analysis.engine }, bytes);
+    lap('verify');
+    return { model: converted, report: base, bytes };
   }
   options.onProgress?.('verify', 0.6);
   const verification = await verifyModels(model, converted, {
     ...options,
     ...comparedTensors(ctx, rewrites),
     referenceFirst: ctx.values,
+    referenceSession: analysis.probe,
+    candidateBytes: bytes,
     seed: options.seed ?? 1,
     engine: analysis.engine,
   }).catch((e: unknown) => {
@@ -213,12 +278,13 @@ export async function convertModel(
       : e;
   });
   options.onProgress?.('verify', 1);
+  lap('verify');
   const report = { ...base, verification };
   if (!verification.ok) {
     const regionOf = (r: Rewrite) => reports[renumber.get(r.region) ?? -1];
     throw Object.assign(verificationFailure(ctx, rewrites, regionOf, verification), { report });
   }
-  return { model: converted, report };
+  return { model: converted, report, bytes };
 }
 
 /**

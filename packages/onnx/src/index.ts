@@ -84,6 +84,8 @@ export {
   type ConvertOptions,
   type Excluded,
 } from './convert.js';
+export type { ConvertStage, StageListener } from './stages.js';
+export { preloadRuntime } from './preload.js';
 export { SUPPORTED_OPSETS, defaultOpset } from './opset.js';
 export type { RegionReport, SegmentReport, Size } from './plan.js';
 export { exportTfjsModel, type ExportOptions } from './export-tfjs.js';

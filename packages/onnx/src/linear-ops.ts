@@ -10,7 +10,7 @@ import {
   type Expr,
 } from '@reparam/core';
 import { floatAttr, intAttr, intsAttr, stringAttr } from './attributes.js';
-import { dimsOf, kindOf, numbersOf, unused, type PassContext } from './context.js';
+import { dimsOf, floatsOf, kindOf, numbersOf, unused, type PassContext } from './context.js';
 import { avgPoolOp, padOp, sliceOp } from './linear-ops-spatial.js';
 import type { NodeProto } from './proto.js';
 import { scatterPadOp } from './scatter-pad.js';
@@ -189,7 +189,7 @@ function convOp(ctx: PassContext, node: NodeProto, make: Make, fail: Fail): Line
     return fail('weight or bias is computed from activations');
   }
   const wd = dimsOf(ctx, w);
-  const weight = numbersOf(ctx, w);
+  const weight = floatsOf(ctx, w);
   if (wd === undefined || wd.length !== 4 || weight === undefined)
     return fail('the weight is not a constant OIHW tensor');
   const xd = dimsOf(ctx, x)!;

@@ -32,6 +32,8 @@ export {
 export interface ReadOptions {
   /** Called with the path and byte count of every file read: the model, then its external data files. */
   onFile?: (path: string, bytes: number) => void;
+  /** Called with the model file's bytes (without external data), e.g. for `convertModel`'s `modelBytes`. */
+  onBytes?: (bytes: Uint8Array) => void;
   /**
    * Most bytes the file and its external data may take together (default: no limit); checked
    * before reading, {@link MemoryBudgetError} beyond.
@@ -59,6 +61,7 @@ export function readModel(path: string, options: ReadOptions = {}): ModelProto {
     closeSync(fd);
   }
   options.onFile?.(resolve(path), size);
+  options.onBytes?.(bytes);
   return parseModel(bytes, {
     baseDir: dirname(resolve(path)),
     onFile: options.onFile,
@@ -80,6 +83,11 @@ export interface WriteOptions {
   externalData?: number;
   /** Largest size of initializers written inline when `externalData` is not given (default 2 GiB - 1 MiB, below protobuf's limit). */
   maxInlineBytes?: number;
+  /**
+   * The model's encoding, when at hand (`convertModel` returns it): written as it is instead of
+   * encoding again, unless initializers go to external data.
+   */
+  bytes?: Uint8Array;
 }
 
 /** Threshold of the external data written automatically for models too large to write inline. */
@@ -118,7 +126,16 @@ export function writeModel(path: string, model: ModelProto, options: WriteOption
     {
       target,
       label: path,
-      pieces: [{ tensor: '', offset: 0, bytes: serializeModel(layout?.model ?? model) }],
+      pieces: [
+        {
+          tensor: '',
+          offset: 0,
+          bytes:
+            layout === undefined && options.bytes !== undefined
+              ? options.bytes
+              : serializeModel(layout?.model ?? model),
+        },
+      ],
     },
   ];
   for (const f of files) {

@@ -245,12 +245,12 @@ function collapseAtSize(
   size: readonly [number, number],
 ): { conv: Conv; inputSize?: readonly [number, number] } | { reason: string } {
   try {
-    return { conv: collapse(expr, COST_RULE) };
+    return { conv: collapse(expr, { ...ctx.collapseOptions, ...COST_RULE }) };
   } catch (e) {
     if (!(e instanceof NotEquivalentError)) throw e;
     let conv: Conv;
     try {
-      conv = collapse(expr, { ...COST_RULE, inputSize: size });
+      conv = collapse(expr, { ...ctx.collapseOptions, ...COST_RULE, inputSize: size });
     } catch {
       return { reason: e.message };
     }

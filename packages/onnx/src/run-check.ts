@@ -11,9 +11,10 @@ export async function checkRuns(
   model: ModelProto,
   feeds: Readonly<Record<string, DenseTensor>>,
   options: RunOptions,
+  bytes: Uint8Array = encodeModel(model),
 ): Promise<void> {
   try {
-    await runModel(encodeModel(model), feeds, undefined, options);
+    await runModel(bytes, feeds, undefined, options);
   } catch (e) {
     if (!(e instanceof OnnxFormatError) || /did not (load|run) within/.test(e.message)) throw e;
     throw new OnnxFormatError(

@@ -1,11 +1,17 @@
 import type { ModelProto } from './proto.js';
-import { encodeModel } from './proto.js';
 import { difference, type Difference } from './compare.js';
 import { withFallback } from './engine-fallback.js';
-import { openSession, type DenseTensor, type Engine, type RunOptions } from './ort-run.js';
+import {
+  openSession,
+  type DenseTensor,
+  type Engine,
+  type ModelSession,
+  type RunOptions,
+} from './ort-run.js';
 import { inputFeeds } from './feeds.js';
 import { inputDims, type InputShapes } from './probe.js';
 import { UsageError } from './errors.js';
+import { withOutputs } from './pass-probe.js';
 
 /** Options of {@link verifyModels}. */
 export interface VerifyOptions extends RunOptions {
@@ -23,6 +29,13 @@ export interface VerifyOptions extends RunOptions {
   intermediates?: readonly string[];
   /** Values of the reference model on the first sample, when already computed. */
   referenceFirst?: ReadonlyMap<string, DenseTensor>;
+  /**
+   * An open session of the reference model exposing every compared tensor (the probe's), used
+   * instead of opening another; the caller releases it.
+   */
+  referenceSession?: ModelSession;
+  /** The candidate's own encoding, when at hand: the compared tensors are appended as outputs. */
+  candidateBytes?: Uint8Array;
   /** Graph outputs not compared (they depend on random operators). */
   unchecked?: readonly string[];
   /** Intermediates that must be within the tolerance too (changed tensors no compared output depends on). */
@@ -81,12 +94,25 @@ async function compare(
   // with every input given, all samples would be the same
   const samples = free === 0 ? 1 : (options.samples ?? 2);
   const needReference = samples > (options.referenceFirst === undefined ? 0 : 1);
-  const refSession = needReference
-    ? await openSession(encodeModel(withOutputs(reference, names)), options)
-    : undefined;
+  const own = needReference && options.referenceSession === undefined;
+  const declared = new Set(reference.graph!.output.map((o) => o.name ?? ''));
+  const refSession = own
+    ? await openSession(
+        withOutputs(
+          reference,
+          names.filter((n) => !declared.has(n)),
+        ),
+        options,
+      )
+    : options.referenceSession;
   const worst = new Map<string, Difference>();
   try {
-    const candSession = await openSession(encodeModel(withOutputs(candidate, names)), options);
+    const have = new Set(candidate.graph!.output.map((o) => o.name ?? ''));
+    const extra = names.filter((n) => !have.has(n));
+    const candSession = await openSession(
+      withOutputs(candidate, extra, options.candidateBytes),
+      options,
+    );
     try {
       for (let s = 0; s < samples; s++) {
         const feeds = inputFeeds(reference, { ...options, seed: (options.seed ?? 1) + s });
@@ -105,7 +131,7 @@ async function compare(
       await candSession.release();
     }
   } finally {
-    await refSession?.release();
+    if (own) await refSession?.release();
   }
   const outs = outputs.map((n) => worst.get(n)!);
   const judged = [...outs, ...checked.map((n) => worst.get(n)!)];
@@ -121,13 +147,4 @@ async function compare(
     unchecked: all.filter((n) => unchecked.has(n)),
     engine: options.engine,
   };
-}
-
-function withOutputs(model: ModelProto, names: readonly string[]): ModelProto {
-  const graph = model.graph!;
-  const have = new Set(graph.output.map((o) => o.name));
-  const extra = names.filter((n) => !have.has(n)).map((name) => ({ name }));
-  return extra.length === 0
-    ? model
-    : { ...model, graph: { ...graph, output: [...graph.output, ...extra] } };
 }

@@ -1,0 +1,99 @@
+import type { TensorKind } from './context.js';
+import { denseTensor } from './element-types.js';
+import type { GraphIndex } from './graph.js';
+import { LINEAR_OP_TYPES } from './linear-ops.js';
+import { openSession, type DenseTensor, type ModelSession, type RunOptions } from './ort-run.js';
+import type { ModelProto } from './proto.js';
+import { encodeModel, withGraphOutputs } from './proto.js';
+
+/**
+ * The node outputs the pass reads, which the probe must expose: the graph outputs; the inputs
+ * and outputs of every node of a linear op type that reads an activation (dims, parameters, the
+ * region boundaries the verification compares); the outputs of nodes computed from constants
+ * alone (they are folded into initializers); a Dropout's training mode. Not the rest: in a
+ * PyTorch export most nodes compute shapes (DBB's pad-with-bias is thousands of them), and
+ * fetching each costs onnxruntime more than computing it.
+ */
+export function passTensors(
+  index: GraphIndex,
+  kinds: ReadonlyMap<string, TensorKind>,
+): Set<string> {
+  const out = new Set(index.outputs);
+  const add = (names: readonly string[]) => {
+    for (const n of names) if (n !== '') out.add(n);
+  };
+  for (const node of index.graph.node) {
+    const op = node.opType ?? '';
+    if (op === 'Constant') continue;
+    if (node.output.every((o) => o === '' || kinds.get(o) === 'const')) add(node.output);
+    else if (LINEAR_OP_TYPES.has(op) && node.input.some((n) => kinds.get(n) === 'dynamic')) {
+      add(node.input);
+      add(node.output);
+    }
+    if (op === 'Dropout') add(node.input.slice(2));
+  }
+  return out;
+}
+
+/**
+ * `model` serialized with graph outputs `names` added: appended to `bytes` (the model's own
+ * encoding) when given, else encoded.
+ */
+export function withOutputs(
+  model: ModelProto,
+  names: readonly string[],
+  bytes?: Uint8Array,
+): Uint8Array {
+  if (bytes !== undefined) return withGraphOutputs(bytes, names);
+  const graph = model.graph!;
+  const output = [...graph.output, ...names.map((name) => ({ name }))];
+  return encodeModel({ ...model, graph: { ...graph, output } });
+}
+
+/**
+ * The probe of the pass: runs `model` once on `feeds` with {@link passTensors} exposed and
+ * returns their values (with the feeds and the values of Constant nodes, read from the file),
+ * and the session, left open: the verification runs the reference model on it again. The caller
+ * releases it.
+ */
+export async function openProbe(
+  model: ModelProto,
+  index: GraphIndex,
+  kinds: ReadonlyMap<string, TensorKind>,
+  feeds: Readonly<Record<string, DenseTensor>>,
+  options: RunOptions & { modelBytes?: Uint8Array },
+): Promise<{ values: Map<string, DenseTensor>; session: ModelSession }> {
+  const graph = model.graph!;
+  const known = new Map<string, DenseTensor>(Object.entries(feeds));
+  for (const node of graph.node) {
+    const t =
+      node.opType === 'Constant' ? node.attribute.find((a) => a.name === 'value')?.t : undefined;
+    if (t !== undefined && node.output[0] !== undefined) {
+      try {
+        known.set(node.output[0], denseTensor(t));
+      } catch {
+        // a type the runtimes do not exchange: onnxruntime reports it below, or nobody reads it
+      }
+    }
+  }
+  const needed = passTensors(index, kinds);
+  const fetched = [...needed].filter(
+    (t) => index.producer.has(t) && (!known.has(t) || index.outputs.has(t)),
+  );
+  const declared = new Set(graph.output.map((o) => o.name ?? ''));
+  const extra = fetched.filter((t) => !declared.has(t));
+  const session = await openSession(withOutputs(model, extra, options.modelBytes), options);
+  try {
+    const values = await session.run(feeds, fetched);
+    for (const [name, v] of known) if (!values.has(name)) values.set(name, v);
+    // An initializer listed as a graph output: the verification reads every graph output.
+    for (const name of index.outputs) {
+      const t = index.initializers.get(name);
+      if (!values.has(name) && t !== undefined) values.set(name, denseTensor(t));
+    }
+    return { values, session };
+  } catch (e) {
+    await session.release();
+    throw e;
+  }
+}
