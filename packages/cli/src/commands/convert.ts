@@ -1,10 +1,12 @@
-import { convertModel, UsageError, writeModel } from '@reparam/onnx';
+import { convertModel, preloadRuntime, UsageError, writeModel } from '@reparam/onnx';
+import { collapseProduct } from '../collapse-product.js';
 import { defineCommand } from '../command.js';
 import { formatRegions, formatVerification } from '../format.js';
-import { readInput } from '../input.js';
+import { readInput, type InputModel } from '../input.js';
 import { writeJson, writeLines } from '../io.js';
 import { byteSize, common, flag, stringValue } from '../options.js';
 import { checkOutputPath } from '../output-path.js';
+import { profiler, profileTable } from '../profile.js';
 import { progressBar } from '../progress.js';
 import { summarize, summaryTable } from '../summary.js';
 import { runOptions } from './run-options.js';
@@ -31,6 +33,9 @@ export const convert = defineCommand({
     'external-data': byteSize(
       'write initializers of at least BYTES (e.g. 1024, 1M) to OUT.data next to OUT; automatic (1K) when they exceed 2 GiB',
     ),
+    profile: flag(
+      'print where the time went (read, check, probe, regions, collapse, rewrite, verify, write) and the peak memory on stderr',
+    ),
     ...common,
   },
   examples: [
@@ -44,23 +49,40 @@ export const convert = defineCommand({
     if (options.output === undefined)
       throw new UsageError('convert: -o OUT.onnx is required; see reparam convert --help');
     checkOutputPath(options.output, [path], options.force);
-    const input = readInput(path, options['max-memory']);
+    const clock = profiler();
+    const run = runOptions(options);
+    // onnxruntime and the SIMD kernels load in worker threads while the model is read
+    const runtime = preloadRuntime(run);
+    const kernels = collapseProduct();
     const bar = progressBar(io);
+    let input: InputModel;
     let result;
     try {
+      input = readInput(path, options['max-memory']);
+      clock.lap('read');
       result = await convertModel(input.model, {
-        ...runOptions(options),
+        ...run,
         verify: !options['no-verify'],
+        modelBytes: input.encoded,
+        product: (await kernels).product,
         onProgress: bar.update,
+        ...(options.profile ? { onStage: clock.onStage } : {}),
       });
     } finally {
       bar.done();
+      (await kernels).dispose();
+      await runtime.release();
     }
     const written = writeModel(options.output, result.model, {
       protect: input.files,
       overwrite: options.force,
       externalData: options['external-data'],
+      bytes: result.bytes,
     });
+    clock.lap('write');
+    const profile = options.profile ? clock.done() : undefined;
+    if (profile !== undefined && !options.json)
+      writeLines(io.stderr, profileTable(profile, input.bytes));
     const { report } = result;
     const summary = summarize(input.model, result.model, {
       before: input.bytes,
@@ -74,6 +96,7 @@ export const convert = defineCommand({
         output: options.output,
         summary,
         report,
+        ...(profile === undefined ? {} : { profile }),
       });
       return 0;
     }
