@@ -41,6 +41,7 @@ export { dbb, type DBBWeights } from './recipes/dbb.js';
 export { ECB_MASKS, ecb, type ECBEdgeWeights, type ECBWeights } from './recipes/ecb.js';
 export { largeKernel, type LargeKernelWeights } from './recipes/large-kernel.js';
 export { mobileone, type MobileOneWeights } from './recipes/mobileone.js';
+export { qarepvgg, type QARepVGGWeights } from './recipes/qarepvgg.js';
 export { repvgg, type RepVGGWeights } from './recipes/repvgg.js';
 export { orthogonalWeightNorm } from './weights/orthogonal-weight-norm.js';
 export { refocus, type RefocusWeights } from './weights/refocus.js';

@@ -1,8 +1,16 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
+import { batchNorm, sequence } from '../expr.js';
 import { randomTensor } from '../tensor.js';
 import type { Tensor } from '../types.js';
-import { blockCaseArb, convBnWeights, direct, expectMatchesDefinition } from '../testing/index.js';
+import {
+  blockCaseArb,
+  convBnWeights,
+  direct,
+  expectMatchesDefinition,
+  randomBatchNorm,
+  values,
+} from '../testing/index.js';
 import { acb } from './acb.js';
 
 describe('acb', () => {
@@ -53,6 +61,67 @@ describe('acb', () => {
         );
       }),
       { seed: 102, numRuns: 50 },
+    );
+  });
+
+  it("OREPA's linearized ACB: per-channel scales in place of the batch-norms, one batch-norm after the sum", () => {
+    fc.assert(
+      fc.property(blockCaseArb, fc.constantFrom(3, 5), ({ cin, cout, stride, groups, seed }, k) => {
+        const ipg = cin / groups;
+        const branch = (size: number, s: number) => ({
+          weight: values(size, s),
+          scale: values(cout, s + 1),
+        });
+        const square = branch(cout * ipg * k * k, seed);
+        const horizontal = branch(cout * ipg * k, seed + 2);
+        const vertical = branch(cout * ipg * k, seed + 4);
+        const post = randomBatchNorm(cout, seed + 6);
+        const block = sequence(
+          acb({
+            inChannels: cin,
+            outChannels: cout,
+            kernelSize: k,
+            stride,
+            groups,
+            square,
+            horizontal,
+            vertical,
+          }),
+          batchNorm(post),
+        );
+        const p = k >> 1;
+        expectMatchesDefinition(
+          block,
+          (x) =>
+            direct.batchNorm(
+              direct.add(
+                direct.scale(
+                  direct.conv(x, square.weight, [cout, ipg, k, k], { stride, padding: p, groups }),
+                  square.scale,
+                ),
+                direct.scale(
+                  direct.conv(x, horizontal.weight, [cout, ipg, 1, k], {
+                    stride,
+                    padding: [0, p, 0, p],
+                    groups,
+                  }),
+                  horizontal.scale,
+                ),
+                direct.scale(
+                  direct.conv(x, vertical.weight, [cout, ipg, k, 1], {
+                    stride,
+                    padding: [p, 0, p, 0],
+                    groups,
+                  }),
+                  vertical.scale,
+                ),
+              ),
+              post,
+            ),
+          randomTensor([2, cin, 9, 10], seed + 7),
+        );
+      }),
+      { seed: 108, numRuns: 30 },
     );
   });
 });

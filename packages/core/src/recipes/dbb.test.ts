@@ -4,7 +4,7 @@ import { collapse } from '../collapse.js';
 import { conv2dReference } from '../conv2d-reference.js';
 import { NotEquivalentError } from '../errors.js';
 import { evaluate } from '../evaluate.js';
-import { pad, sequence } from '../expr.js';
+import { batchNorm, pad, sequence } from '../expr.js';
 import { randomTensor } from '../tensor.js';
 import {
   blockCaseArb,
@@ -14,6 +14,7 @@ import {
   randomBatchNorm,
   relativeDifference,
   seedArb,
+  values,
 } from '../testing/index.js';
 import { convBn, outputOfZero } from './conv-bn.js';
 import { dbb } from './dbb.js';
@@ -134,5 +135,85 @@ describe('dbb', () => {
     expect(
       relativeDifference(evaluate(zeroPadded, x), conv2dReference(x, collapse(withBias))),
     ).toBeGreaterThan(1e-6);
+  });
+
+  it("OREPA's linearized DBB: plain 1x1 first stages, scales in place of the branch batch-norms, one batch-norm after the sum", () => {
+    fc.assert(
+      fc.property(
+        blockCaseArb,
+        fc.constantFrom(3, 5),
+        fc.integer({ min: 1, max: 3 }),
+        ({ cin, cout, stride, groups, seed }, k, widen) => {
+          const ipg = cin / groups;
+          const mid = groups * widen;
+          const p = k >> 1;
+          const scaled = (size: number, s: number) => ({
+            weight: values(size, s),
+            scale: values(cout, s + 1),
+          });
+          const origin = scaled(cout * ipg * k * k, seed);
+          const pointwise = scaled(cout * ipg, seed + 2);
+          const avgPointwise = { weight: values(cout * ipg, seed + 4) };
+          const avgScale = values(cout, seed + 5);
+          const kxkPointwise = { weight: values(mid * ipg, seed + 6) };
+          const kxk = scaled(cout * widen * k * k, seed + 7);
+          const post = randomBatchNorm(cout, seed + 9);
+          const block = sequence(
+            dbb({
+              inChannels: cin,
+              outChannels: cout,
+              kernelSize: k,
+              stride,
+              groups,
+              origin,
+              pointwise,
+              avg: { pointwise: avgPointwise, scale: avgScale },
+              kxk: { pointwise: kxkPointwise, kxk },
+            }),
+            batchNorm(post),
+          );
+          // Without a bias or batch-norm, a 1x1 stage outputs 0 at a zero-padded border.
+          expectMatchesDefinition(
+            block,
+            (x) => {
+              const padded = direct.pad(x, p);
+              const conv = direct.conv;
+              return direct.batchNorm(
+                direct.add(
+                  direct.scale(
+                    conv(x, origin.weight, [cout, ipg, k, k], { stride, padding: p, groups }),
+                    origin.scale,
+                  ),
+                  direct.scale(
+                    conv(x, pointwise.weight, [cout, ipg, 1, 1], { stride, groups }),
+                    pointwise.scale,
+                  ),
+                  direct.scale(
+                    direct.avgPool(
+                      conv(padded, avgPointwise.weight, [cout, ipg, 1, 1], { groups }),
+                      k,
+                      stride,
+                    ),
+                    avgScale,
+                  ),
+                  direct.scale(
+                    conv(
+                      conv(padded, kxkPointwise.weight, [mid, ipg, 1, 1], { groups }),
+                      kxk.weight,
+                      [cout, widen, k, k],
+                      { stride, groups },
+                    ),
+                    kxk.scale,
+                  ),
+                ),
+                post,
+              );
+            },
+            randomTensor([2, cin, 9, 10], seed + 10),
+          );
+        },
+      ),
+      { seed: 109, numRuns: 30 },
+    );
   });
 });

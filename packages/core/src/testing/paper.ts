@@ -37,6 +37,16 @@ function normalize(x: Tensor, bn: BatchNorm): Tensor {
   return { shape: x.shape, data };
 }
 
+/** Channel c times `factors[c]`. */
+function multiply(x: Tensor, factors: Floats): Tensor {
+  const [, c, h, w] = x.shape;
+  if (factors.length !== c) {
+    throw new ShapeError(`direct.scale: ${factors.length} factors, the input has ${c} channels`);
+  }
+  const data = x.data.map((v, i) => v * factors[Math.floor(i / (h * w)) % c]);
+  return { shape: x.shape, data };
+}
+
 /**
  * The operations a paper writes its block with, applied directly to a float64 NCHW tensor. A
  * recipe test writes the block's formula with these, over the same named weights the recipe
@@ -47,11 +57,14 @@ function normalize(x: Tensor, bn: BatchNorm): Tensor {
 export const direct = {
   conv: convolve,
   batchNorm: normalize,
-  /** A branch of named weights: the conv (with its bias), then its batch-norm if it has one. */
+  /** A branch of named weights: the conv (with its bias), then its batch-norm and scale if it has them. */
   convBn(x: Tensor, w: ConvBnWeights, shape: Shape4, options: GeometryOptions = {}): Tensor {
     const y = convolve(x, w.weight, shape, { ...options, bias: w.bias });
-    return w.batchNorm ? normalize(y, w.batchNorm) : y;
+    const z = w.batchNorm ? normalize(y, w.batchNorm) : y;
+    return w.scale ? multiply(z, w.scale) : z;
   },
+  /** Channel c times `factors[c]`. */
+  scale: multiply,
   /** Element-wise sum of same-shaped tensors. */
   add(...xs: Tensor[]): Tensor {
     const data = new Float64Array(xs[0].data.length);
