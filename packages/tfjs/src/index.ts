@@ -21,10 +21,16 @@ export {
 } from './layers/reparam-layer.js';
 export { activationNames, type ActivationName } from './layers/_internal/activation.js';
 export { RepVGGBlock, type RepVGGBlockArgs } from './layers/repvgg-block.js';
-export { ACBlock } from './layers/ac-block.js';
+export { ACBlock, type ACBlockArgs } from './layers/ac-block.js';
 export { DiverseBranchBlock, type DiverseBranchBlockArgs } from './layers/diverse-branch-block.js';
 export { MobileOneBlock, type MobileOneBlockArgs } from './layers/mobileone-block.js';
 export { RefConv2D, type RefConv2DArgs } from './layers/ref-conv2d.js';
+export { QARepVGGBlock } from './layers/qarepvgg-block.js';
+export { LargeKernelConv, type LargeKernelConvArgs } from './layers/large-kernel-conv.js';
+export { OnlineBlock } from './layers/online-block.js';
+export { OnlineACBlock } from './layers/online-ac-block.js';
+export { OnlineRepVGGBlock } from './layers/online-repvgg-block.js';
+export { OnlineDiverseBranchBlock } from './layers/online-diverse-branch-block.js';
 export {
   CenteredWeightNormConv2D,
   NormalizedConv2D,

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { acb, ShapeError, type Expr } from '@reparam/core';
+import { acb, type Expr } from '@reparam/core';
 import { ReparamLayer, type ReparamLayerArgs } from './reparam-layer.js';
 import type { BatchNormVars } from './_internal/batch-norm-vars.js';
 import { convOp, kernelOihw } from './_internal/conv-op.js';
+import { blockPadding } from './_internal/padding.js';
 
 /** Arguments of {@link ACBlock}. */
 export interface ACBlockArgs extends ReparamLayerArgs {
@@ -30,13 +31,7 @@ export class ACBlock extends ReparamLayer {
 
   constructor(args: ACBlockArgs) {
     super(args, { kernelSize: 3, activation: 'linear' });
-    const half = this.kernelSize >> 1;
-    this.pad = args.padding ?? half;
-    if (!Number.isInteger(this.pad) || this.pad < 0 || this.pad > half) {
-      throw new ShapeError(
-        `ACBlock: padding ${this.pad} must be an integer from 0 to kernelSize/2 = ${half}`,
-      );
-    }
+    this.pad = blockPadding('ACBlock', args.padding ?? undefined, this.kernelSize);
   }
 
   override get padding(): number {

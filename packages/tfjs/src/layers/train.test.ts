@@ -6,6 +6,10 @@ import { MobileOneBlock } from './mobileone-block.js';
 import { RefConv2D } from './ref-conv2d.js';
 import { RepVGGBlock } from './repvgg-block.js';
 import { OrthogonalWeightNormConv2D } from './orthogonal-weight-norm-conv2d.js';
+import { LargeKernelConv } from './large-kernel-conv.js';
+import { OnlineDiverseBranchBlock } from './online-diverse-branch-block.js';
+import { OnlineRepVGGBlock } from './online-repvgg-block.js';
+import { QARepVGGBlock } from './qarepvgg-block.js';
 import { reparameterize } from '../reparameterize.js';
 import { randomFloats, useBackend } from '../test-helpers/backends.js';
 
@@ -19,6 +23,10 @@ describe('training blocks on the wasm backend', () => {
         new DiverseBranchBlock({ depthwise: true, activation: 'relu' }),
         new MobileOneBlock({ filters: 6, branches: 2 }),
         new RefConv2D({ depthwise: true }),
+        new OnlineRepVGGBlock({ filters: 6 }),
+        new OnlineDiverseBranchBlock({ depthwise: true, activation: 'relu' }),
+        new QARepVGGBlock({ filters: 6 }),
+        new LargeKernelConv({ depthwise: true, kernelSize: 5 }),
         new OrthogonalWeightNormConv2D({ filters: 4, activation: 'relu' }),
         tf.layers.globalAveragePooling2d({}),
         tf.layers.dense({ units: 3, activation: 'softmax' }),

@@ -167,3 +167,18 @@ export function sumOfBranchBns(
     branches.map((z, b) => bnBatch(z, bns?.[b] ?? bnSlice(layer, 'bn', b * o, o), layer.epsilon)),
   );
 }
+
+/** Row `b` of the `[branches, out]` variable `branch_scales` (an OREPA block's scales). */
+export function branchScale(layer: tf.layers.Layer, b: number): tf.Tensor {
+  const all = weightOf(layer, 'branch_scales');
+  return tf.reshape(tf.slice(all, [b, 0], [1, -1]), [-1]);
+}
+
+/** OREPA's multi-branch form: `BN(sum_b scale_b * branch_b)`, batch statistics. */
+export function scaledSumThenBn(
+  layer: ReparamLayer,
+  branches: readonly tf.Tensor4D[],
+): tf.Tensor4D {
+  const summed = tf.addN(branches.map((z, b) => tf.mul<tf.Tensor4D>(z, branchScale(layer, b))));
+  return bnBatch(summed, bnSlice(layer, 'bn'), layer.epsilon);
+}
