@@ -7,6 +7,14 @@ import type {
 } from '@tensorflow/tfjs';
 import { ShapeError } from '@reparam/core';
 import { checkLayout, outputChannelOf } from './_internal/branch-layout.js';
+import {
+  accumulate,
+  channelMoments,
+  gradientSums,
+  inputGradients,
+  outputRows,
+  type BranchData,
+} from './_internal/branch-norm-loops.js';
 import { floatMemory } from './_internal/float-memory.js';
 
 /** Name of the forward kernel of {@link branchBatchNormKernel}. */
@@ -115,32 +123,18 @@ export const branchBatchNormKernel: KernelFunc = ({ inputs, backend, attrs }) =>
     movingVariance,
     ...outs,
   ]);
-  const xv = mem.views(fn, xs);
+  const data: BranchData[] = mem
+    .views(fn, xs)
+    .map((x, i) => ({ x, c: channels[i], off: offsets[i] }));
   const mean = new Float64Array(t);
   const rstd = new Float64Array(t);
   if (a.training) {
-    // Two passes (mean, then squared deviations) in float64, for stable variances.
-    xv.forEach((x, i) => {
-      const c = channels[i];
-      const off = offsets[i];
-      for (let q = 0; q < m; q++) for (let k = 0; k < c; k++) mean[off + k] += x[q * c + k];
-    });
-    for (let k = 0; k < t; k++) mean[k] /= m;
-    const sq = new Float64Array(t);
-    xv.forEach((x, i) => {
-      const c = channels[i];
-      const off = offsets[i];
-      for (let q = 0; q < m; q++) {
-        for (let k = 0; k < c; k++) {
-          const d = x[q * c + k] - mean[off + k];
-          sq[off + k] += d * d;
-        }
-      }
-    });
+    const moments = channelMoments(data, t, m);
+    mean.set(moments.mean);
     const [newMean, newVar] = running;
     const unbiased = m > 1 ? m / (m - 1) : 1;
     for (let k = 0; k < t; k++) {
-      const v = sq[k] / m;
+      const v = moments.variance[k];
       rstd[k] = 1 / Math.sqrt(v + a.epsilon);
       newMean[k] = rm[k] * a.momentum + mean[k] * (1 - a.momentum);
       newVar[k] = rv[k] * a.momentum + v * unbiased * (1 - a.momentum);
@@ -158,6 +152,7 @@ export const branchBatchNormKernel: KernelFunc = ({ inputs, backend, attrs }) =>
     scale[k] = g[k] * rstd[k];
     shift[into[k]] += b[k] - mean[k] * scale[k];
   }
+  const rows = outputRows(n, h, w, o, p);
   if (p > 0) {
     // The border uses the running statistics after this step's update, as DBB's BNAndPad does.
     const [fm, fv] = a.training ? running : [rm, rv];
@@ -166,24 +161,8 @@ export const branchBatchNormKernel: KernelFunc = ({ inputs, backend, attrs }) =>
     for (let k = 0; k < t; k++) fill[into[k]] += b[k] - fm[k] * g[k] * rs[k];
     for (let q = 0; q < y.length; q += o) for (let k = 0; k < o; k++) y[q + k] = fill[k];
   }
-  const wp = w + 2 * p;
-  const rowOf = (q: number): number => {
-    if (p === 0) return q * o;
-    const j = q % w;
-    const r = (q - j) / w; // n * h + i
-    const i = r % h;
-    return (((r - i) / h) * (h + 2 * p) + i + p) * wp * o + (j + p) * o;
-  };
-  for (let q = 0; q < m; q++) {
-    const yr = rowOf(q);
-    for (let k = 0; k < o; k++) y[yr + k] = shift[k];
-    xv.forEach((x, i) => {
-      const c = channels[i];
-      const off = offsets[i];
-      const xr = q * c;
-      for (let k = 0; k < c; k++) y[yr + into[off + k]] += scale[off + k] * x[xr + k];
-    });
-  }
+  for (let q = 0; q < m; q++) for (let k = 0; k < o; k++) y[rows[q] + k] = shift[k];
+  accumulate(y, data, rows, into, scale);
   return outs;
 };
 
@@ -201,7 +180,7 @@ export const branchBatchNormGradKernel: KernelFunc = ({ inputs, backend, attrs }
     string,
     TensorInfo
   >;
-  const { m, h, w, t, o, channels, offsets, into } = layoutOf(fn, xs, a);
+  const { m, n, h, w, t, o, channels, offsets, into } = layoutOf(fn, xs, a);
   const p = a.pad;
   const mem = floatMemory(backend as KernelBackend);
   const outs = mem.alloc([...xs.map((x) => x.shape), [t], [t]]);
@@ -209,28 +188,12 @@ export const branchBatchNormGradKernel: KernelFunc = ({ inputs, backend, attrs }
   const [d, g, mu, rs, rm, rv] = views;
   const dxs = views.slice(6, 6 + xs.length);
   const [dgamma, dbeta] = views.slice(6 + xs.length);
-  const xv = mem.views(fn, xs);
-  const wp = w + 2 * p;
-  const rowOf = (q: number): number => {
-    if (p === 0) return q * o;
-    const j = q % w;
-    const r = (q - j) / w;
-    const i = r % h;
-    return (((r - i) / h) * (h + 2 * p) + i + p) * wp * o + (j + p) * o;
-  };
+  const data: BranchData[] = mem
+    .views(fn, xs)
+    .map((x, i) => ({ x, c: channels[i], off: offsets[i] }));
+  const rows = outputRows(n, h, w, o, p);
   // s1[o] = sum dy_o, s2[t] = sum dy_o x_t over the unpadded positions.
-  const s1 = new Float64Array(o);
-  const s2 = new Float64Array(t);
-  for (let q = 0; q < m; q++) {
-    const dr = rowOf(q);
-    for (let k = 0; k < o; k++) s1[k] += d[dr + k];
-    xv.forEach((x, i) => {
-      const c = channels[i];
-      const off = offsets[i];
-      const xr = q * c;
-      for (let k = 0; k < c; k++) s2[off + k] += d[dr + into[off + k]] * x[xr + k];
-    });
-  }
+  const { s1, s2 } = gradientSums(d, data, rows, into, o, t);
   // The border holds sum_b (beta_t - rm_t gamma_t rstdRun_t): its gradient goes to gamma and beta.
   const border = new Float64Array(o);
   if (p > 0) {
@@ -238,34 +201,20 @@ export const branchBatchNormGradKernel: KernelFunc = ({ inputs, backend, attrs }
     for (let k = 0; k < o; k++) border[k] -= s1[k];
   }
   const rsRun = p > 0 ? rsqrtOf(rv, a.epsilon) : undefined;
-  const kx = new Float64Array(t);
-  const ux = new Float64Array(t);
-  const vx = new Float64Array(t);
+  const coef = { k: new Float64Array(t), u: new Float64Array(t), v: new Float64Array(t) };
   for (let k = 0; k < t; k++) {
     const oo = into[k];
     const dgInner = rs[k] * (s2[k] - mu[k] * s1[oo]);
     dbeta[k] = s1[oo] + border[oo];
     dgamma[k] = dgInner - (rsRun ? border[oo] * rm[k] * rsRun[k] : 0);
-    kx[k] = g[k] * rs[k];
+    coef.k[k] = g[k] * rs[k];
     if (a.training) {
       // dx = k dy + u x + v, the closed form of the batch-statistics gradient.
-      ux[k] = (-kx[k] * rs[k] * dgInner) / m;
-      vx[k] = (-kx[k] * s1[oo]) / m - ux[k] * mu[k];
+      coef.u[k] = (-coef.k[k] * rs[k] * dgInner) / m;
+      coef.v[k] = (-coef.k[k] * s1[oo]) / m - coef.u[k] * mu[k];
     }
   }
-  for (let q = 0; q < m; q++) {
-    const dr = rowOf(q);
-    xv.forEach((x, i) => {
-      const c = channels[i];
-      const off = offsets[i];
-      const xr = q * c;
-      const dx = dxs[i];
-      for (let k = 0; k < c; k++) {
-        const tk = off + k;
-        dx[xr + k] = kx[tk] * d[dr + into[tk]] + ux[tk] * x[xr + k] + vx[tk];
-      }
-    });
-  }
+  inputGradients(dxs, d, data, rows, into, coef);
   return outs;
 };
 

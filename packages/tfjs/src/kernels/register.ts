@@ -1,5 +1,6 @@
 import { getKernel, registerKernel, type KernelConfig } from '@tensorflow/tfjs';
 import { branchBatchNormConfigs } from './branch-batch-norm.js';
+import { onlineKernelConfigs } from './online-kernel.js';
 
 /** Backends whose tensors live in CPU memory, where this package's JS kernels run. */
 const backends = ['cpu', 'wasm'] as const;
@@ -7,13 +8,17 @@ const backends = ['cpu', 'wasm'] as const;
 let registered = false;
 
 /**
- * Registers this package's fused training kernels (`ReparamBranchBatchNorm`, ...) for the tfjs
+ * Registers this package's fused training kernels (`ReparamBranchBatchNorm`,
+ * `ReparamOnlineKernel` and their gradients) for the tfjs
  * cpu and wasm backends, once. Called by the layers on first use, so importing the package
  * registers nothing; on other backends (webgl, webgpu) the layers compose tfjs ops instead.
  */
 export function registerFusedKernels(): void {
   if (registered) return;
-  const configs: KernelConfig[] = backends.flatMap((b) => branchBatchNormConfigs(b));
+  const configs: KernelConfig[] = backends.flatMap((b) => [
+    ...branchBatchNormConfigs(b),
+    ...onlineKernelConfigs(b),
+  ]);
   for (const k of configs)
     if (getKernel(k.kernelName, k.backendName) === undefined) registerKernel(k);
   registered = true;

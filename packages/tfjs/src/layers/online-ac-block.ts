@@ -3,6 +3,7 @@ import { acb, type Expr } from '@reparam/core';
 import type { ACBlockArgs } from './ac-block.js';
 import { OnlineBlock } from './online-block.js';
 import { kernelOihw } from './_internal/conv-op.js';
+import type { OnlineBranch } from './_internal/online-branches.js';
 import { blockPadding } from './_internal/padding.js';
 
 /**
@@ -28,19 +29,16 @@ export class OnlineACBlock extends OnlineBlock {
     return this.pad;
   }
 
-  protected get branchCount(): number {
-    return 3;
-  }
-
-  protected createBranches(): void {
+  protected createBranches(): OnlineBranch[] {
     const k = this.kernelSize;
     this.square = this.addKernel('square_kernel', k, k);
     this.hor = this.addKernel('horizontal_kernel', 1, k);
     this.ver = this.addKernel('vertical_kernel', k, 1);
-  }
-
-  protected embeddedKernels(): tf.Tensor4D[] {
-    return [this.square, this.hor, this.ver].map((v) => this.embed(v.read()));
+    return [
+      { kind: 'embed', weights: [this.square] },
+      { kind: 'embed', weights: [this.hor] },
+      { kind: 'embed', weights: [this.ver] },
+    ];
   }
 
   protected branchesExpr([s0, s1, s2]: Float64Array[]): Expr {

@@ -3,6 +3,7 @@ import { dbb, ShapeError, type Expr } from '@reparam/core';
 import type { DiverseBranchBlockArgs } from './diverse-branch-block.js';
 import { OnlineBlock } from './online-block.js';
 import { kernelOihw } from './_internal/conv-op.js';
+import type { OnlineBranch } from './_internal/online-branches.js';
 
 /**
  * The Diverse Branch Block re-parameterized online (OREPA, Hu et al., CVPR 2022): the branches
@@ -37,11 +38,7 @@ export class OnlineDiverseBranchBlock extends OnlineBlock {
     return this.depthwise ? this.inChannels : (this.internalChannels ?? this.inChannels);
   }
 
-  protected get branchCount(): number {
-    return this.point ? 4 : 3;
-  }
-
-  protected createBranches(): void {
+  protected createBranches(): OnlineBranch[] {
     const k = this.kernelSize;
     this.origin = this.addKernel('origin_kernel', k, k);
     if (!this.depthwise) this.point = this.addKernel('pointwise_kernel', 1, 1);
@@ -62,28 +59,11 @@ export class OnlineDiverseBranchBlock extends OnlineBlock {
     }
     const kxkShape = this.depthwise ? this.kernelShape(k, k) : [k, k, mid, this.outChannels];
     this.kxk = this.addWeight('kxk_kernel', kxkShape, 'float32', tf.initializers.glorotUniform({}));
-  }
-
-  protected embeddedKernels(): tf.Tensor4D[] {
-    const k = this.kernelSize;
-    const kernels = [this.origin.read() as tf.Tensor4D];
-    if (this.point) kernels.push(this.embed(this.point.read()));
-    // 1x1 then a KxK average pool: the 1x1 weight on every tap, divided by K^2.
-    kernels.push(tf.mul(this.avgPoint.read(), tf.fill([k, k, 1, 1], 1 / (k * k))));
-    const first = this.kxkPoint.read();
-    const second = this.kxk.read();
-    if (this.depthwise) {
-      // A depthwise 1x1 (multiplier 1) scales each channel before the depthwise KxK.
-      kernels.push(tf.mul(second, first));
-    } else {
-      // W[u, v, c, o] = sum_j first[c, j] second[u, v, j, o], one matrix product.
-      const [, , mid, o] = second.shape;
-      const c = this.inChannels;
-      const rows = tf.reshape(tf.transpose(second, [2, 0, 1, 3]), [mid, k * k * o]);
-      const product = tf.matMul(tf.reshape(first, [c, mid]), rows);
-      kernels.push(tf.transpose(tf.reshape(product, [c, k, k, o]), [1, 2, 0, 3]));
-    }
-    return kernels;
+    const branches: OnlineBranch[] = [{ kind: 'embed', weights: [this.origin] }];
+    if (this.point) branches.push({ kind: 'embed', weights: [this.point] });
+    branches.push({ kind: 'average', weights: [this.avgPoint] });
+    branches.push({ kind: 'composed', weights: [this.kxkPoint, this.kxk] });
+    return branches;
   }
 
   protected branchesExpr(scales: Float64Array[]): Expr {

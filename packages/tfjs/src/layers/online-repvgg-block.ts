@@ -3,6 +3,7 @@ import { repvgg, scale, sum, type Expr } from '@reparam/core';
 import { OnlineBlock } from './online-block.js';
 import type { RepVGGBlockArgs } from './repvgg-block.js';
 import { kernelOihw } from './_internal/conv-op.js';
+import type { OnlineBranch } from './_internal/online-branches.js';
 
 /**
  * The RepVGG block re-parameterized online (OREPA, Hu et al., CVPR 2022):
@@ -25,27 +26,17 @@ export class OnlineRepVGGBlock extends OnlineBlock {
     this.usePointwise = args.usePointwise ?? true;
   }
 
-  protected get branchCount(): number {
-    return 1 + (this.point ? 1 : 0) + (this.hasIdentity ? 1 : 0);
-  }
-
-  protected createBranches(): void {
+  protected createBranches(): OnlineBranch[] {
     this.dense = this.addKernel('dense_kernel', 3, 3);
-    this.point = this.usePointwise ? this.addKernel('pointwise_kernel', 1, 1) : undefined;
+    const branches: OnlineBranch[] = [{ kind: 'embed', weights: [this.dense] }];
+    if (this.usePointwise) {
+      this.point = this.addKernel('pointwise_kernel', 1, 1);
+      branches.push({ kind: 'embed', weights: [this.point] });
+    }
     this.hasIdentity =
       this.useIdentity && this.inChannels === this.outChannels && this.strides === 1;
-  }
-
-  protected embeddedKernels(): tf.Tensor4D[] {
-    const kernels = [this.dense.read() as tf.Tensor4D];
-    if (this.point) kernels.push(this.embed(this.point.read()));
-    if (this.hasIdentity) {
-      // The identity as a 1x1 kernel: eye (dense) or ones (depthwise, multiplier 1).
-      const c = this.inChannels;
-      const id = this.depthwise ? tf.ones([1, 1, c, 1]) : tf.reshape(tf.eye(c), [1, 1, c, c]);
-      kernels.push(this.embed(id));
-    }
-    return kernels;
+    if (this.hasIdentity) branches.push({ kind: 'identity', weights: [] });
+    return branches;
   }
 
   protected branchesExpr(scales: Float64Array[]): Expr {

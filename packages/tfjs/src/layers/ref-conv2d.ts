@@ -99,22 +99,23 @@ export class RefConv2D extends ReparamLayer {
       const value = tf.reshape<tf.Rank.R4>(tf.add(img, refocusConv(wr)), [k, k, ci, co]);
       return {
         value,
-        gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-          const d = tf.reshape(Array.isArray(dy) ? dy[0] : dy, [1, k, k, channels]);
-          return [
-            tf.engine().runKernel<tf.Tensor4D>(
-              this.depthwise ? 'Conv2DBackpropFilter' : 'DepthwiseConv2dNativeBackpropFilter',
-              { x: saved[0], dy: d },
-              {
-                strides: 1,
-                pad: 'same',
-                dilations: 1,
-                dataFormat: 'NHWC',
-                filterShape: wr.shape,
-              },
-            ),
-          ];
-        },
+        gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) =>
+          tf.tidy(() => {
+            const d = tf.reshape(Array.isArray(dy) ? dy[0] : dy, [1, k, k, channels]);
+            const kernel = this.depthwise
+              ? 'Conv2DBackpropFilter'
+              : 'DepthwiseConv2dNativeBackpropFilter';
+            const attrs = { strides: 1, pad: 'same', dilations: 1, dataFormat: 'NHWC' };
+            return [
+              tf
+                .engine()
+                .runKernel<tf.Tensor4D>(
+                  kernel,
+                  { x: saved[0], dy: d },
+                  { ...attrs, filterShape: wr.shape },
+                ),
+            ];
+          }),
       };
     });
     return f(this.refocusKernel.read());

@@ -75,3 +75,21 @@ export function scaledErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   }
   return d / m;
 }
+
+/**
+ * Runs `f` with this package's fused kernels unregistered on `backend` (the path of backends
+ * without them, such as webgl), then registers them again.
+ */
+export async function withoutFusedKernels(
+  backend: 'cpu' | 'wasm',
+  names: readonly string[],
+  f: () => void | Promise<void>,
+): Promise<void> {
+  const configs = names.map((n) => tf.getKernel(n, backend));
+  names.forEach((n) => tf.unregisterKernel(n, backend));
+  try {
+    await f();
+  } finally {
+    for (const c of configs) if (c !== undefined) tf.registerKernel(c);
+  }
+}
