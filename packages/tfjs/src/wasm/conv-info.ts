@@ -41,6 +41,12 @@ export function readFloats(fn: string, backend: BackendWasm, t: TensorInfo): Flo
   return backend.readSync(t.dataId) as Float32Array;
 }
 
+/** A view of a float32 tensor on the wasm heap, without a copy; valid until the next allocation. */
+export function heapFloats(fn: string, backend: BackendWasm, t: TensorInfo): Float32Array {
+  if (t.dtype !== 'float32') throw new ShapeError(`${fn}: expects float32 tensors, got ${t.dtype}`);
+  return backend.typedArrayFromHeap(t) as Float32Array;
+}
+
 /** The sizes a gradient kernel loops over, in the short names of its formula. */
 export interface ConvDims {
   n: number;

@@ -1,12 +1,13 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { convDims, convInfo, readFloats, type GradAttrs } from './conv-info.js';
+import { convDims, convInfo, heapFloats, type GradAttrs } from './conv-info.js';
 import { forEachDepthwiseTap } from './depthwise-taps.js';
 
 /**
  * Filter gradient of a depthwise convolution for the tfjs wasm backend:
  * `dW[kh, kw, c, j] = sum_{n, oh, ow} x[n, oh*sh + kh*dh - top, ow*sw + kw*dw - left, c] * dy[n, oh, ow, c*M + j]`
- * (tfjs's channel-multiplier layout). A direct loop in JS; any stride, padding and dilation.
+ * (tfjs's channel-multiplier layout). A direct loop in JS over views of the wasm heap; any stride,
+ * padding and dilation.
  */
 export const depthwiseBackpropFilterWasm: KernelFunc = ({ inputs, backend, attrs }) => {
   const fn = 'DepthwiseConv2dNativeBackpropFilter(wasm)';
@@ -17,8 +18,9 @@ export const depthwiseBackpropFilterWasm: KernelFunc = ({ inputs, backend, attrs
   const dims = convDims(info);
   const { ci: c, co, kh, kw } = dims;
   const mult = co / c;
-  const xs = readFloats(fn, b, x);
-  const dys = readFloats(fn, b, dy);
+  // Views of the heap: nothing is allocated until the result is written out.
+  const xs = heapFloats(fn, b, x);
+  const dys = heapFloats(fn, b, dy);
   const out = new Float32Array(kh * kw * co);
   forEachDepthwiseTap(dims, (x0, w0, d0) => {
     if (mult === 1) {

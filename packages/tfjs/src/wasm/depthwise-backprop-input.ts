@@ -2,11 +2,14 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { convDims, convInfo, readFloats, type GradAttrs } from './conv-info.js';
 import { forEachDepthwiseTap } from './depthwise-taps.js';
+import { inputGradientByPhases } from './transposed-conv.js';
 
 /**
  * Input gradient of a depthwise convolution for the tfjs wasm backend:
  * `dx[n, iy, ix, c] = sum dy[n, oy, ox, c*M + j] * W[kh, kw, c, j]` over the taps with
- * `iy = oy*sh + kh*dh - top`, `ix = ox*sw + kw*dw - left`. A direct scatter loop in JS.
+ * `iy = oy*sh + kh*dh - top`, `ix = ox*sw + kw*dw - left`. Undilated: depthwise forward convs
+ * of dy on the backend's XNNPACK kernel, one per output phase (`inputGradientByPhases`);
+ * otherwise a direct scatter loop in JS.
  */
 export const depthwiseBackpropInputWasm: KernelFunc = ({ inputs, backend, attrs }) => {
   const fn = 'DepthwiseConv2dNativeBackpropInput(wasm)';
@@ -17,8 +20,13 @@ export const depthwiseBackpropInputWasm: KernelFunc = ({ inputs, backend, attrs 
   const dims = convDims(info);
   const { n, h, w, ci: c, co } = dims;
   const mult = co / c;
-  const dys = readFloats(fn, b, dy);
   const ws = readFloats(fn, b, filter);
+  if (dims.dh === 1 && dims.dw === 1) {
+    const pads = { top: info.padInfo.top, left: info.padInfo.left };
+    const dx = inputGradientByPhases(b, dy, ws, dims, pads, true);
+    if (dx !== undefined) return dx;
+  }
+  const dys = readFloats(fn, b, dy);
   const dx = new Float32Array(n * h * w * c);
   forEachDepthwiseTap(dims, (x0, w0, d0) => {
     if (mult === 1) {
