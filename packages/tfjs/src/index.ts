@@ -75,3 +75,10 @@ export {
   type LandscapeOptions,
   type LossLandscape,
 } from './figures/loss-landscape.js';
+export {
+  quantizeInt8,
+  type QuantizedLayer,
+  type QuantizeInt8Options,
+} from './quantize/quantize-model.js';
+export { FakeQuantize, type FakeQuantizeArgs } from './quantize/fake-quantize-layer.js';
+export { fakeQuantize, int8Scales, INT8_MAX, type WeightGranularity } from './quantize/int8.js';

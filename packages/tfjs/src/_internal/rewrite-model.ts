@@ -4,8 +4,8 @@ import { ShapeError } from '@reparam/core';
 /** What replaces one layer: a chain of new layers, applied in order to the layer's input. */
 export type Replacement = tf.layers.Layer[];
 
-/** A copy of a layer (same class, config and current weights), unbuilt. */
-export function cloneLayer(layer: tf.layers.Layer): tf.layers.Layer {
+/** A copy of a layer (same class and config; its current weights, or `weights`), unbuilt. */
+export function cloneLayer(layer: tf.layers.Layer, weights?: tf.Tensor[]): tf.layers.Layer {
   const entry = tf.serialization.SerializationMap.getMap().classNameMap[layer.getClassName()];
   if (entry === undefined) {
     throw new ShapeError(
@@ -13,9 +13,11 @@ export function cloneLayer(layer: tf.layers.Layer): tf.layers.Layer {
     );
   }
   const [cls, fromConfig] = entry;
-  const weights = layer.getWeights();
   // `weights` is tfjs's LayerArgs field for initial weights, set when the clone is built.
-  const config = { ...layer.getConfig(), weights } as unknown as tf.serialization.ConfigDict;
+  const config = {
+    ...layer.getConfig(),
+    weights: weights ?? layer.getWeights(),
+  } as unknown as tf.serialization.ConfigDict;
   return fromConfig(cls, config) as tf.layers.Layer;
 }
 
