@@ -1,16 +1,15 @@
 // Times one SGD training step of a small Fashion-MNIST-shaped CNN (28x28x1, batch 32) on one tfjs
 // configuration and prints one JSON line:
 //   tsx --conditions=@reparam/source bench/train-step.ts <tfjs-cpu|tfjs-wasm-js|ours> <threads>
-// tfjs-wasm-js = tfjs wasm backend + @reparam/tfjs's plain-JS gradient kernels (composed from
-// wasm's BatchMatMul); ours = tfjs wasm backend + registerWasmTrainingKernels (this package),
-// gradients and forward convs.
+// tfjs-wasm-js = tfjs wasm backend + @reparam/tfjs's gradient kernels (registerWasmTrainingKernels);
+// ours = the same gradient kernels + this package's SIMD forward convs (registerWasmConvKernels).
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { seededRandom } from '@reparam/core';
 import { registerWasmTrainingKernels as registerJs } from '@reparam/tfjs';
-import { registerWasmTrainingKernels } from '../src/index.js';
+import { registerWasmConvKernels } from '../src/index.js';
 
 const [which, threadArg] = process.argv.slice(2);
 const threads = Number(threadArg ?? 1);
@@ -22,8 +21,8 @@ if (which === 'tfjs-cpu') {
     `${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`,
   );
   await tf.setBackend('wasm');
-  if (which === 'ours') await registerWasmTrainingKernels(tf, { threads, forward: true });
-  else registerJs();
+  registerJs();
+  if (which === 'ours') await registerWasmConvKernels(tf, { threads });
 }
 
 const next = seededRandom(3);

@@ -44,10 +44,10 @@ export {
   type GradientOptions,
 } from './gradients.js';
 export {
-  registerWasmTrainingKernels,
+  registerWasmConvKernels,
+  type ConvKernelOptions,
   type RegisteredKernels,
   type TfApi,
-  type TrainingKernelOptions,
-} from './tfjs/training-kernels.js';
+} from './tfjs/register-kernels.js';
 export { decodeNpy, encodeNpy } from './npy.js';
 export { wasmMatrixProduct } from './matrix-product.js';

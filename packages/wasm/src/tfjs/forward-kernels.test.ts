@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { maxAbs, maxAbsDiff, seededRandom } from '@reparam/core';
-import { registerWasmTrainingKernels, type RegisteredKernels } from './training-kernels.js';
+import { registerWasmConvKernels, type RegisteredKernels } from './register-kernels.js';
 
 // Oracle: tfjs's own cpu backend (an independent implementation of the same forward convs).
 let registered: RegisteredKernels;
@@ -15,7 +15,7 @@ beforeAll(async () => {
     `${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`,
   );
   await tf.setBackend('wasm');
-  registered = await registerWasmTrainingKernels(tf, { forward: true });
+  registered = await registerWasmConvKernels(tf);
 });
 afterAll(() => {
   registered.unregister();
@@ -75,7 +75,7 @@ async function forwardOn(backend: string, r: Case): Promise<Float32Array> {
   });
 }
 
-describe('registerWasmTrainingKernels({ forward: true })', () => {
+describe('registerWasmConvKernels', () => {
   it('registers the forward convs too', () => {
     for (const name of ['Conv2D', 'FusedConv2D', 'DepthwiseConv2dNative']) {
       expect(registered.kernelNames).toContain(name);
