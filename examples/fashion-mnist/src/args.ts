@@ -9,11 +9,9 @@ export interface DemoArgs {
   epochs: number;
   batchSize: number;
   out: string;
-  /** Gradient kernels for the wasm backend: `js` from @reparam/tfjs, `simd` from @reparam/wasm. */
-  kernels: 'js' | 'simd';
 }
 
-const usage = `usage: main.ts [--short] [--block ${blockKinds.join('|')}] [--epochs N] [--train-per-class N] [--test-per-class N] [--batch N] [--out DIR] [--kernels js|simd]`;
+const usage = `usage: main.ts [--short] [--block ${blockKinds.join('|')}] [--epochs N] [--train-per-class N] [--test-per-class N] [--batch N] [--out DIR]`;
 
 const OPTIONS = {
   short: { type: 'boolean' },
@@ -23,7 +21,6 @@ const OPTIONS = {
   'test-per-class': { type: 'string' },
   batch: { type: 'string' },
   out: { type: 'string' },
-  kernels: { type: 'string' },
 } as const;
 
 /** Parses argv (without node and script) with `node:util`; `--short` is the < 3 minute demo configuration. */
@@ -45,9 +42,6 @@ export function parseArgs(argv: readonly string[]): DemoArgs {
   const kind = blockKinds.find((k) => k === block);
   if (kind === undefined)
     throw new Error(`--block must be one of ${blockKinds.join(', ')}, got '${block}'\n${usage}`);
-  const kernels = values.kernels ?? 'js';
-  if (kernels !== 'js' && kernels !== 'simd')
-    throw new Error(`--kernels must be js or simd, got '${kernels}'\n${usage}`);
   const short = values.short === true;
   return {
     block: kind,
@@ -56,6 +50,5 @@ export function parseArgs(argv: readonly string[]): DemoArgs {
     epochs: int('epochs', values.epochs, short ? 1 : 5),
     batchSize: int('batch', values.batch, 64),
     out: values.out ?? 'out/deploy',
-    kernels,
   };
 }

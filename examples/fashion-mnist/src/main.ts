@@ -11,14 +11,14 @@ import { parseArgs } from './args.js';
 import { useWasm } from './backend.js';
 import { loadFashionMnist } from './data.js';
 import { accuracy, agreement, latencyPair, predictAll } from './evaluate.js';
-import { ProgressBar } from './progress.js';
 import { loadModel, saveModel } from './save.js';
+import { fit as trainModel } from './train.js';
 
 const args = parseArgs(process.argv.slice(2));
-await useWasm(args.kernels);
+await useWasm();
 const log = (s: string): void => console.log(s);
 log(
-  `backend ${tf.getBackend()} (${args.kernels} gradient kernels), block ${args.block}, ${args.trainPerClass}/${args.testPerClass} images per class (train/test), ${args.epochs} epoch(s)`,
+  `backend ${tf.getBackend()}, block ${args.block}, ${args.trainPerClass}/${args.testPerClass} images per class (train/test), ${args.epochs} epoch(s)`,
 );
 
 const t = performance.now();
@@ -33,36 +33,9 @@ log(
 const x = tf.tensor4d(train.images, [train.count, 28, 28, 1]);
 const y = tf.oneHot(tf.tensor1d(train.labels, 'int32'), 10);
 
-async function fit(model: tf.LayersModel, label: string): Promise<void> {
-  model.compile({ optimizer: tf.train.adam(3e-3), loss: 'categoricalCrossentropy' });
-  log(`${label}: ${model.countParams()} parameters (running statistics included)`);
-  const t0 = performance.now();
-  for (let e = 0; e < args.epochs; e++) {
-    const bar = new ProgressBar(`epoch ${e + 1}/${args.epochs}`, train.count);
-    let loss = 0;
-    await model.fit(x, y, {
-      batchSize: args.batchSize,
-      epochs: 1,
-      shuffle: false, // the split is already shuffled deterministically
-      verbose: 0,
-      callbacks: {
-        onBatchEnd: (batch, logs) => {
-          loss = logs?.loss ?? loss;
-          bar.update(
-            Math.min((batch + 1) * args.batchSize, train.count),
-            `loss ${loss.toFixed(3)}`,
-          );
-          return Promise.resolve();
-        },
-      },
-    });
-    bar.finish(`loss ${loss.toFixed(3)}`);
-  }
-  const secs = (performance.now() - t0) / 1000;
-  log(
-    `trained in ${secs.toFixed(1)}s (${((secs * 1000) / Math.ceil((train.count * args.epochs) / args.batchSize)).toFixed(0)} ms per step of ${args.batchSize})`,
-  );
-}
+const fitOptions = { x, y, epochs: args.epochs, batchSize: args.batchSize, log };
+const fit = (model: tf.LayersModel, label: string): Promise<void> =>
+  trainModel(model, label, fitOptions);
 
 const arch = {
   depths: [1, 2, 2],
