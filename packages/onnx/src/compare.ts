@@ -4,12 +4,18 @@ import type { DenseTensor } from './ort-run.js';
 export interface Difference {
   readonly name: string;
   readonly maxAbsDiff: number;
+  /** Largest finite |reference| entry. */
   readonly maxAbs: number;
   /** `maxAbsDiff / max(maxAbs, tiny)`; the verification criterion. */
   readonly relative: number;
 }
 
-/** Compares two tensors of the same name; shapes must agree (otherwise the difference is infinite). */
+/**
+ * Compares two tensors of the same name; shapes must agree (otherwise the difference is
+ * infinite). Where the reference is not finite (a model whose weights overflow), the actual
+ * value must be the same infinity or NaN; the scale `maxAbs` is taken over finite entries, so
+ * an infinite entry can neither hide a difference elsewhere nor count as one when matched.
+ */
 export function difference(name: string, reference: DenseTensor, actual: DenseTensor): Difference {
   if (
     reference.dims.join('x') !== actual.dims.join('x') ||
@@ -22,9 +28,12 @@ export function difference(name: string, reference: DenseTensor, actual: DenseTe
   for (let i = 0; i < reference.data.length; i++) {
     const r = Number(reference.data[i]);
     const a = Number(actual.data[i]);
+    if (!Number.isFinite(r)) {
+      if (!Object.is(r, a)) diff = Infinity;
+      continue;
+    }
     const d = Math.abs(r - a);
-    if (!(d <= diff))
-      diff = Number.isNaN(d) ? (Number.isNaN(r) && Number.isNaN(a) ? diff : Infinity) : d;
+    if (!(d <= diff)) diff = Number.isNaN(d) ? Infinity : d;
     if (Math.abs(r) > max) max = Math.abs(r);
   }
   return { name, maxAbsDiff: diff, maxAbs: max, relative: diff / Math.max(max, Number.MIN_VALUE) };
