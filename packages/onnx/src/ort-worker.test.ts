@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { attribute, ModelBuilder, valueInfo } from './builder.js';
 import { convertModel } from './convert.js';
 import { parseModel, serializeModel } from './model-io.js';
-import { runModel } from './ort-run.js';
+import { openSession, runModel } from './ort-run.js';
 import { DataType, floatTensor, int64Tensor, rawTensor } from './tensor.js';
 
 /** A Loop that adds 1 to a scalar 10^12 times: it never finishes in practice. */
@@ -76,5 +76,30 @@ describe('onnxruntime in a worker with a time limit', () => {
     );
     const { report } = await convertModel(model, { timeoutMs: 60_000 });
     expect(report.verification!.ok).toBe(true);
+  });
+
+  it('keeps a worker per engine: a session of one engine survives a session opened on the other', async () => {
+    const bytes = readFileSync(
+      fileURLToPath(new URL('../fixtures/repvgg_bn.onnx', import.meta.url)),
+    );
+    const x = {
+      dims: [1, 3, 12, 12],
+      data: Float32Array.from({ length: 432 }, (_, i) => Math.cos(i)),
+      type: 'float32',
+    };
+    const want = (await runModel(bytes, { input: x })).get('output')!.data;
+    const web = await openSession(bytes, { timeoutMs: 60_000 });
+    try {
+      const native = await openSession(bytes, { timeoutMs: 60_000, engine: 'onnxruntime-node' });
+      const fromNative = (await native.run({ input: x })).get('output')!.data;
+      await native.release();
+      const fromWeb = (await web.run({ input: x })).get('output')!.data;
+      expect(Array.from(fromWeb, Number)).toEqual(Array.from(want, Number));
+      expect(
+        Array.from(fromNative, Number).every((v, i) => Math.abs(v - Number(want[i])) < 1e-4),
+      ).toBe(true);
+    } finally {
+      await web.release();
+    }
   });
 });

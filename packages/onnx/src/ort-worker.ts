@@ -53,42 +53,45 @@ interface Reply {
   out?: [string, DenseTensor][];
 }
 
-/** One worker hosting any number of sessions; replaced after a timeout or a crash. */
+/** One worker hosting any number of sessions of one engine; replaced after a timeout or a crash. */
 interface Host {
   worker: Worker;
   engine: Engine;
   threads: number;
   dead?: Error;
   next: number;
+  /** Sessions open on it: it is stopped shortly after the last one is released. */
+  open: number;
+  idle?: ReturnType<typeof setTimeout>;
   pending: Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>;
 }
 
-let host: Host | undefined;
+/**
+ * The live worker of each engine and thread count: a fallback from onnxruntime-web to
+ * onnxruntime-node (and back, for the next model) starts no worker again and stops no session
+ * of the other engine.
+ */
+const hosts = new Map<string, Host>();
 let sessionIds = 0;
-let open = 0;
-let idle: ReturnType<typeof setTimeout> | undefined;
+
+const hostKey = (engine: Engine, threads: number) => `${engine}/${threads}`;
 
 /** A worker keeps the process alive (even unref'd, while it has listeners): stop it when idle. */
 function sessionClosed(h: Host): void {
-  open--;
-  if (open > 0) return;
-  idle = setTimeout(() => {
-    if (open === 0 && host === h) {
-      host = undefined;
-      void h.worker.terminate();
-    }
+  h.open--;
+  if (h.open > 0) return;
+  clearTimeout(h.idle);
+  h.idle = setTimeout(() => {
+    if (h.open > 0) return;
+    if (hosts.get(hostKey(h.engine, h.threads)) === h) hosts.delete(hostKey(h.engine, h.threads));
+    void h.worker.terminate();
   }, 100);
 }
 
 function getHost(engine: Engine, threads: number): Host {
-  if (
-    host !== undefined &&
-    host.dead === undefined &&
-    host.threads === threads &&
-    host.engine === engine
-  )
-    return host;
-  if (host !== undefined && host.dead === undefined) void host.worker.terminate();
+  const key = hostKey(engine, threads);
+  const live = hosts.get(key);
+  if (live !== undefined && live.dead === undefined) return live;
   let ortPath: string;
   try {
     ortPath = createRequire(import.meta.url).resolve(engine);
@@ -102,7 +105,7 @@ function getHost(engine: Engine, threads: number): Host {
     workerData: { ort: pathToFileURL(ortPath).href, threads },
   });
   worker.unref();
-  const h: Host = { worker, engine, threads, next: 0, pending: new Map() };
+  const h: Host = { worker, engine, threads, next: 0, open: 0, pending: new Map() };
   const fail = (e: Error) => {
     h.dead ??= e;
     for (const p of h.pending.values()) p.reject(e);
@@ -116,7 +119,7 @@ function getHost(engine: Engine, threads: number): Host {
     fail(new OnnxFormatError(`runModel: onnxruntime worker failed (${e.message})`, { cause: e })),
   );
   worker.on('exit', () => fail(new OnnxFormatError('runModel: onnxruntime worker exited')));
-  host = h;
+  hosts.set(key, h);
   return h;
 }
 
@@ -159,7 +162,7 @@ function call(
 }
 
 /**
- * {@link openSession} in a worker thread (Node only; one shared worker hosts the sessions): a
+ * {@link openSession} in a worker thread (Node only; one shared worker per engine hosts the sessions): a
  * load or run that takes longer than `timeoutMs` terminates the worker and throws
  * {@link OnnxFormatError}, so a pathological model cannot hang the caller.
  */
@@ -167,12 +170,12 @@ export async function openWorkerSession(
   bytes: Uint8Array,
   options: RunOptions & { engine?: Engine; timeoutMs: number },
 ): Promise<ModelSession> {
-  clearTimeout(idle);
   const engine = options.engine ?? 'onnxruntime-web';
   const h = getHost(engine, options.threads ?? 1);
+  clearTimeout(h.idle);
   const session = sessionIds++;
   const { timeoutMs } = options;
-  open++;
+  h.open++;
   let opened: Reply;
   try {
     opened = await call(
