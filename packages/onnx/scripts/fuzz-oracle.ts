@@ -1,39 +1,65 @@
 /**
- * The fuzz script's oracle: a converted model must load, run, and agree with the original (run
- * by onnxruntime) at the conversion's input size and at a second size the original accepts.
+ * The fuzz script's oracle: a converted model must load, run, and agree with the original at the
+ * conversion's input size and at a second size the original accepts. Both run in native
+ * onnxruntime (onnxruntime-node, in-process: a few ms a run), another engine than the
+ * converter's probe and verification (onnxruntime-web), so the two do not share a blind spot.
+ * Only models the converter already ran reach it, and those have no loops: a run ends.
  */
+import { inputFeeds } from '../src/feeds.js';
+import { inputDims } from '../src/probe.js';
 import { runModel, type DenseTensor } from '../src/ort-run.js';
-import { randomFeeds } from '../src/probe.js';
 import { encodeModel, type ModelProto } from '../src/proto.js';
 
-/** Why a converted model is wrong, or undefined when it agrees wherever the original runs. */
+/** Input sizes by input name. */
+export type Sizes = Record<string, number[]>;
+
+/** What the oracle found: a disagreement, or how many sizes it compared. */
+export interface Verdict {
+  readonly wrong?: string;
+  readonly compared: number;
+}
+
+/** Relative tolerance of the oracle, per output: max |a - b| <= TOLERANCE x max |a| (finite a). */
+export const TOLERANCE = 1e-4;
+
+/** Why a converted model is wrong, or how many of `sizes` the original ran at and it agreed. */
 export async function disagreement(
   original: ModelProto,
   converted: ModelProto,
-  sizes: readonly Record<string, number[]>[],
-  timeoutMs: number,
-): Promise<string | undefined> {
+  sizes: readonly Sizes[],
+  seed: number,
+): Promise<Verdict> {
   const names = original.graph!.output.map((o) => o.name ?? '');
+  const native = { engine: 'onnxruntime-node' } as const;
+  const a = encodeModel(original);
+  const b = encodeModel(converted);
+  let compared = 0;
   for (const [k, size] of sizes.entries()) {
-    const feeds = randomFeeds(new Map(Object.entries(size)), 7 + k);
     let want: Map<string, DenseTensor>;
+    let feeds: Record<string, DenseTensor>;
     try {
-      want = await runModel(encodeModel(original), feeds, names, { timeoutMs });
+      feeds = inputFeeds(original, { shapes: size, seed: 1000 * seed + k });
+      want = await runModel(a, feeds, names, native);
     } catch {
       continue; // the original does not run at this size: nothing to compare
     }
     let got: Map<string, DenseTensor>;
     try {
-      got = await runModel(encodeModel(converted), feeds, names, { timeoutMs });
+      got = await runModel(b, feeds, names, native);
     } catch (e) {
-      return `the converted model fails at ${JSON.stringify(size)} where the original runs: ${(e as Error).message}`;
+      return {
+        wrong: `the converted model fails at ${JSON.stringify(size)} where the original runs: ${(e as Error).message}`,
+        compared,
+      };
     }
     for (const name of names) {
       const why = compare(want.get(name)!, got.get(name)!);
-      if (why !== undefined) return `output '${name}' at ${JSON.stringify(size)}: ${why}`;
+      if (why !== undefined)
+        return { wrong: `output '${name}' at ${JSON.stringify(size)}: ${why}`, compared };
     }
+    compared++;
   }
-  return undefined;
+  return { compared };
 }
 
 /** Compares where the original is finite (an original that overflows says nothing). */
@@ -50,5 +76,39 @@ function compare(a: DenseTensor, b: DenseTensor): string | undefined {
     max = Math.max(max, Math.abs(x));
     diff = Math.max(diff, Math.abs(x - y));
   }
-  return diff > 1e-4 * max + 1e-30 ? `off by ${(diff / max).toExponential(2)} x max|y|` : undefined;
+  return diff > TOLERANCE * max + 1e-30
+    ? `off by ${(diff / max).toExponential(2)} x max|y|`
+    : undefined;
+}
+
+/**
+ * The size a model with dynamic dims is converted at (batch 1, other dynamic dims 8), and a
+ * second size it is re-run at (batch 2, other dynamic dims 10); one size when no dim is dynamic.
+ * Undefined when its inputs cannot be sized (no declared shape, a bad dim): the converter says why.
+ */
+export function sizesOf(model: ModelProto): Sizes[] | undefined {
+  const graph = model.graph!;
+  const inits = new Set(graph.initializer.map((t) => t.name));
+  const first: Sizes = {};
+  const second: Sizes = {};
+  let dynamic = false;
+  for (const info of graph.input) {
+    if (inits.has(info.name)) continue;
+    const dims = info.type?.tensorType?.shape?.dim;
+    if (dims === undefined) return undefined;
+    const fixed = dims.map((d) =>
+      d.dimParam === undefined && d.dimValue !== undefined && d.dimValue > 0
+        ? d.dimValue
+        : undefined,
+    );
+    dynamic ||= fixed.includes(undefined);
+    first[info.name ?? ''] = fixed.map((d, k) => d ?? (k === 0 ? 1 : 8));
+    second[info.name ?? ''] = fixed.map((d, k) => d ?? (k === 0 ? 2 : 10));
+  }
+  try {
+    inputDims(model, first);
+  } catch {
+    return undefined;
+  }
+  return dynamic ? [first, second] : [first];
 }
