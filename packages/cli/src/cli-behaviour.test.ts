@@ -1,6 +1,6 @@
 import { copyFileSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { readModel } from '@reparam/onnx';
+import { dirname, join } from 'node:path';
+import { convertModel, MemoryBudgetError, readModel } from '@reparam/onnx';
 import { describe, expect, it } from 'vitest';
 import { cli, fixture, workdir } from './test-helpers.js';
 
@@ -65,6 +65,22 @@ describe('reparam behaves like the tools people know', () => {
     const bad = await cli('inspect', fixture('repvgg_bn'), '--max-memory', 'lots');
     expect(bad.stderr).toMatch(/--max-memory 'lots' must be a size such as 4G/);
     expect((await cli('inspect', fixture('repvgg_bn'), '--max-memory', '1G')).code).toBe(0);
+  });
+
+  it("--max-memory also bounds core's merges: what the conversion's estimate leaves of it", async () => {
+    const path = fixture('repvgg_bn');
+    const estimate = await convertModel(readModel(path), { maxMemory: 1 }).catch((e: unknown) => e);
+    expect(estimate).toBeInstanceOf(MemoryBudgetError);
+    const held = (estimate as MemoryBudgetError).bytes;
+    const out = join(workdir(), 'o.onnx');
+    const r = await cli('convert', path, '-o', out, '--max-memory', `${held + 100}`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^reparam: MemoryBudgetError: convertModel: collapsing .* would allocate \d+ bytes for .*, more than the 100 bytes \(0\.0 MiB\) the memory budget leaves/,
+    );
+    expect(readdirSync(dirname(out))).toEqual([]);
+    const fits = await cli('convert', path, '-o', out, '--max-memory', `${held + 2 ** 26}`);
+    expect(fits.code).toBe(0);
   });
 
   it('a missing, unreadable or folder input is an I/O error (exit 2) naming the path', async () => {

@@ -129,10 +129,11 @@ async function analyze(
   }
   const opset = checkedOpset(model, 'analyzeModel');
   const index = indexGraph(model.graph!);
-  checkConversionBudget(
+  const budget = options.maxMemory ?? DEFAULT_MAX_MEMORY;
+  const held = checkConversionBudget(
     model,
     inputDims(model, options.shapes, options.inputs),
-    options.maxMemory ?? DEFAULT_MAX_MEMORY,
+    budget,
   );
   const feeds = inputFeeds(model, options);
   const kinds = classifyTensors(index);
@@ -163,7 +164,11 @@ async function analyze(
         random.map((r) => r.index),
       ),
       symbolicInputs: dynamicSizeInputs(model, 0),
-      collapseOptions: options.product === undefined ? {} : { product: options.product },
+      // one budget: each merge gets what the conversion's estimate leaves of it
+      collapseOptions: {
+        maxBytes: budget - held,
+        ...(options.product === undefined ? {} : { product: options.product }),
+      },
     };
     options.onProgress?.('regions', 0.3);
     const scan = findRegions(ctx);

@@ -54,7 +54,8 @@ export class MemoryBudgetError extends Error {
     message: string,
     readonly bytes: number,
     readonly budget: number,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BudgetError } from '@reparam/core';
 import { describe, expect, it } from 'vitest';
 import { ModelBuilder } from './builder.js';
 import { convertModel } from './convert.js';
@@ -8,6 +9,7 @@ import { MemoryBudgetError } from './errors.js';
 import { readModel } from './model-io.js';
 import { encodeModel } from './proto.js';
 import { int64Tensor } from './tensor.js';
+import { repvggBlock, Rng } from './test-helpers/blocks.js';
 
 const MiB = 2 ** 20;
 
@@ -71,5 +73,28 @@ describe('memory is checked against a budget before it is allocated', () => {
     expect((err as Error).message).toMatch(
       /ConstantOfShape node 'fill' \(\[268435456\]\) needs 1\.00 GiB, more than the memory budget of 512\.0 MiB/,
     );
+  });
+
+  it("one budget: core's merges get what the conversion's estimate leaves of maxMemory", async () => {
+    // a 64-channel RepVGG block: each merge allocates ~0.3 MiB of float64 kernels in core
+    const b = new ModelBuilder(17);
+    const x = b.input('x', [1, 64, 4, 4]);
+    b.output(b.op('Relu', [repvggBlock(b, new Rng(5), x, 64, 64)]), [1, 64, 4, 4]);
+    const m = b.build();
+    const estimate = await convertModel(m, { maxMemory: 1 }).catch((e: unknown) => e);
+    expect(estimate).toBeInstanceOf(MemoryBudgetError);
+    const held = (estimate as MemoryBudgetError).bytes; // what the pipeline is counted to hold
+    const err = await convertModel(m, { maxMemory: held + 64 * 1024 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MemoryBudgetError);
+    expect((err as Error).message).toMatch(
+      /^convertModel: collapsing conv_\d+, .*add_\d+ would allocate \d+ bytes for the result, more than the 65536 bytes \(0\.1 MiB\) the memory budget leaves .*; nothing was allocated/,
+    );
+    const cause = (err as Error).cause as BudgetError;
+    expect(cause).toBeInstanceOf(BudgetError);
+    expect(cause.unit).toBe('bytes');
+    expect(cause.limit).toBe(64 * 1024);
+    expect(cause.needed).toBe(64 * 64 * 9 * 4); // the float32 3x3 result weight
+    const { report } = await convertModel(m, { maxMemory: held + 64 * MiB });
+    expect(report.collapsed).toBe(1);
   });
 });

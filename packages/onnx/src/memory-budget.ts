@@ -38,12 +38,13 @@ const tensorBytes = (dims: readonly number[], dataType: number): number =>
  * `inputDims` is known to need:
  * every ConstantOfShape whose shape is an initializer, and the conversion's estimate (copies of
  * the weights, and the probe keeping one tensor of at least the inputs' size per node output).
+ * Returns that estimate: what the conversion holds while `core` merges, within the same budget.
  */
 export function checkConversionBudget(
   model: ModelProto,
   inputDims: ReadonlyMap<string, readonly number[]>,
   budget: number,
-): void {
+): number {
   const graph = model.graph!;
   const inits = new Map(graph.initializer.map((t) => [t.name ?? '', t]));
   for (const node of graph.node) {
@@ -64,12 +65,14 @@ export function checkConversionBudget(
   const types = new Map(graph.input.map((v) => [v.name ?? '', v.type?.tensorType?.elemType ?? 1]));
   const inputs = [...inputDims].reduce((a, [n, d]) => a + tensorBytes(d, types.get(n) ?? 1), 0);
   const outputs = graph.node.reduce((a, n) => a + n.output.length, 0);
+  const held = WEIGHT_COPIES * weights + inputs * (outputs + 2);
   checkBudget(
     'convertModel',
     `the conversion (${WEIGHT_COPIES} copies of ${formatBytes(weights)} of weights, ${outputs} probed tensors of at least ${formatBytes(inputs)} of inputs)`,
-    WEIGHT_COPIES * weights + inputs * (outputs + 2),
+    held,
     budget,
   );
+  return held;
 }
 
 function readInts(t: TensorProto): number[] | undefined {

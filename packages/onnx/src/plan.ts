@@ -1,10 +1,19 @@
-import { collapse, costOf, NotEquivalentError, type Conv, type Expr } from '@reparam/core';
+import {
+  BudgetError,
+  collapse,
+  costOf,
+  NotEquivalentError,
+  type Conv,
+  type Expr,
+} from '@reparam/core';
 import { dimsOf, type PassContext } from './context.js';
 import { nodeLabel } from './graph.js';
 import type { Region } from './regions.js';
 import type { NotLinear } from './linear-ops.js';
 import { cutSegments, segmentExpr, type Segment } from './segments.js';
 import { blockKind } from './block-kind.js';
+import { MemoryBudgetError } from './errors.js';
+import { formatBytes } from './memory-budget.js';
 
 /** One collapsed run of a region: the nodes it replaces and the conv that replaces them. */
 export interface Rewrite {
@@ -66,7 +75,9 @@ const MAX_SPAN = 8;
  * more multiply-adds than the original; otherwise the longest runs of its segments that do.
  * A run whose branches agree in output size only at the probe's input size is merged for that
  * size (its report says so) when the graph inputs have fixed spatial dims, and kept otherwise.
- * Runs without a Conv, or that are already a single Conv, are left alone.
+ * Runs without a Conv, or that are already a single Conv, are left alone. Each merge must fit
+ * in `ctx.collapseOptions.maxBytes` (checked by `core` before allocating): a longer run over it
+ * falls back to shorter ones; one segment over it throws {@link MemoryBudgetError}.
  */
 export function planRegions(
   ctx: PassContext,
@@ -91,6 +102,8 @@ export function planRegions(
           ops: segs.slice(i, j + 1).flatMap((s) => s.ops),
         };
         const attempt = tryCollapse(ctx, run);
+        if (j === i && 'reason' in attempt && attempt.overBudget !== undefined)
+          throw overBudget(ctx, run, attempt.overBudget);
         if ('conv' in attempt) {
           const nodes = run.ops.flatMap((op) => [...op.absorbs, op.node]);
           const last = run.ops[run.ops.length - 1].node;
@@ -189,7 +202,18 @@ function describe(ctx: PassContext, s: Segment): { from: string; to: string; nod
 
 type Attempt =
   | { conv: Conv; before: Size; after: Size; inputSize?: readonly [number, number] }
-  | { reason: string };
+  | { reason: string; overBudget?: BudgetError };
+
+/** The conversion's refusal of a run whose merge needs more than the memory budget. */
+function overBudget(ctx: PassContext, s: Segment, e: BudgetError): MemoryBudgetError {
+  const nodes = describe(ctx, s).nodes.join(', ');
+  return new MemoryBudgetError(
+    `convertModel: collapsing ${nodes} would allocate ${e.needed} bytes for ${e.merge}, more than the ${e.limit} bytes (${formatBytes(e.limit)}) the memory budget leaves once the conversion's own estimate is counted; nothing was allocated. Raise the budget (--max-memory, maxMemory) if the machine has the memory`,
+    e.needed,
+    e.limit,
+    { cause: e },
+  );
+}
 
 function tryCollapse(ctx: PassContext, s: Segment): Attempt {
   const ops = s.ops.map((op) => ctx.index.graph.node[op.node].opType);
@@ -223,7 +247,8 @@ function tryCollapse(ctx: PassContext, s: Segment): Attempt {
     }
     return { ...merged, before, after };
   } catch (e) {
-    return { reason: (e as Error).message };
+    const memory = e instanceof BudgetError && e.unit === 'bytes';
+    return { reason: (e as Error).message, ...(memory ? { overBudget: e } : {}) };
   }
 }
 
@@ -251,7 +276,8 @@ function collapseAtSize(
     let conv: Conv;
     try {
       conv = collapse(expr, { ...ctx.collapseOptions, ...COST_RULE, inputSize: size });
-    } catch {
+    } catch (atSize) {
+      if (atSize instanceof BudgetError && atSize.unit === 'bytes') throw atSize;
       return { reason: e.message };
     }
     if (ctx.dynamicSizeInputs.length === 0) return { conv, inputSize: size };
