@@ -17,10 +17,20 @@ export type Sizes = Record<string, number[]>;
 export interface Verdict {
   readonly wrong?: string;
   readonly compared: number;
+  /** Outputs that passed only within onnxruntime's own float32 noise (see {@link NOISE_FACTOR}). */
+  readonly noisy: number;
 }
 
 /** Relative tolerance of the oracle, per output: max |a - b| <= TOLERANCE x max |a| (finite a). */
 export const TOLERANCE = 1e-4;
+
+/**
+ * An ill-conditioned model (a batch norm of variance 0 scales a branch by 316, and the
+ * branches cancel) is as far from itself across two builds of onnxruntime as from its
+ * conversion. An output over {@link TOLERANCE} still passes when its difference is at most
+ * this many times the difference between onnxruntime-node and onnxruntime-web on the original.
+ */
+export const NOISE_FACTOR = 4;
 
 /** Why a converted model is wrong, or how many of `sizes` the original ran at and it agreed. */
 export async function disagreement(
@@ -34,6 +44,7 @@ export async function disagreement(
   const a = encodeModel(original);
   const b = encodeModel(converted);
   let compared = 0;
+  let noisy = 0;
   for (const [k, size] of sizes.entries()) {
     let want: Map<string, DenseTensor>;
     let feeds: Record<string, DenseTensor>;
@@ -50,35 +61,62 @@ export async function disagreement(
       return {
         wrong: `the converted model fails at ${JSON.stringify(size)} where the original runs: ${(e as Error).message}`,
         compared,
+        noisy,
       };
     }
     for (const name of names) {
-      const why = compare(want.get(name)!, got.get(name)!);
-      if (why !== undefined)
-        return { wrong: `output '${name}' at ${JSON.stringify(size)}: ${why}`, compared };
+      const d = deviation(want.get(name)!, got.get(name)!);
+      if (d.why === undefined && d.diff <= TOLERANCE * d.max + 1e-30) continue;
+      const noise = d.why === undefined ? await engineNoise(a, feeds, name, want.get(name)!) : 0;
+      if (d.why === undefined && d.diff <= NOISE_FACTOR * noise) {
+        noisy++;
+        continue;
+      }
+      const why =
+        d.why ??
+        `off by ${(d.diff / d.max).toExponential(2)} x max|y| (onnxruntime-web differs from onnxruntime-node on the original by ${(noise / d.max).toExponential(2)})`;
+      return { wrong: `output '${name}' at ${JSON.stringify(size)}: ${why}`, compared, noisy };
     }
     compared++;
   }
-  return { compared };
+  return { compared, noisy };
 }
 
-/** Compares where the original is finite (an original that overflows says nothing). */
-function compare(a: DenseTensor, b: DenseTensor): string | undefined {
+/** How far onnxruntime-web's output `name` of the original is from onnxruntime-node's. */
+async function engineNoise(
+  model: Uint8Array,
+  feeds: Record<string, DenseTensor>,
+  name: string,
+  native: DenseTensor,
+): Promise<number> {
+  try {
+    const web = await runModel(model, feeds, [name], { engine: 'onnxruntime-web' });
+    const d = deviation(native, web.get(name)!);
+    return d.why === undefined ? d.diff : 0;
+  } catch {
+    return 0; // onnxruntime-web cannot run it: no evidence of noise
+  }
+}
+
+/**
+ * The largest difference where the original `a` is finite (an original that overflows says
+ * nothing), its largest magnitude there, or why they cannot be compared.
+ */
+function deviation(a: DenseTensor, b: DenseTensor): { diff: number; max: number; why?: string } {
   if (a.dims.join('x') !== b.dims.join('x'))
-    return `dims ${a.dims.join('x')} vs ${b.dims.join('x')}`;
+    return { diff: Infinity, max: 0, why: `dims ${a.dims.join('x')} vs ${b.dims.join('x')}` };
   let max = 0;
   let diff = 0;
   for (let i = 0; i < a.data.length; i++) {
     const x = Number(a.data[i]);
     const y = Number(b.data[i]);
     if (!Number.isFinite(x)) continue;
-    if (!Number.isFinite(y)) return `entry ${i} is ${y}, the original ${x}`;
+    if (!Number.isFinite(y))
+      return { diff: Infinity, max, why: `entry ${i} is ${y}, the original ${x}` };
     max = Math.max(max, Math.abs(x));
     diff = Math.max(diff, Math.abs(x - y));
   }
-  return diff > TOLERANCE * max + 1e-30
-    ? `off by ${(diff / max).toExponential(2)} x max|y|`
-    : undefined;
+  return { diff, max };
 }
 
 /**
