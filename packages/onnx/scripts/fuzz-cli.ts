@@ -30,12 +30,15 @@ const quiet = { write: () => true };
 /** Where cases make their folders: the fuzz script's own folder, removed when it ends. */
 const scratch = () => mkdtempSync(join(process.env.REPARAM_FUZZ_TMP ?? tmpdir(), 'case-'));
 
-/** Moves some initializers of `m` to `weights.bin` in `dir` (external data). */
+/**
+ * Moves some initializers of `m` (at least one) to `weights.bin` in `dir` (external data): a
+ * `weights.bin` the model does not read would be fair game for `-o weights.bin --force`.
+ */
 function externalize(m: ModelProto, dir: string, int: (n: number) => number): void {
   const bin: Uint8Array[] = [];
   let offset = 0;
   for (const t of m.graph!.initializer) {
-    if (!t.rawData?.length || int(2) === 0) continue;
+    if (!t.rawData?.length || (bin.length > 0 && int(2) === 0)) continue;
     Object.assign(t, {
       dataLocation: 1,
       externalData: [
