@@ -76,8 +76,9 @@ export async function disagreement(
         noisy++;
         continue;
       }
-      // Inf - Inf inside one merged conv is NaN where the original's ReLU(-Inf) gave 0
-      if (await overflowsInside(original, feeds)) {
+      // Inf - Inf inside one merged conv is NaN where the original's ReLU(-Inf) gave 0; a
+      // finite difference is a failure even then
+      if (d.nonFinite === true && (await overflowsInside(original, feeds))) {
         overflowing++;
         continue;
       }
@@ -130,9 +131,13 @@ async function engineNoise(
 
 /**
  * The largest difference where the original `a` is finite (an original that overflows says
- * nothing), its largest magnitude there, or why they cannot be compared.
+ * nothing), its largest magnitude there, or why they cannot be compared (`nonFinite`: `b` has
+ * an Inf or NaN where `a` is finite).
  */
-function deviation(a: DenseTensor, b: DenseTensor): { diff: number; max: number; why?: string } {
+function deviation(
+  a: DenseTensor,
+  b: DenseTensor,
+): { diff: number; max: number; why?: string; nonFinite?: boolean } {
   if (a.dims.join('x') !== b.dims.join('x'))
     return { diff: Infinity, max: 0, why: `dims ${a.dims.join('x')} vs ${b.dims.join('x')}` };
   let max = 0;
@@ -142,7 +147,7 @@ function deviation(a: DenseTensor, b: DenseTensor): { diff: number; max: number;
     const y = Number(b.data[i]);
     if (!Number.isFinite(x)) continue;
     if (!Number.isFinite(y))
-      return { diff: Infinity, max, why: `entry ${i} is ${y}, the original ${x}` };
+      return { diff: Infinity, max, why: `entry ${i} is ${y}, the original ${x}`, nonFinite: true };
     max = Math.max(max, Math.abs(x));
     diff = Math.max(diff, Math.abs(x - y));
   }
