@@ -82,3 +82,8 @@ export {
 } from './quantize/quantize-model.js';
 export { FakeQuantize, type FakeQuantizeArgs } from './quantize/fake-quantize-layer.js';
 export { fakeQuantize, int8Scales, INT8_MAX, type WeightGranularity } from './quantize/int8.js';
+export {
+  LegacyWeightsError,
+  upgradeLegacyArtifacts,
+  upgradeLegacyWeights,
+} from './legacy-weights.js';
