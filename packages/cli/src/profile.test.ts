@@ -20,7 +20,7 @@ describe('reparam convert --profile', () => {
     const r = await cli('convert', fixture('dbb_bn'), '-o', out, '--profile');
     expect(r.code).toBe(0);
     const rows = STAGES.map((s) =>
-      r.stderr.match(new RegExp(`^│ ${s} +│ (\\d+) +│ +\\d+% +│$`, 'm')),
+      r.stderr.match(new RegExp(`^│ ${s} +│ (\\d+) +│ +\\d+% +│ +\\d+ +│$`, 'm')),
     );
     expect(rows.every((m) => m !== null)).toBe(true);
     expect(r.stderr).toMatch(/^peak memory \d+\.\d\d MiB \(\d+\.\dx the .* model\)$/m);
@@ -32,11 +32,20 @@ describe('reparam convert --profile', () => {
     const r = await cli('convert', fixture('repvgg_bn'), '-o', out, '--profile', '--json');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as {
-      profile: { stages: { stage: string; ms: number }[]; totalMs: number; peakBytes: number };
+      profile: {
+        stages: { stage: string; ms: number; cpuMs: number }[];
+        totalMs: number;
+        totalCpuMs: number;
+        peakBytes: number;
+      };
     };
     expect(doc.profile.stages.map((s) => s.stage)).toEqual(STAGES);
     const sum = doc.profile.stages.reduce((a, s) => a + s.ms, 0);
     expect(sum).toBeLessThanOrEqual(doc.profile.totalMs + 1);
+    const cpu = doc.profile.stages.reduce((a, s) => a + s.cpuMs, 0);
+    expect(doc.profile.stages.every((s) => s.cpuMs >= 0)).toBe(true);
+    expect(cpu).toBeGreaterThan(0);
+    expect(cpu).toBeLessThanOrEqual(doc.profile.totalCpuMs + 1);
     expect(doc.profile.peakBytes).toBeGreaterThan(0);
     expect(r.stderr).toBe('');
   });

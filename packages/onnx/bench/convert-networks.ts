@@ -4,7 +4,8 @@
  * (RepVGG-A0 and MobileOne-S0 at 224, ResNet-18 with Diverse Branch Blocks at 112), generated on
  * demand into bench/.cache with Debian's PyTorch. The CLI is built first and run as users run it
  * (`node packages/cli/dist/bin.js`); each network is converted `--runs` times (default 3) and the
- * run with the median total is shown, stage by stage, with the process's peak memory.
+ * run with the median total is shown, stage by stage (wall and process CPU time: CPU time is what a
+ * loaded machine changes least), with the process's peak memory.
  *   pnpm bench   (from packages/onnx)   options: --runs 3 --networks repvgg_a0,mobileone_s0
  */
 import { spawnSync } from 'node:child_process';
@@ -30,8 +31,9 @@ const NETWORKS: [string, string, number, number | undefined][] = [
 const chosen = arg('networks', NETWORKS.map((n) => n[0]).join(',')).split(',');
 
 interface Profile {
-  stages: { stage: string; ms: number }[];
+  stages: { stage: string; ms: number; cpuMs: number }[];
   totalMs: number;
+  totalCpuMs: number;
   peakBytes: number;
 }
 
@@ -86,9 +88,9 @@ console.log(
   `reparam convert --profile (built CLI, default verification: 2 samples), run with the median total of ${runs}; ${new Date().toISOString()}, ${cpus()[0]?.model ?? '?'} x ${cpus().length}, load ${loadavg()[0].toFixed(2)} at start, Node ${process.version}`,
 );
 console.log(
-  `| network | file (MB) | total (s) | target (s) | ${STAGES.join(' | ')} (ms) | peak memory (MB) | x file | target |`,
+  `| network | file (MB) | total wall (s) | total CPU (s) | target (s) | ${STAGES.join(' | ')} (wall / CPU ms) | peak memory (MB) | x file | target |`,
 );
-console.log(`|---|---|---|---|${STAGES.map(() => '---').join('|')}|---|---|---|`);
+console.log(`|---|---|---|---|---|${STAGES.map(() => '---').join('|')}|---|---|---|`);
 try {
   for (const [name, label, seconds, memory] of NETWORKS) {
     if (!names.includes(name)) continue;
@@ -97,9 +99,12 @@ try {
     const profiles = Array.from({ length: runs }, () => convertOnce(model, join(dir, 'out.onnx')));
     profiles.sort((a, b) => a.totalMs - b.totalMs);
     const p = profiles[profiles.length >> 1];
-    const ms = (s: string) => p.stages.find((x) => x.stage === s)?.ms.toFixed(0) ?? '-';
+    const ms = (s: string) => {
+      const stage = p.stages.find((x) => x.stage === s);
+      return stage === undefined ? '-' : `${stage.ms.toFixed(0)} / ${stage.cpuMs.toFixed(0)}`;
+    };
     console.log(
-      `| ${label} | ${(bytes / 1e6).toFixed(1)} | ${(p.totalMs / 1000).toFixed(2)} | ${seconds} | ${STAGES.map(ms).join(' | ')} | ${(p.peakBytes / 1e6).toFixed(0)} | ${(p.peakBytes / bytes).toFixed(1)} | ${memory === undefined ? '-' : `${memory}x`} |`,
+      `| ${label} | ${(bytes / 1e6).toFixed(1)} | ${(p.totalMs / 1000).toFixed(2)} | ${(p.totalCpuMs / 1000).toFixed(2)} | ${seconds} | ${STAGES.map(ms).join(' | ')} | ${(p.peakBytes / 1e6).toFixed(0)} | ${(p.peakBytes / bytes).toFixed(1)} | ${memory === undefined ? '-' : `${memory}x`} |`,
     );
   }
 } finally {
