@@ -8,6 +8,7 @@ import {
   upgradeLegacyWeights,
 } from './legacy-weights.js';
 import { useBackend } from './test-helpers/backends.js';
+import { saveToMemory } from './test-helpers/layers.js';
 
 /** A model saved by the code before the fused batch-norm change, and what that code computed. */
 interface LegacyFixture {
@@ -74,17 +75,8 @@ describe('upgradeLegacyWeights', () => {
       inputs: input,
       outputs: new ACBlock({ filters: 2 }).apply(input) as tf.SymbolicTensor,
     });
-    let saved: tf.io.ModelArtifacts | undefined;
-    await model.save(
-      tf.io.withSaveHandler((a) => {
-        saved = a;
-        return Promise.resolve({
-          modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' },
-        });
-      }),
-    );
-    expect(saved).toBeDefined();
-    expect(await upgradeLegacyArtifacts(saved!)).toBe(saved);
+    const saved = await saveToMemory(model);
+    expect(await upgradeLegacyArtifacts(saved)).toBe(saved);
     model.dispose();
   });
 });

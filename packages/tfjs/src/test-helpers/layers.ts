@@ -73,6 +73,21 @@ export interface LayerCase {
   shape: Shape4;
 }
 
+/** What `model.save` writes (topology, weight specs and data), kept in memory. */
+export async function saveToMemory(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
+  let saved: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler((a) => {
+      saved = a;
+      return Promise.resolve({
+        modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' },
+      });
+    }),
+  );
+  if (saved === undefined) throw new Error('saveToMemory: nothing was saved');
+  return saved;
+}
+
 /**
  * Saves a one-layer model to memory and loads it back (tfjs `model.save` / `tf.loadLayersModel`),
  * returning the relative deviation between the two models' predictions and the loaded layer's class.
@@ -84,17 +99,7 @@ export async function saveLoadDeviation(
   const input = tf.input({ shape: c.shape.slice(1) });
   const model = tf.model({ inputs: input, outputs: c.layer.apply(input) as tf.SymbolicTensor });
   randomizeWeights(c.layer, seed);
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler((a) => {
-      saved = a;
-      return Promise.resolve({
-        modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' },
-      });
-    }),
-  );
-  if (saved === undefined) throw new Error('saveLoadDeviation: nothing was saved');
-  const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved));
+  const loaded = await tf.loadLayersModel(tf.io.fromMemory(await saveToMemory(model)));
   const x = randomInput(c.shape, seed + 1);
   const a = model.predict(x) as tf.Tensor;
   const b = loaded.predict(x) as tf.Tensor;
