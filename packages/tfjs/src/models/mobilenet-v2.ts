@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { ShapeError } from '@reparam/core';
 import { makeBlock, resolveBlock, type BlockChoice } from './block.js';
 
 /** Options of {@link mobilenetV2}. */
@@ -9,6 +10,11 @@ export interface MobileNetV2Options {
   classes?: number;
   /** Width multiplier (default 1); channels are rounded to multiples of 8 as in the paper's code. */
   alpha?: number;
+  /**
+   * Expansion factor of the inverted residuals after the first (default 6, the paper's t). A
+   * smaller one narrows every expanded layer, e.g. to train a cheaper network of the same shape.
+   */
+  expansion?: number;
 }
 
 const settings: ReadonlyArray<readonly [number, number, number, number]> = [
@@ -34,6 +40,11 @@ const divisible = (v: number): number => {
 export function mobilenetV2(options: MobileNetV2Options = {}): tf.LayersModel {
   const block = resolveBlock('mobilenetV2', options.block ?? 'conv');
   const alpha = options.alpha ?? 1;
+  const expansion = options.expansion ?? 6;
+  if (!Number.isInteger(expansion) || expansion < 1)
+    throw new ShapeError(
+      `mobilenetV2: expansion must be a positive integer, got ${expansion}; the paper's is 6`,
+    );
   const input = tf.input({ shape: options.inputShape ?? [224, 224, 3] });
   const apply = (
     l: tf.layers.Layer,
@@ -60,7 +71,7 @@ export function mobilenetV2(options: MobileNetV2Options = {}): tf.LayersModel {
       if (t !== 1)
         h = apply(
           makeBlock('conv', {
-            filters: channels * t,
+            filters: channels * expansion,
             kernelSize: 1,
             activation: 'relu6',
             name: `${name}_expand`,

@@ -46,6 +46,22 @@ describe('model builders', () => {
     expect(new Set(counts).size).toBe(1);
   });
 
+  it("mobilenetV2's expansion sets the width of every expanded layer after the first block", async () => {
+    await useBackend('cpu');
+    const filters = (expansion?: number): number[] => {
+      const m = mobilenetV2({ alpha: 0.25, expansion, inputShape: [24, 24, 3], classes: 3 });
+      const expand = m.layers.filter((l) => l.name.endsWith('_expand'));
+      const inputs = expand.map((l) => (l.getWeights()[0].shape as number[])[2]);
+      const outputs = expand.map((l) => (l.getWeights()[0].shape as number[])[3]);
+      m.dispose();
+      // Each expanded layer is t times as wide as its input (alpha 0.25: 8 channels up to block 7).
+      return outputs.map((o, i) => o / inputs[i]);
+    };
+    expect(filters()).toEqual(Array<number>(16).fill(6));
+    expect(filters(3)).toEqual(Array<number>(16).fill(3));
+    expect(() => mobilenetV2({ expansion: 0 })).toThrow(/expansion must be a positive integer/);
+  });
+
   it('a block factory is called once per KxK position and deploys to the same architecture', async () => {
     await useBackend('cpu');
     const specs: BlockSpec[] = [];
