@@ -36,9 +36,15 @@ export const architectures: Record<ArchId, Architecture> = {
     id: 'mobilenetV2',
     label: 'MobileNetV2',
     build: (block, p) =>
-      mobilenetV2({ block, alpha: p.mobilenetAlpha, inputShape: input, classes: 10 }),
+      mobilenetV2({
+        block,
+        alpha: p.mobilenetAlpha,
+        expansion: p.mobilenetExpansion,
+        inputShape: input,
+        classes: 10,
+      }),
     describe: (p) =>
-      `MobileNetV2, width multiplier ${p.mobilenetAlpha} (head 1280 as in the paper)`,
+      `MobileNetV2, width multiplier ${p.mobilenetAlpha}, expansion ${p.mobilenetExpansion} (full size: 1 and 6; head 1280 as in the paper)`,
   },
   repvgg: {
     id: 'repvgg',

@@ -21,7 +21,7 @@ import { parseReproduceArgs, usage } from './args.js';
 import { Eta, formatDuration } from './eta.js';
 import { accuracyFigure, costFigure } from './figures.js';
 import { fullSizeParams } from './full-size.js';
-import { methods } from './methods.js';
+import { methods, runsOn, type Method } from './methods.js';
 import { runPool, type Planned } from './pool.js';
 import { Progress } from './progress.js';
 import { defaultProtocol, protocolId, quickProtocol } from './protocol.js';
@@ -74,6 +74,7 @@ for (const id of args.methods ?? [])
       `unknown method '${id}'; known: ${methods.map((m) => m.id).join(', ')}\n${usage}`,
     );
 const seeds = Array.from({ length: args.seeds }, (_, i) => i + 1);
+const named = (m: Method): boolean => args.methods?.includes(m.id) ?? false;
 
 if (args.calibrate) {
   const { calibrate } = await import('./calibrate.js');
@@ -81,7 +82,7 @@ if (args.calibrate) {
     protocol,
     archIds,
     chosen,
-    { seeds: seeds.length, jobs: args.jobs, steps: 10, overheadSeconds: 20, cacheDir },
+    { seeds: seeds.length, jobs: args.jobs, steps: 10, cacheDir, named: args.methods ?? [] },
     (line) => console.log(line),
   );
   process.exit(0);
@@ -93,7 +94,7 @@ const head = commit();
 const trainCount = 10 * protocol.trainPerClass;
 for (const seed of seeds)
   for (const arch of archIds)
-    for (const method of chosen.filter((m) => m.archs.includes(arch))) {
+    for (const method of chosen.filter((m) => runsOn(m, arch, named(m)))) {
       const key: RunKey = { arch, method: method.id, seed };
       if (readRun(runsDir, key) !== undefined) continue;
       plan.push({
@@ -197,15 +198,26 @@ if (!args.reportOnly && plan.length > 0) {
 const runs = readAllRuns(runsDir).filter((r) => seeds.includes(r.seed));
 const order = archIds.flatMap((arch) =>
   methods
-    .filter((m) => m.archs.includes(arch))
+    // Optional networks of a method are reported when some of their runs are stored.
+    .filter((m) =>
+      runsOn(
+        m,
+        arch,
+        runs.some((r) => r.arch === arch && r.method === m.id),
+      ),
+    )
     .map((m) => ({ arch, method: m.id, fromBaseline: m.start.kind === 'from-baseline' })),
 );
 const rows = summarize(runs, order);
-const missing = order.flatMap((o) =>
-  seeds
-    .filter((s) => !runs.some((r) => r.arch === o.arch && r.method === o.method && r.seed === s))
-    .map((s) => `${o.arch}/${o.method}/seed-${s}`),
-);
+const missing = order
+  .map((o) => ({
+    arch: o.arch,
+    method: o.method,
+    seeds: seeds.filter(
+      (s) => !runs.some((r) => r.arch === o.arch && r.method === o.method && r.seed === s),
+    ),
+  }))
+  .filter((m) => m.seeds.length > 0);
 const labelOf = (_arch: string, id: string): string =>
   methods.find((m) => m.id === id)?.label ?? id;
 const archLabel = (a: string): string => architectures[a as ArchId]?.label ?? a;
@@ -278,7 +290,9 @@ writeFileSync(
     notes: notesAt < 0 ? '\n_No notes yet._\n' : previous.slice(notesAt + NOTES_MARKER.length),
   }),
 );
-console.error(`wrote ${reportPath} (${runs.length} runs, ${missing.length} missing)`);
+console.error(
+  `wrote ${reportPath} (${runs.length} runs, ${missing.reduce((a, m) => a + m.seeds.length, 0)} missing)`,
+);
 if (failures.length > 0) {
   console.error(`${failures.length} runs failed:\n${failures.join('\n')}`);
   process.exit(1);

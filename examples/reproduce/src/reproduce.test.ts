@@ -28,11 +28,11 @@ describe('pnpm reproduce --quick', () => {
     const out = mkdtempSync(join(tmpdir(), 'reparam-reproduce-'));
     const first = reproduce(out);
     expect(first.status, first.stderr).toBe(0);
-    expect(first.stderr).toMatch(/14 runs to do/);
+    expect(first.stderr).toMatch(/18 runs to do/);
 
     const runsDir = join(out, 'results', 'runs', protocolId(quickProtocol));
     const runs = readAllRuns(runsDir);
-    expect(runs).toHaveLength(14);
+    expect(runs).toHaveLength(18);
     for (const r of runs) {
       // The deploy model must compute what the training form computes, on every test image.
       expect(r.forms.differentPredictions, `${r.arch} ${r.method}`).toBe(0);
