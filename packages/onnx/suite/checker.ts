@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { serializeModel, type ModelProto } from '../src/index.js';
 
 /** The Python that has ONNX's own checker (Debian: apt-get install python3-onnx). */
-const PYTHON = process.env.ONNX_PYTHON ?? '/usr/bin/python3';
+export const PYTHON = process.env.ONNX_PYTHON ?? '/usr/bin/python3';
 
 const SCRIPT = `
 import json, sys, onnx
