@@ -10,6 +10,8 @@ import { checkModel } from './model-bytes.js';
 import { checkRuns } from './run-check.js';
 import { checkConversionBudget, DEFAULT_MAX_MEMORY } from './memory-budget.js';
 import { checkedOpset } from './opset.js';
+import { runFacts } from './opset-facts.js';
+import { checkTargetOpset, upgradeOpset, upgradeReads } from './opset-upgrade.js';
 import { planRegions, splitKept, type RegionReport, type Rewrite } from './plan.js';
 import type { NotLinear } from './linear-ops.js';
 import { inputFeeds } from './feeds.js';
@@ -47,6 +49,11 @@ export interface ConvertOptions extends RunOptions {
   samples?: number;
   /** Called with a stage name and a fraction done, for progress bars. */
   onProgress?: (stage: string, fraction: number) => void;
+  /**
+   * Write the model at this newer opset of the default domain (default: its own), upgrading
+   * the nodes whose operators changed form ({@link upgradeOpset}); verified like the rest.
+   */
+  opset?: number;
   /**
    * Bytes the conversion may use (default 4 GiB, onnxruntime-web's ceiling); what is known
    * before allocating is checked against it ({@link MemoryBudgetError}).
@@ -86,6 +93,12 @@ export interface ConversionReport {
   readonly random: readonly RandomNode[];
   /** Graph outputs that depend on random operators. */
   readonly randomOutputs: readonly string[];
+  /** The model's own opset of the default domain. */
+  readonly opsetBefore: number;
+  /** The opset of the default domain the model is written at. */
+  readonly opset: number;
+  /** Nodes rewritten to reach {@link opset} from the model's own (with `opset`). */
+  readonly upgraded: readonly string[];
   /** Number of runs collapsed into one Conv each; 0: nothing to collapse, the model is unchanged but for dead nodes. */
   readonly collapsed: number;
   /** Absent with `verify: false` and when nothing was collapsed. */
@@ -140,7 +153,11 @@ async function analyze(
   lap('check');
   options.onProgress?.('probe', 0);
   const probe = await withFallback(options, (engine) =>
-    openProbe(model, index, kinds, feeds, { ...options, engine }),
+    openProbe(model, index, kinds, feeds, {
+      ...options,
+      engine,
+      alsoRead: options.opset === undefined ? undefined : upgradeReads(model, options.opset),
+    }),
   ).catch((e: unknown) => {
     throw withShapeHint(e, model, feeds, options.shapes);
   });
@@ -191,6 +208,8 @@ export async function convertModel(
   model: ModelProto,
   options: ConvertOptions = {},
 ): Promise<{ model: ModelProto; report: ConversionReport; bytes: Uint8Array }> {
+  if (options.opset !== undefined)
+    checkTargetOpset(checkedOpset(model, 'convertModel'), options.opset, 'convertModel');
   const analysis = await analyze(model, options);
   try {
     return await convertAnalyzed(model, analysis, options);
@@ -240,7 +259,14 @@ async function convertAnalyzed(
   const reports: RegionReport[] = shown.map((r, k) => ({ ...r, id: k }));
   // Nothing to collapse: the model goes back as it came, less its dead nodes (no constant folding).
   const graph = rewrites.length === 0 ? prune(model.graph!) : applied.graph;
-  const converted = withInitializerInputs({ ...model, graph });
+  const upgrade = upgradeOpset(
+    withInitializerInputs({ ...model, graph }),
+    options.opset ?? ctx.opset,
+    {
+      facts: runFacts(ctx.values),
+    },
+  );
+  const converted = upgrade.model;
   checkModel(converted);
   const bytes = encodeModel(converted);
   lap('rewrite');
@@ -254,13 +280,16 @@ async function convertAnalyzed(
     random: ctx.randomNodes,
     randomOutputs: [...ctx.index.outputs].filter((o) => ctx.random.has(o)),
     collapsed: rewrites.length,
+    opsetBefore: upgrade.from,
+    opset: upgrade.to,
+    upgraded: upgrade.rewritten,
     nodesBefore: model.graph!.node.length,
     nodesAfter: graph.node.length,
     opsBefore: countOps(model),
     opsAfter: countOps(converted),
   };
-  // Dead-node removal cannot change an output: only a model with collapsed regions is run again.
-  if (options.verify === false || rewrites.length === 0) {
+  // Dead-node removal cannot change an output: only a model with collapsed regions or upgraded nodes is run again.
+  if (options.verify === false || (rewrites.length === 0 && upgrade.rewritten.length === 0)) {
     await checkRuns(converted, analysis.feeds, { ...options, engine: analysis.engine }, bytes);
     lap('verify');
     return { model: converted, report: base, bytes };
@@ -287,7 +316,9 @@ async function convertAnalyzed(
   const report = { ...base, verification };
   if (!verification.ok) {
     const regionOf = (r: Rewrite) => reports[renumber.get(r.region) ?? -1];
-    throw Object.assign(verificationFailure(ctx, rewrites, regionOf, verification), { report });
+    throw Object.assign(verificationFailure(ctx, rewrites, regionOf, verification, upgrade), {
+      report,
+    });
   }
   return { model: converted, report, bytes };
 }

@@ -26,7 +26,31 @@ export class VerificationError extends Error {
 
 /** The caller asked for something the options or the model's inputs cannot give (e.g. a dynamic dim without `--shape`). */
 export class UsageError extends Error {
-  override readonly name = 'UsageError';
+  override readonly name: string = 'UsageError';
+}
+
+/** A node {@link OpsetUpgradeError} refuses: its label, its operator and version, and why. */
+export interface RefusedNode {
+  readonly node: string;
+  /** e.g. `Resize-10`. */
+  readonly operator: string;
+  readonly why: string;
+}
+
+/**
+ * A model cannot be written at the opset asked for (`--opset`) exactly: some nodes' old meaning
+ * is not what any form of their operator at that opset computes. `nodes` lists each of them;
+ * `highest` is the newest opset all of them can still be written at.
+ */
+export class OpsetUpgradeError extends UsageError {
+  override readonly name: string = 'OpsetUpgradeError';
+  constructor(
+    message: string,
+    readonly nodes: readonly RefusedNode[],
+    readonly highest: number,
+  ) {
+    super(message);
+  }
 }
 
 /**

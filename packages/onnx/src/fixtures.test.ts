@@ -106,8 +106,16 @@ describe('PyTorch training-form exports', () => {
 });
 
 describe('the opset-9 and uint8-image fixtures against PyTorch', () => {
-  for (const name of ['repvgg_padpool_acb_o9', 'uint8_image_repvgg']) {
-    it(`${name}: the converted model gives PyTorch's own output on PyTorch's input`, async () => {
+  const runs: [string, number | undefined][] = [
+    ['repvgg_padpool_acb_o9', undefined],
+    ['uint8_image_repvgg', undefined],
+    // written at newer opsets: Pad-2, Slice-1 and BatchNormalization-9 in their new forms
+    ['repvgg_padpool_acb_o9', 17],
+    ['repvgg_padpool_acb_o9', 21],
+    ['uint8_image_repvgg', 21],
+  ];
+  for (const [name, opset] of runs) {
+    it(`${name}${opset === undefined ? '' : ` at opset ${opset}`}: the converted model gives PyTorch's own output on PyTorch's input`, async () => {
       const tensor = (kind: string) =>
         denseTensor(
           decodeTensor(
@@ -117,8 +125,13 @@ describe('the opset-9 and uint8-image fixtures against PyTorch', () => {
       const model = readModel(fixture(name));
       const input = tensor('input');
       const inputName = model.graph!.input[0].name!;
-      const { model: out, report } = await convertModel(model, { inputs: { [inputName]: input } });
+      const { model: out, report } = await convertModel(model, {
+        inputs: { [inputName]: input },
+        opset,
+      });
       expect(report.collapsed).toBeGreaterThan(0);
+      expect(report.opset).toBe(opset ?? report.opsetBefore);
+      expect(out.opsetImport.map((o) => o.version)).toEqual([report.opset]);
       const got = (await runModel(serializeModel(out), { [inputName]: input })).get('output')!;
       const d = difference('output', tensor('output'), got);
       expect(d.relative).toBeLessThan(1e-5);

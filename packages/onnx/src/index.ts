@@ -2,8 +2,10 @@ export {
   IoError,
   MemoryBudgetError,
   OnnxFormatError,
+  OpsetUpgradeError,
   UsageError,
   VerificationError,
+  type RefusedNode,
 } from './errors.js';
 export { DEFAULT_MAX_MEMORY } from './memory-budget.js';
 export {
@@ -87,6 +89,8 @@ export {
 export type { ConvertStage, StageListener } from './stages.js';
 export { preloadRuntime } from './preload.js';
 export { SUPPORTED_OPSETS, defaultOpset } from './opset.js';
+export { upgradeOpset, type OpsetUpgrade, type UpgradeOptions } from './opset-upgrade.js';
+export type { TensorFacts } from './opset-step.js';
 export type { RegionReport, SegmentReport, Size } from './plan.js';
 export { exportTfjsModel, type ExportOptions } from './export-tfjs.js';
 export { depthwiseToOihw, hwioToOihw, oihwToHwio } from './layout.js';

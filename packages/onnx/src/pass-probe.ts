@@ -61,7 +61,11 @@ export async function openProbe(
   index: GraphIndex,
   kinds: ReadonlyMap<string, TensorKind>,
   feeds: Readonly<Record<string, DenseTensor>>,
-  options: RunOptions & { modelBytes?: Uint8Array },
+  options: RunOptions & {
+    modelBytes?: Uint8Array;
+    /** Tensors to expose beyond {@link passTensors} (what an opset upgrade reads). */
+    alsoRead?: ReadonlySet<string>;
+  },
 ): Promise<{ values: Map<string, DenseTensor>; session: ModelSession }> {
   const graph = model.graph!;
   const known = new Map<string, DenseTensor>(Object.entries(feeds));
@@ -77,6 +81,7 @@ export async function openProbe(
     }
   }
   const needed = passTensors(index, kinds);
+  for (const t of options.alsoRead ?? []) if (t !== '') needed.add(t);
   const fetched = [...needed].filter(
     (t) => index.producer.has(t) && (!known.has(t) || index.outputs.has(t)),
   );

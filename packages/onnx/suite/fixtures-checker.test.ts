@@ -3,8 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { convertModel, readModel, writeModel, type ModelProto } from '../src/index.js';
+import {
+  convertModel,
+  defaultOpset,
+  readModel,
+  writeModel,
+  type ModelProto,
+} from '../src/index.js';
 import { tensorValues } from '../src/tensor.js';
+import { opset7Model } from '../src/test-helpers/opset-models.js';
 import { checkerComplaints, checkFiles } from './checker.js';
 
 const dir = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -24,6 +31,21 @@ describe("the PyTorch fixtures, converted, pass ONNX's checker at their own opse
       models.set(name, model);
     }
     expect(models.size).toBeGreaterThanOrEqual(12);
+    expect(Object.fromEntries(checkerComplaints(models))).toEqual({});
+  });
+
+  it('written at opset 17 (--opset), the fixtures below it and an opset-7 model of every changed form are valid', async () => {
+    const models = new Map<string, ModelProto>();
+    const originals = readdirSync(dir)
+      .filter((f) => f.endsWith('.onnx'))
+      .map((f) => [f.replace(/\.onnx$/, ''), readModel(dir + f)] as const);
+    for (const [name, original] of [...originals, ['opset7', opset7Model()] as const]) {
+      if (defaultOpset(original) >= 17) continue;
+      const { model, report } = await convertModel(original, { shapes: SHAPES[name], opset: 17 });
+      expect(report.opset).toBe(17);
+      models.set(name, model);
+    }
+    expect(models.size).toBeGreaterThanOrEqual(10);
     expect(Object.fromEntries(checkerComplaints(models))).toEqual({});
   });
 

@@ -35,8 +35,8 @@ export async function fuzzOne(bytes: Uint8Array, timeoutMs?: number): Promise<Fu
     await convertModel(parseModel(bytes), { samples: 1, timeoutMs });
     return 'converted';
   } catch (e) {
-    if (e instanceof OnnxFormatError || e instanceof UsageError || e instanceof VerificationError)
-      return e.name;
+    if (e instanceof OnnxFormatError || e instanceof VerificationError) return e.name;
+    if (e instanceof UsageError) return 'UsageError'; // subclasses too
     throw e;
   }
 }
