@@ -1,10 +1,16 @@
-import { convertModel, preloadRuntime, UsageError, writeModel } from '@reparam/onnx';
+import {
+  convertModel,
+  preloadRuntime,
+  UsageError,
+  writeModel,
+  type ConversionReport,
+} from '@reparam/onnx';
 import { collapseProduct } from '../collapse-product.js';
 import { defineCommand } from '../command.js';
 import { formatRegions, formatVerification } from '../format.js';
 import { readInput, type InputModel } from '../input.js';
 import { writeJson, writeLines } from '../io.js';
-import { byteSize, common, flag, stringValue } from '../options.js';
+import { byteSize, common, flag, positiveInteger, stringValue } from '../options.js';
 import { checkOutputPath } from '../output-path.js';
 import { profiler, profileTable } from '../profile.js';
 import { progressBar } from '../progress.js';
@@ -30,6 +36,9 @@ export const convert = defineCommand({
     output: stringValue('where to write the converted model (required)', 'OUT.onnx', 'o'),
     force: flag('replace OUT if it exists', 'f'),
     'no-verify': flag('write without comparing against the original'),
+    opset: positiveInteger(
+      "write the model at this opset of the default domain: its own (default) or a newer one up to 21, the nodes whose operators changed form rewritten; refused when a node's old meaning cannot be stated exactly",
+    ),
     'external-data': byteSize(
       'write initializers of at least BYTES (e.g. 1024, 1M) to OUT.data next to OUT; automatic (1K) when they exceed 2 GiB',
     ),
@@ -43,6 +52,7 @@ export const convert = defineCommand({
     'reparam convert model.onnx -o out.onnx --shape input=1x3x224x224 --tolerance 1e-4',
     'reparam convert detector.onnx -o out.onnx --input image=photo_u8.npy',
     'reparam convert big.onnx -o out.onnx --external-data 1K   # weights in out.onnx.data',
+    'reparam convert old_opset9.onnx -o out.onnx --opset 17',
   ],
   exitCodes: '0 written, 1 verification failed (nothing written), 2 bad input, usage or I/O',
   async run({ options, positionals: [path], io }) {
@@ -65,6 +75,7 @@ export const convert = defineCommand({
         verify: !options['no-verify'],
         modelBytes: input.encoded,
         product: (await kernels).product,
+        opset: options.opset,
         onProgress: bar.update,
         ...(options.profile ? { onStage: clock.onStage } : {}),
       });
@@ -100,10 +111,16 @@ export const convert = defineCommand({
       });
       return 0;
     }
+    const opset = upgradeLine(report);
     if (report.collapsed === 0) {
       const dead = report.nodesBefore - report.nodesAfter;
+      const changes = [
+        ...(dead > 0 ? [`${dead} dead node${dead > 1 ? 's' : ''} removed`] : []),
+        ...(opset === undefined ? [] : [opset]),
+      ];
       writeLines(io.stdout, [
-        `${path}: nothing to collapse; wrote ${options.output} unchanged${dead > 0 ? ` but for ${dead} dead node${dead > 1 ? 's' : ''} removed` : ''}`,
+        `${path}: nothing to collapse; wrote ${options.output} unchanged${changes.length > 0 ? ` but for ${changes.join('; ')}` : ''}`,
+        ...(report.verification === undefined ? [] : [formatVerification(report.verification)]),
       ]);
       return 0;
     }
@@ -120,9 +137,17 @@ export const convert = defineCommand({
       ...formatRegions(report).filter(
         (l) => !l.startsWith('region') || l.includes(' kept:') || l.includes('partly'),
       ),
+      ...(opset === undefined ? [] : [opset]),
       report.verification ? formatVerification(report.verification) : 'not verified (--no-verify)',
       `wrote ${options.output}`,
     ]);
     return 0;
   },
 });
+
+/** `written at opset 17 (from 9; 4 nodes rewritten)`, or undefined when the opset is the model's own. */
+function upgradeLine(report: ConversionReport): string | undefined {
+  if (report.opset === report.opsetBefore) return undefined;
+  const n = report.upgraded.length;
+  return `written at opset ${report.opset} (from ${report.opsetBefore}; ${n} node${n === 1 ? '' : 's'} rewritten)`;
+}
