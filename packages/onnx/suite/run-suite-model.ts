@@ -24,10 +24,16 @@ export type Outcome =
   | { readonly kind: 'crash'; readonly message: string };
 
 /** Errors the converter is allowed to refuse with (anything else is a crash). */
-const NAMED = new Set(['OnnxFormatError', 'UsageError', 'VerificationError', 'IoError']);
+const NAMED = new Set([
+  'OnnxFormatError',
+  'UsageError',
+  'OpsetUpgradeError',
+  'VerificationError',
+  'IoError',
+]);
 
 /** Runs `bytes` on the test's inputs and says why its outputs are not the expected ones, if they are not. */
-async function mismatch(
+export async function mismatch(
   bytes: Uint8Array,
   test: SuiteModel,
   random: ReadonlySet<string>,
