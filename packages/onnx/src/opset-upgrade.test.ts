@@ -91,6 +91,19 @@ describe('--opset: the converted model is written at a newer opset, each changed
     expect(only(out, 'Reshape').output).toEqual([out.graph!.output[2].name]);
   });
 
+  it("the probe's dims decide: Softmax-11 on a computed [1, 3, 1, 1] stays one node at 13", async () => {
+    const b = new ModelBuilder(11);
+    const x = b.input('x', [1, 3, 1, 1]);
+    b.output(b.op('Softmax', [b.op('Relu', [x])], { axis: 1 }), [1, 3, 1, 1]);
+    const { model: out, report } = await convertModel(b.build(), { opset: 13 });
+    expect(report.opset).toBe(13);
+    expect(report.upgraded).toEqual([]); // the same nodes: nothing to verify
+    expect(out.graph!.node.map((n) => n.opType)).toEqual(['Relu', 'Softmax']);
+    // without a run behind it, the Relu's dims are unknown and the 2-D view is spelled out
+    const blind = upgradeOpset(b.build(), 13).model;
+    expect(blind.graph!.node.map((n) => n.opType)).toContain('Flatten');
+  });
+
   it('nodes inside If branches are upgraded too', async () => {
     const b = new ModelBuilder(11);
     const x = b.input('x', [1, 3, 2, 2]);
