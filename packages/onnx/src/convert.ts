@@ -59,6 +59,11 @@ export interface ConvertOptions extends RunOptions {
    * before allocating is checked against it ({@link MemoryBudgetError}).
    */
   maxMemory?: number;
+  /**
+   * Cancels the conversion: checked between collapse attempts, which also let the event loop
+   * run (a SIGINT handler acts within one merge); throws the signal's reason.
+   */
+  signal?: AbortSignal;
   /** Called at the end of each stage with its wall time (`reparam convert --profile`). */
   onStage?: StageListener;
   /**
@@ -228,14 +233,14 @@ async function convertAnalyzed(
   let scan = analysis.scan;
   const onRegion = (done: number, total: number) =>
     options.onProgress?.('collapse', 0.3 + (0.2 * done) / Math.max(total, 1));
-  let plan = planRegions(ctx, scan.regions, onRegion);
+  let plan = await planRegions(ctx, scan.regions, onRegion, options.signal);
   const splits: NotLinear[] = [];
   for (let round = 0; round < 4; round++) {
     const more = splitKept(ctx, scan.regions, plan.reports);
     if (more.length === 0) break;
     splits.push(...more);
     scan = findRegions(ctx, splits);
-    plan = planRegions(ctx, scan.regions, onRegion);
+    plan = await planRegions(ctx, scan.regions, onRegion, options.signal);
   }
   lap('collapse');
   options.onProgress?.('rewrite', 0.5);

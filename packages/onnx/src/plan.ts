@@ -14,6 +14,7 @@ import { cutSegments, segmentExpr, type Segment } from './segments.js';
 import { blockKind } from './block-kind.js';
 import { MemoryBudgetError } from './errors.js';
 import { formatBytes } from './memory-budget.js';
+import { checkpoint } from './_internal/next-turn.js';
 
 /** One collapsed run of a region: the nodes it replaces and the conv that replaces them. */
 export interface Rewrite {
@@ -78,15 +79,17 @@ const MAX_SPAN = 8;
  * Runs without a Conv, or that are already a single Conv, are left alone. Each merge must fit
  * in `ctx.collapseOptions.maxBytes` (checked by `core` before allocating): a longer run over it
  * falls back to shorter ones; one segment over it throws {@link MemoryBudgetError}.
+ * Before each attempt the event loop runs (a signal handler can act) and `signal` is checked.
  */
-export function planRegions(
+export async function planRegions(
   ctx: PassContext,
   regions: readonly Region[],
   onRegion?: (done: number, total: number) => void,
-): { rewrites: Rewrite[]; reports: RegionReport[] } {
+  signal?: AbortSignal,
+): Promise<{ rewrites: Rewrite[]; reports: RegionReport[] }> {
   const rewrites: Rewrite[] = [];
   const reports: RegionReport[] = [];
-  regions.forEach((region, id) => {
+  for (const [id, region] of regions.entries()) {
     onRegion?.(id, regions.length);
     const segs = cutSegments(ctx, region);
     const parts: SegmentReport[] = [];
@@ -101,6 +104,7 @@ export function planRegions(
           to: segs[j].to,
           ops: segs.slice(i, j + 1).flatMap((s) => s.ops),
         };
+        await checkpoint(signal);
         const attempt = tryCollapse(ctx, run);
         if (j === i && 'reason' in attempt && attempt.overBudget !== undefined)
           throw overBudget(ctx, run, attempt.overBudget);
@@ -152,7 +156,7 @@ export function planRegions(
       segments: parts,
       shapeDependent: region.ops.some((op) => op.shapeDependent),
     });
-  });
+  }
   return { rewrites, reports };
 }
 
