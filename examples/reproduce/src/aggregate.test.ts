@@ -78,6 +78,8 @@ describe('summarize', () => {
   it("charges a method that starts from the baseline with the baseline's training, once", () => {
     // seed 1: 50 + the stored baseline's 100; seed 2: its own retrained stage (120) + 60.
     expect(refconv.trainingSeconds.mean).toBeCloseTo((150 + 180) / 2, 9);
+    // The test's stages spend half their wall time on the CPU.
+    expect(refconv.trainingCpuSeconds.mean).toBeCloseTo((75 + 90) / 2, 9);
     expect(refconv.epochs).toBe(2 * defaultProtocol.epochs);
   });
 

@@ -30,6 +30,8 @@ export interface Row {
   epochs: number;
   /** Training seconds counted for the method (its own stage plus the baseline's, if any). */
   trainingSeconds: Stat;
+  /** The same in CPU seconds, which a shared machine's load stretches much less. */
+  trainingCpuSeconds: Stat;
   latencyBatch1: { training: Stat; deploy: Stat };
   imagesPerSecond: { batch: number; training: Stat; deploy: Stat };
   wallSeconds: number;
@@ -38,6 +40,7 @@ export interface Row {
 
 const stat = (values: number[]): Stat => meanStd(values);
 const trained = (r: RunResult): number => r.stages.reduce((a, s) => a + s.seconds, 0);
+const trainedCpu = (r: RunResult): number => r.stages.reduce((a, s) => a + s.cpuSeconds, 0);
 
 /**
  * Summarizes the runs of each (arch, method) in `order` over their seeds; a method that starts
@@ -54,10 +57,10 @@ export function summarize(
       .filter((r) => r.arch === arch && r.method === method)
       .sort((a, b) => a.seed - b.seed);
     if (mine.length === 0) continue;
-    const baselineSeconds = (r: RunResult): number => {
+    const baselineSeconds = (r: RunResult, of: (b: RunResult) => number): number => {
       if (!fromBaseline || r.baseline === 'retrained') return 0;
       const base = runs.find((b) => b.arch === arch && b.method === 'conv' && b.seed === r.seed);
-      return base === undefined ? NaN : trained(base);
+      return base === undefined ? NaN : of(base);
     };
     const first = mine[0];
     rows.push({
@@ -75,7 +78,8 @@ export function summarize(
       params: first.params,
       stepMs: stat(mine.map((r) => r.stages[r.stages.length - 1].medianStepMs)),
       epochs: (fromBaseline ? 2 : 1) * first.protocol.epochs,
-      trainingSeconds: stat(mine.map((r) => trained(r) + baselineSeconds(r))),
+      trainingSeconds: stat(mine.map((r) => trained(r) + baselineSeconds(r, trained))),
+      trainingCpuSeconds: stat(mine.map((r) => trainedCpu(r) + baselineSeconds(r, trainedCpu))),
       latencyBatch1: {
         training: stat(mine.map((r) => r.latencyMs.batch1.training)),
         deploy: stat(mine.map((r) => r.latencyMs.batch1.deploy)),

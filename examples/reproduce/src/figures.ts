@@ -29,7 +29,7 @@ function points(
     mean: r.top1.mean,
     low: r.top1.mean - r.top1.std,
     high: r.top1.mean + r.top1.std,
-    seconds: r.trainingSeconds.mean,
+    seconds: r.trainingCpuSeconds.mean,
   }));
 }
 
@@ -96,7 +96,10 @@ export function accuracyFigure(
   });
 }
 
-/** Top-1 (±1 std) against the training seconds counted for the method, one panel per network. */
+/**
+ * Top-1 (±1 std) against the training CPU seconds counted for the method (wall time on a shared
+ * machine follows its load), one panel per network.
+ */
 export function costFigure(
   rows: readonly Row[],
   labels: (arch: string, id: string) => string,
@@ -106,7 +109,7 @@ export function costFigure(
   return toSvg({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title:
-      'Top-1 against training cost (seconds of training counted per run, RefConv with its baseline)',
+      'Top-1 against training cost (CPU seconds of training per run, RefConv with its baseline)',
     data: { values: data },
     facet: { field: 'network', type: 'nominal', title: null },
     resolve: { scale: { x: 'independent', y: 'independent' } },
@@ -117,7 +120,7 @@ export function costFigure(
         {
           mark: { type: 'rule' },
           encoding: {
-            x: { field: 'seconds', type: 'quantitative', title: 'training seconds' },
+            x: { field: 'seconds', type: 'quantitative', title: 'training CPU seconds' },
             y: { field: 'low', type: 'quantitative', scale: { zero: false }, title: 'top-1 %' },
             y2: { field: 'high' },
             color: { field: 'method', type: 'nominal', legend: null },
