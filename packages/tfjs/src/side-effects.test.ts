@@ -38,4 +38,11 @@ describe('sideEffects in package.json', () => {
       ).toBe(true);
     }
   });
+
+  // Vite 8 (rolldown) skips a side-effect-free entry's re-exports the app does not name, and the
+  // registering modules with them: a saved model then fails to load with "Unknown layer".
+  it('lists the entry point, so an app that names no layer class still registers them all', () => {
+    expect(manifest.sideEffects).toEqual(expect.arrayContaining(['./src/index.ts']));
+    expect(manifest.sideEffects).toEqual(expect.arrayContaining(['./dist/index.js']));
+  });
 });

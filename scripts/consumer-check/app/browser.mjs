@@ -106,9 +106,9 @@ try {
       fail(`${bundle}: the page threw ${failure}\n  ${messages.join('\n  ')}`);
       continue;
     }
-    const { wasm, onnx, tfjs, missingWasm } = result;
+    const { wasm, onnx, tfjs, saved, missingWasm } = result;
     console.log(
-      `browser: ${bundle}: isolated ${result.isolated}, wasm ${wasm.threads} threads (${wasm.relaxedSimd ? 'relaxed SIMD' : 'SIMD128'}) error ${wasm.error.toExponential(1)}, onnx verified ${onnx.ok} (${onnx.nodes.join(' -> ')} nodes, worst ${onnx.worst.toExponential(1)}), tfjs reparameterize ${tfjs.toExponential(1)}`,
+      `browser: ${bundle}: isolated ${result.isolated}, wasm ${wasm.threads} threads (${wasm.relaxedSimd ? 'relaxed SIMD' : 'SIMD128'}) error ${wasm.error.toExponential(1)}, onnx verified ${onnx.ok} (${onnx.nodes.join(' -> ')} nodes, worst ${onnx.worst.toExponential(1)}), tfjs reparameterize ${tfjs.toExponential(1)}, saved ${saved.classes.join('+')} loaded ${saved.loaded.toExponential(1)} deployed ${saved.deployed.toExponential(1)}`,
     );
     if (!result.isolated) fail(`${bundle}: the page is not cross-origin isolated`);
     if (wasm.threads !== 2) fail(`${bundle}: the wasm runtime got ${wasm.threads} threads, not 2`);
@@ -116,6 +116,10 @@ try {
       fail(`${bundle}: wasm differs from core's reference by ${wasm.error}`);
     if (!onnx.ok) fail(`${bundle}: @reparam/onnx did not verify the conversion in the page`);
     if (!(tfjs < 1e-4)) fail(`${bundle}: the reparameterized tfjs block differs by ${tfjs}`);
+    if (!(saved.loaded < 1e-4 && saved.deployed < 1e-4))
+      fail(
+        `${bundle}: the saved model differs from Node's output by ${saved.loaded}/${saved.deployed}`,
+      );
     const missing = `http://127.0.0.1:${isolatedServer.address().port}/missing/reparam.wasm`;
     if (!missingWasm.includes(missing) || !missingWasm.includes("wasmPaths: '/folder/'"))
       fail(`${bundle}: a missing .wasm should name ${missing} and wasmPaths, got: ${missingWasm}`);

@@ -1,7 +1,7 @@
 // The ESM Node script of the consumer check: what a Node user of the published packages writes,
 // run in an app that installed the packed tarballs next to its own tfjs. Prints one line per
 // check; throws (exit 1) at the first that fails.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { relative } from './relative.mjs';
@@ -13,7 +13,14 @@ console.warn = (...args) => warnings.push(args.join(' '));
 const tf = await import('@tensorflow/tfjs');
 const tfWasm = await import('@tensorflow/tfjs-backend-wasm');
 const core = await import('@reparam/core');
-const { RepVGGBlock, registerWasmTrainingKernels, reparameterize } = await import('@reparam/tfjs');
+const {
+  ACBlock,
+  DiverseBranchBlock,
+  MobileOneBlock,
+  RepVGGBlock,
+  registerWasmTrainingKernels,
+  reparameterize,
+} = await import('@reparam/tfjs');
 const { WasmConvRuntime } = await import('@reparam/wasm');
 const onnx = await import('@reparam/onnx');
 console.warn = warn;
@@ -71,6 +78,38 @@ const kinds = deploy.layers.map((l) => l.getClassName());
 check(!kinds.includes('RepVGGBlock'), `tfjs: deploy layers ${[...new Set(kinds)].join(', ')}`);
 const tfError = relative(await deploy.predict(xs).data(), await model.predict(xs).data());
 check(tfError < 1e-4, `tfjs: deploy model equals the trained one (${tfError.toExponential(1)})`);
+
+// tfjs: a model of blocks the pages never name, saved for them to load (fixtures/saved-tfjs/):
+// a bundle must keep every layer class's registration, not only those the app imports.
+const savedInput = tf.input({ shape: [8, 8, c] });
+const savedLayers = [new ACBlock({ filters: c }), new DiverseBranchBlock({ filters: c })];
+const savedOutput = [...savedLayers, new MobileOneBlock({ filters: c })].reduce(
+  (h, layer) => layer.apply(h),
+  savedInput,
+);
+const savedModel = tf.model({ inputs: savedInput, outputs: savedOutput });
+const savedX = tf.randomNormal([1, 8, 8, c], 0, 1, 'float32', 3);
+const savedDir = new URL('./fixtures/saved-tfjs/', import.meta.url);
+mkdirSync(savedDir, { recursive: true });
+await savedModel.save(
+  tf.io.withSaveHandler(async (a) => {
+    const weights = Array.isArray(a.weightData)
+      ? tf.io.concatenateArrayBuffers(a.weightData)
+      : a.weightData;
+    writeFileSync(new URL('weights.bin', savedDir), new Uint8Array(weights));
+    const manifest = [{ paths: ['weights.bin'], weights: a.weightSpecs }];
+    const json = { modelTopology: a.modelTopology, format: a.format, weightsManifest: manifest };
+    writeFileSync(new URL('model.json', savedDir), JSON.stringify(json));
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }),
+);
+const expected = {
+  x: Array.from(await savedX.data()),
+  y: Array.from(await savedModel.predict(savedX).data()),
+};
+writeFileSync(new URL('expected.json', savedDir), JSON.stringify(expected));
+const classes = savedModel.layers.map((l) => l.getClassName()).slice(1);
+ok(`tfjs: saved a model of ${classes.join(', ')} for the pages`);
 
 // wasm: the runtime at 2 threads (worker_threads) agrees with core's reference.
 const rt = await WasmConvRuntime.create({ threads: 2 });

@@ -51,6 +51,20 @@ async function tfjsBlock() {
   return relative(await deploy.predict(x).data(), await model.predict(x).data());
 }
 
+// A saved model of block classes this page never names (written by node-check.mjs): the bundle
+// must have kept their registration with tf.serialization.
+async function savedModel() {
+  const model = await tf.loadLayersModel('/fixtures/saved-tfjs/model.json');
+  const expected = await (await fetch('/fixtures/saved-tfjs/expected.json')).json();
+  const x = tf.tensor(expected.x, [1, 8, 8, 4]);
+  const { model: deploy } = reparameterize(model);
+  return {
+    classes: model.layers.slice(1).map((l) => l.getClassName()),
+    loaded: relative(await model.predict(x).data(), expected.y),
+    deployed: relative(await deploy.predict(x).data(), expected.y),
+  };
+}
+
 async function onnxConversion() {
   const bytes = new Uint8Array(await (await fetch('/fixtures/repvgg_bn.onnx')).arrayBuffer());
   const { model, report } = await convertModel(parseModel(bytes), { threads });
@@ -68,6 +82,7 @@ try {
     wasm: await wasmRuntime(),
     missingWasm: await missingWasm(),
     tfjs: await tfjsBlock(),
+    saved: await savedModel(),
     onnx: query.get('skip') === 'onnx' ? undefined : await onnxConversion(),
   };
 } catch (e) {
