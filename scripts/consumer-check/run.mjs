@@ -141,7 +141,13 @@ try {
   step('Chromium: the pages on a cross-origin-isolated server, and once without COOP/COEP');
   run(
     'node',
-    ['browser.mjs', 'vite', 'esbuild', ...(args.includes('--webpack') ? ['webpack'] : [])],
+    [
+      'browser.mjs',
+      'vite',
+      'vite-minify-esbuild',
+      'esbuild',
+      ...(args.includes('--webpack') ? ['webpack'] : []),
+    ],
     { cwd: app },
   );
 

@@ -1,4 +1,5 @@
-// Bundles page/ with Vite (dist-vite/) and esbuild (dist-esbuild/), and with webpack 5
+// Bundles page/ with Vite (dist-vite/; dist-vite-minify-esbuild/ with `minify: 'esbuild'`) and
+// esbuild (dist-esbuild/), and with webpack 5
 // (dist-webpack/) when given `webpack`, using the app's own installs. Any error or warning
 // fails: a browser bundle of the packages must need no configuration and no Node shims.
 import { cpSync, rmSync } from 'node:fs';
@@ -6,7 +7,8 @@ import { cpSync, rmSync } from 'node:fs';
 const problems = [];
 const here = (path) => new URL(path, import.meta.url).pathname;
 
-async function viteBuild() {
+/** `minify: 'esbuild'`: what an app training on tfjs's threaded wasm backend sets (browser.mjs). */
+async function viteBuild(outDir = 'dist-vite', minify = true) {
   const { build, createLogger } = await import('vite');
   const logger = createLogger('warn');
   for (const level of ['warn', 'warnOnce', 'error'])
@@ -16,9 +18,9 @@ async function viteBuild() {
     base: './',
     logLevel: 'warn',
     customLogger: logger,
-    build: { outDir: here('dist-vite'), emptyOutDir: true, chunkSizeWarningLimit: 1e6 },
+    build: { outDir: here(outDir), emptyOutDir: true, minify, chunkSizeWarningLimit: 1e6 },
   });
-  console.log('bundle: vite built dist-vite/');
+  console.log(`bundle: vite built ${outDir}/ (minify: ${minify})`);
 }
 
 async function esbuildBuild() {
@@ -61,6 +63,7 @@ async function webpackBuild() {
 
 try {
   await viteBuild();
+  await viteBuild('dist-vite-minify-esbuild', 'esbuild');
   await esbuildBuild();
   if (process.argv.includes('webpack')) await webpackBuild();
 } catch (e) {

@@ -1,10 +1,12 @@
 // The page of the consumer check, bundled by Vite and by esbuild from the installed tarballs.
 // Query: ?wasmPaths=/dir/&ortPaths=/dir/ (base paths, for bundlers that do not copy .wasm files),
-// ?threads=N, ?skip=onnx. Sets window.result, or window.failure with the first error.
+// ?threads=N, ?skip=onnx, ?tfjsWasm=/dir/ (tfjs trains on its wasm backend, at `threads` threads
+// unless ?tfjsThreads=off). Sets window.result, or window.failure with the first error.
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-web';
 import { conv2dReference, makeConv, randomTensor } from '@reparam/core';
-import { RepVGGBlock, reparameterize } from '@reparam/tfjs';
+import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
+import { RepVGGBlock, registerWasmTrainingKernels, reparameterize } from '@reparam/tfjs';
 import { WasmConvRuntime, setWasmPaths } from '@reparam/wasm';
 import { convertModel, parseModel, serializeModel } from '@reparam/onnx';
 import { relative } from '../relative.mjs';
@@ -41,14 +43,37 @@ async function missingWasm() {
   }
 }
 
+/** tfjs's backend: cpu, or wasm (threaded unless ?tfjsThreads=off) with our gradient kernels. */
+async function tfjsBackend() {
+  if (!query.has('tfjsWasm')) return tf.setBackend('cpu');
+  tfWasm.setWasmPaths(query.get('tfjsWasm'));
+  if (query.get('tfjsThreads') === 'off') tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  else tfWasm.setThreadsCount(threads);
+  registerWasmTrainingKernels();
+  if (!(await tf.setBackend('wasm'))) throw new Error('tfjs: the wasm backend did not start');
+}
+
 async function tfjsBlock() {
-  await tf.setBackend('cpu');
+  await tfjsBackend();
   const input = tf.input({ shape: [8, 8, 4] });
   const output = new RepVGGBlock({ filters: 4 }).apply(input);
   const model = tf.model({ inputs: input, outputs: output });
-  const x = tf.randomNormal([1, 8, 8, 4], 0, 1, 'float32', 4);
+  model.compile({ optimizer: tf.train.sgd(0.01), loss: 'meanSquaredError' });
+  const x = tf.randomNormal([2, 8, 8, 4], 0, 1, 'float32', 4);
+  const loss = Number(
+    await model.trainOnBatch(x, tf.randomNormal([2, 8, 8, 4], 0, 1, 'float32', 5)),
+  );
   const { model: deploy } = reparameterize(model);
-  return relative(await deploy.predict(x).data(), await model.predict(x).data());
+  return {
+    backend: tf.getBackend(),
+    threads: tf.getBackend() === 'wasm' ? tfWasm.getThreadsCount() : 1,
+    binary: performance
+      .getEntriesByType('resource')
+      .map((r) => r.name.split('/').pop())
+      .find((name) => name.startsWith('tfjs-backend-wasm')),
+    loss,
+    error: relative(await deploy.predict(x).data(), await model.predict(x).data()),
+  };
 }
 
 // A saved model of block classes this page never names (written by node-check.mjs): the bundle
