@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Packs every non-private package of packages/ into `out`; returns name, version, file, size. */
+/** Packs every non-private package of packages/ into `out`: name, version, dependency names, file, size. */
 export function packAll(root, out) {
   execFileSync('pnpm', ['build'], { cwd: root, stdio: 'inherit' });
   mkdirSync(out, { recursive: true });
@@ -24,6 +24,7 @@ export function packAll(root, out) {
     tarballs.push({
       name: manifest.name,
       version: manifest.version,
+      dependencies: Object.keys(manifest.dependencies ?? {}),
       file,
       bytes: statSync(file).size,
     });

@@ -5,11 +5,18 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export function installSizes(work, tarballs, appDeps, npmInstall) {
-  const file = (name) => tarballs.find((t) => t.name === name).file;
+  const byName = new Map(tarballs.map((t) => [t.name, t]));
+  // A package's own @reparam dependencies come as tarballs too (they are not on the registry).
+  const withOwn = (name, seen = new Set()) => {
+    if (seen.has(name) || !byName.has(name)) return seen;
+    seen.add(name);
+    for (const dep of byName.get(name).dependencies) withOwn(dep, seen);
+    return seen;
+  };
+  const files = (name) => [...withOwn(name)].map((n) => byName.get(n).file);
   const apps = {
-    'only @reparam/core': [file('@reparam/core')],
-    // The CLI's own @reparam dependencies come as tarballs too (they are not on the registry).
-    'only @reparam/cli': ['@reparam/cli', '@reparam/onnx', '@reparam/core'].map(file),
+    'only @reparam/core': files('@reparam/core'),
+    'only @reparam/cli': files('@reparam/cli'),
     everything: [
       ...tarballs.map((t) => t.file),
       ...Object.entries(appDeps).map(([n, v]) => `${n}@${v}`),
