@@ -73,24 +73,10 @@ function convertOnce(model: string, out: string): Profile {
 const names = ensureFixtures(chosen);
 build();
 const dir = mkdtempSync(join(tmpdir(), 'reparam-bench-'));
-const STAGES = [
-  'startup',
-  'read',
-  'check',
-  'probe',
-  'regions',
-  'collapse',
-  'rewrite',
-  'verify',
-  'write',
-];
 console.log(
   `reparam convert --profile (built CLI, default verification: 2 samples), run with the median total of ${runs}; ${new Date().toISOString()}, ${cpus()[0]?.model ?? '?'} x ${cpus().length}, load ${loadavg()[0].toFixed(2)} at start, Node ${process.version}`,
 );
-console.log(
-  `| network | file (MB) | total wall (s) | total CPU (s) | target (s) | ${STAGES.join(' | ')} (wall / CPU ms) | peak memory (MB) | x file | target |`,
-);
-console.log(`|---|---|---|---|---|${STAGES.map(() => '---').join('|')}|---|---|---|`);
+let header = false;
 try {
   for (const [name, label, seconds, memory] of NETWORKS) {
     if (!names.includes(name)) continue;
@@ -99,12 +85,17 @@ try {
     const profiles = Array.from({ length: runs }, () => convertOnce(model, join(dir, 'out.onnx')));
     profiles.sort((a, b) => a.totalMs - b.totalMs);
     const p = profiles[profiles.length >> 1];
-    const ms = (s: string) => {
-      const stage = p.stages.find((x) => x.stage === s);
-      return stage === undefined ? '-' : `${stage.ms.toFixed(0)} / ${stage.cpuMs.toFixed(0)}`;
-    };
+    const stages = p.stages.map((x) => x.stage); // the CLI's own order
+    if (!header) {
+      console.log(
+        `| network | file (MB) | total wall (s) | total CPU (s) | target (s) | ${stages.join(' | ')} (wall / CPU ms) | peak memory (MB) | x file | target |`,
+      );
+      console.log(`|---|---|---|---|---|${stages.map(() => '---').join('|')}|---|---|---|`);
+      header = true;
+    }
+    const cells = p.stages.map((x) => `${x.ms.toFixed(0)} / ${x.cpuMs.toFixed(0)}`);
     console.log(
-      `| ${label} | ${(bytes / 1e6).toFixed(1)} | ${(p.totalMs / 1000).toFixed(2)} | ${(p.totalCpuMs / 1000).toFixed(2)} | ${seconds} | ${STAGES.map(ms).join(' | ')} | ${(p.peakBytes / 1e6).toFixed(0)} | ${(p.peakBytes / bytes).toFixed(1)} | ${memory === undefined ? '-' : `${memory}x`} |`,
+      `| ${label} | ${(bytes / 1e6).toFixed(1)} | ${(p.totalMs / 1000).toFixed(2)} | ${(p.totalCpuMs / 1000).toFixed(2)} | ${seconds} | ${cells.join(' | ')} | ${(p.peakBytes / 1e6).toFixed(0)} | ${(p.peakBytes / bytes).toFixed(1)} | ${memory === undefined ? '-' : `${memory}x`} |`,
     );
   }
 } finally {

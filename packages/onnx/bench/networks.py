@@ -12,8 +12,9 @@ official PyTorch code of each paper builds them:
   blocks a DBB (KxK, 1x1, 1x1 -> BN-and-pad -> avg pool -> BN, identity-based 1x1 -> BN-and-pad
   -> KxK -> BN); the 7x7 stem and the 1x1 shortcuts stay conv+BN.
 
-The modules are written here from the papers' block definitions (the official repositories were
-read for the architectures, not copied). Weights and batch-norm statistics are random and
+The modules are written from the papers' block definitions (the official repositories were
+read for the architectures, not copied); conv+BN, RepVGG's block and DBB's pad-with-bias are the
+test fixtures' own (../fixtures/generate.py). Weights and batch-norm statistics are random and
 non-trivial. Usage: networks.py OUT_DIR [name ...]; prints one line per file written.
 """
 import os
@@ -23,23 +24,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-
-def conv_bn(cin, cout, k, stride=1, padding=0, groups=1):
-    return nn.Sequential(nn.Conv2d(cin, cout, k, stride, padding, groups=groups, bias=False), nn.BatchNorm2d(cout))
-
-
-class RepVGGBlock(nn.Module):
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.dense = conv_bn(cin, cout, 3, stride, 1)
-        self.one = conv_bn(cin, cout, 1, stride, 0)
-        self.identity = nn.BatchNorm2d(cin) if cin == cout and stride == 1 else None
-
-    def forward(self, x):
-        y = self.dense(x) + self.one(x)
-        if self.identity is not None:
-            y = y + self.identity(x)
-        return F.relu(y)
+# conv+BN, RepVGG's block and DBB's pad-with-bias, as the test fixtures define them
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fixtures'))
+from generate import BNAndPad, RepVGGBlock, conv_bn  # noqa: E402
 
 
 class Classifier(nn.Module):
@@ -90,28 +77,6 @@ def mobileone_s0():
             blocks.append(MobileOneBlock(cin, width, 1, 1, 1, 4))
             cin = width
     return Classifier(nn.Sequential(*blocks), cin)
-
-
-class BNAndPad(nn.Module):
-    """Batch-norm, then a border of `pad` pixels holding what the batch-norm gives for zero."""
-
-    def __init__(self, c, pad):
-        super().__init__()
-        self.bn, self.pad = nn.BatchNorm2d(c), pad
-
-    def forward(self, x):
-        y = self.bn(x)
-        p = self.pad
-        if p == 0:
-            return y
-        value = self.bn.bias - self.bn.running_mean * self.bn.weight / torch.sqrt(self.bn.running_var + self.bn.eps)
-        value = value.view(1, -1, 1, 1)
-        y = F.pad(y, [p] * 4)
-        y[:, :, 0:p, :] = value
-        y[:, :, -p:, :] = value
-        y[:, :, :, 0:p] = value
-        y[:, :, :, -p:] = value
-        return y
 
 
 class IdentityPlus1x1(nn.Conv2d):
