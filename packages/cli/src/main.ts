@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import {
   IoError,
   MemoryBudgetError,
+  ModelTooLargeError,
   OnnxFormatError,
   UsageError,
   VerificationError,
@@ -52,7 +53,14 @@ export function globalHelp(): string {
   ].join('\n');
 }
 
-const NAMED = [UsageError, IoError, OnnxFormatError, VerificationError, MemoryBudgetError];
+const NAMED = [
+  UsageError,
+  IoError,
+  OnnxFormatError,
+  VerificationError,
+  MemoryBudgetError,
+  ModelTooLargeError,
+];
 
 /**
  * Runs the CLI on `argv` (without node and script) and returns the exit code. Results go to

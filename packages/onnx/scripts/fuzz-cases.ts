@@ -10,6 +10,7 @@ import { convertModel, type ConvertOptions } from '../src/convert.js';
 import {
   IoError,
   MemoryBudgetError,
+  ModelTooLargeError,
   OnnxFormatError,
   UsageError,
   VerificationError,
@@ -46,7 +47,14 @@ export function categoryOf(seed: number): Category {
 /** Time limit of one onnxruntime load or run inside a case. */
 export const RUN_TIMEOUT_MS = 30_000;
 
-const NAMED = [OnnxFormatError, UsageError, VerificationError, IoError, MemoryBudgetError];
+const NAMED = [
+  OnnxFormatError,
+  UsageError,
+  VerificationError,
+  IoError,
+  MemoryBudgetError,
+  ModelTooLargeError,
+];
 const dir = fileURLToPath(new URL('../fixtures/', import.meta.url));
 // the DBB fixtures (100-200 KB) make a case 10x slower; the generator makes DBB blocks instead
 const fixtures = readdirSync(dir)

@@ -7,6 +7,7 @@ import { randomNodes, randomTensors, type RandomNode } from './random-ops.js';
 import { prune } from './rewrite.js';
 import { allNodes, indexGraph, nodeLabel } from './graph.js';
 import { checkModel } from './model-bytes.js';
+import { checkInlineSize, MAX_INLINE_BYTES } from './inline-limit.js';
 import { checkRuns } from './run-check.js';
 import { checkConversionBudget, DEFAULT_MAX_MEMORY } from './memory-budget.js';
 import { checkedOpset } from './opset.js';
@@ -139,6 +140,7 @@ async function analyze(
 }> {
   const lap = stageLaps(options.onStage);
   checkModel(model);
+  checkInlineSize(model, 'analyzeModel', MAX_INLINE_BYTES);
   const loop = [...allNodes(model.graph!)].find((n) => LOOPS.has(n.opType ?? ''));
   if (loop !== undefined) {
     throw new OnnxFormatError(

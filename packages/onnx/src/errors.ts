@@ -83,3 +83,20 @@ export class MemoryBudgetError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * A model too large to convert: onnxruntime is handed a model as one serialized protobuf
+ * message, which cannot exceed 2 GiB, so a model whose tensors alone take more (weights in
+ * external data files) cannot be probed or verified. `bytes` is what its tensors take, `limit`
+ * the most a conversion can handle. Checked before anything runs.
+ */
+export class ModelTooLargeError extends Error {
+  override readonly name = 'ModelTooLargeError';
+  constructor(
+    message: string,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(message);
+  }
+}

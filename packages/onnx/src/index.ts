@@ -1,6 +1,7 @@
 export {
   IoError,
   MemoryBudgetError,
+  ModelTooLargeError,
   OnnxFormatError,
   OpsetUpgradeError,
   UsageError,

@@ -28,6 +28,7 @@ const NAMED = new Set([
   'OnnxFormatError',
   'UsageError',
   'OpsetUpgradeError',
+  'ModelTooLargeError',
   'VerificationError',
   'IoError',
 ]);
