@@ -3,22 +3,54 @@ import { ModelBuilder, encodeModel, parseModel } from '@reparam/onnx';
 import { graphFromOnnx } from '../graph/from-onnx.js';
 import { benchModel } from './bench-model.js';
 
+function smallModel() {
+  const b = new ModelBuilder(13);
+  const x = b.input('x', [1, 4, 16, 16]);
+  const w = b.floats(
+    [8, 4, 3, 3],
+    Float32Array.from({ length: 288 }, (_, i) => Math.sin(i)),
+  );
+  const y = b.op('Relu', [b.op('Conv', [x, w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] })]);
+  b.output(b.op('GlobalAveragePool', [y]));
+  return encodeModel(b.build());
+}
+
+const input = {
+  data: Float32Array.from({ length: 1024 }, (_, i) => Math.cos(i)),
+  shape: [1, 4, 16, 16],
+};
+
 describe('benchModel', () => {
-  it('times each runtime in a child process and compares every output with onnxruntime', async () => {
-    const b = new ModelBuilder(13);
-    const x = b.input('x', [1, 4, 16, 16]);
-    const w = b.floats(
-      [8, 4, 3, 3],
-      Float32Array.from({ length: 288 }, (_, i) => Math.sin(i)),
+  it('reports the graph load error for ours and kills a configuration that passes its time limit', async () => {
+    const bytes = smallModel();
+    const report = await benchModel(
+      bytes,
+      new Error('graphFromOnnx: cannot load'),
+      { x: input },
+      {
+        configs: [
+          { runtime: 'ours', threads: 1 },
+          { runtime: 'ort-web', threads: 1 },
+        ],
+        runs: 1,
+        warmup: 1,
+        timeoutMs: 1,
+      },
     );
-    const y = b.op('Relu', [b.op('Conv', [x, w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] })]);
-    b.output(b.op('GlobalAveragePool', [y]));
-    const bytes = encodeModel(b.build());
+    expect(report.results[0]).toMatchObject({
+      ok: false,
+      error: 'Error: graphFromOnnx: cannot load',
+    });
+    expect(report.results[1]).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/timed out after 0.001 s/),
+    });
+    expect(Number.isNaN(report.flops)).toBe(true);
+  });
+
+  it('times each runtime in a child process and compares every output with onnxruntime', async () => {
+    const bytes = smallModel();
     const graph = graphFromOnnx(parseModel(bytes));
-    const input = {
-      data: Float32Array.from({ length: 1024 }, (_, i) => Math.cos(i)),
-      shape: [1, 4, 16, 16],
-    };
     const report = await benchModel(
       bytes,
       graph,
@@ -41,5 +73,5 @@ describe('benchModel', () => {
       expect(r.relativeError).toBeLessThan(1e-5);
     }
     expect(report.results[1].detail).toMatch(/^2 thread\(s\)/);
-  });
+  }, 240_000); // three child processes that each load tsx: slow on a loaded machine
 });

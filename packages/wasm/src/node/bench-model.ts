@@ -24,12 +24,20 @@ export const DEFAULT_CONFIGS: readonly BenchConfig[] = [
   { runtime: 'ort-node', threads: 2 },
 ];
 
+/** Default time limit of one configuration (a model that never ends must not hang a bench). */
+export const DEFAULT_BENCH_TIMEOUT_MS = 120_000;
+
 /** Options of {@link benchModel}. */
 export interface BenchOptions {
   readonly configs?: readonly BenchConfig[];
   /** Timed runs per configuration (after `warmup` untimed ones). Default 10. */
   readonly runs?: number;
   readonly warmup?: number;
+  /**
+   * Milliseconds one configuration (load, warm-up and timed runs) may take before its child is
+   * killed and the configuration reported as timed out. Default {@link DEFAULT_BENCH_TIMEOUT_MS}.
+   */
+  readonly timeoutMs?: number;
   /** Called before each configuration starts. */
   readonly onProgress?: (config: BenchConfig, index: number, count: number) => void;
 }
@@ -52,6 +60,7 @@ export interface BenchResult extends BenchConfig {
 
 /** A model's benchmark: every configuration, and which one the errors are relative to. */
 export interface BenchReport {
+  /** Direct-convolution FLOPs of one run (NaN when the graph could not be loaded). */
   readonly flops: number;
   readonly reference: string | undefined;
   readonly results: readonly BenchResult[];
@@ -79,8 +88,8 @@ function childFlags(): string[] {
   return flags;
 }
 
-/** Forks a child for one configuration and waits for its reply (or its exit). */
-function runChild(request: ChildRequest): Promise<ChildReply> {
+/** Forks a child for one configuration and waits for its reply (or its exit, or the time limit). */
+function runChild(request: ChildRequest, timeoutMs: number): Promise<ChildReply> {
   const execArgv = childFlags();
   return new Promise((resolve) => {
     const child = fork(CHILD, [], {
@@ -91,15 +100,19 @@ function runChild(request: ChildRequest): Promise<ChildReply> {
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     let reply: ChildReply | undefined;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
     child.once('message', (m: ChildReply) => (reply = m));
-    child.once('exit', (code) =>
-      resolve(
-        reply ?? {
-          ok: false,
-          error: `the child exited with code ${code}: ${stderr.trim().slice(0, 1500)}`,
-        },
-      ),
-    );
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      const error = timedOut
+        ? `timed out after ${timeoutMs / 1000} s (load, warm-up and runs); raise the time limit`
+        : `the child exited with code ${code}: ${stderr.trim().slice(0, 1500)}`;
+      resolve(reply ?? { ok: false, error });
+    });
     child.send(request);
   });
 }
@@ -122,33 +135,45 @@ function relativeError(a: Record<string, GraphTensor>, b: Record<string, GraphTe
   return worst;
 }
 
+const usesGraph = (runtime: BenchRuntime) => runtime === 'ours' || runtime === 'tfjs-wasm';
+
 /**
- * Times one model on each configuration, each in its own child process (one after another),
- * and checks that all outputs agree with the first onnxruntime configuration that ran (ours
- * when none did). A runtime that is not installed or cannot load the model is reported, not
- * fatal.
+ * Times one model on each configuration, each in its own child process (one after another,
+ * each killed after `timeoutMs`), and checks that all outputs agree with the first onnxruntime
+ * configuration that ran (ours when none did). A runtime that is not installed, cannot load the
+ * model or runs out of time is reported, not fatal; so is `graph` when it is the error
+ * `graphFromOnnx` threw (ours and tfjs then report it, onnxruntime still runs).
  */
 export async function benchModel(
   model: Uint8Array,
-  graph: DeployGraph,
+  graph: DeployGraph | Error,
   inputs: Readonly<Record<string, GraphTensor>>,
   options: BenchOptions = {},
 ): Promise<BenchReport> {
   const configs = options.configs ?? DEFAULT_CONFIGS;
-  const shapes = inferShapes(graph, new Map(Object.entries(inputs).map(([k, t]) => [k, t.shape])));
-  const flops = graphFlops(graph, shapes);
+  const flops =
+    graph instanceof Error
+      ? NaN
+      : graphFlops(
+          graph,
+          inferShapes(graph, new Map(Object.entries(inputs).map(([k, t]) => [k, t.shape]))),
+        );
   const replies: ChildReply[] = [];
   for (const [index, config] of configs.entries()) {
     options.onProgress?.(config, index, configs.length);
+    if (graph instanceof Error && usesGraph(config.runtime)) {
+      replies.push({ ok: false, error: `${graph.name}: ${graph.message}` });
+      continue;
+    }
     const request = {
       ...config,
       model,
-      graph,
+      graph: graph instanceof Error ? undefined : graph,
       inputs,
       warmup: options.warmup ?? 3,
       runs: options.runs ?? 10,
     };
-    replies.push(await runChild(request));
+    replies.push(await runChild(request, options.timeoutMs ?? DEFAULT_BENCH_TIMEOUT_MS));
   }
   const refIndex =
     [...configs.keys()].find((i) => replies[i].ok && configs[i].runtime.startsWith('ort')) ??
@@ -165,7 +190,7 @@ export async function benchModel(
       medianMs: ms,
       minMs: Math.min(...r.times),
       cpuMs: median(r.cpu),
-      gflops: flops / ms / 1e6,
+      gflops: Number.isNaN(flops) ? undefined : flops / ms / 1e6,
       relativeError: ref?.ok === true ? relativeError(r.outputs, ref.outputs) : undefined,
     };
   });

@@ -1,6 +1,7 @@
 export { readNpy, writeNpy } from './npy-file.js';
 export {
   benchModel,
+  DEFAULT_BENCH_TIMEOUT_MS,
   DEFAULT_CONFIGS,
   type BenchConfig,
   type BenchOptions,

@@ -14,8 +14,8 @@ export interface RunnerInput {
   readonly threads: number;
   /** The `.onnx` bytes (for onnxruntime). */
   readonly model: Uint8Array;
-  /** The same model as a graph (for ours and tfjs). */
-  readonly graph: DeployGraph;
+  /** The same model as a graph (for ours and tfjs; absent when it could not be loaded). */
+  readonly graph?: DeployGraph;
   readonly inputs: Readonly<Record<string, GraphTensor>>;
 }
 
@@ -65,9 +65,18 @@ async function ortRunner(
   };
 }
 
+function graphOf(input: RunnerInput): DeployGraph {
+  if (input.graph === undefined)
+    throw new Error(`loadRunner: ${input.runtime} runs the model's graph, which was not given`);
+  return input.graph;
+}
+
 async function ours(input: RunnerInput): Promise<Runner> {
   const rt = await WasmConvRuntime.create({ threads: input.threads });
-  const graph = WasmGraph.compile(rt, input.graph);
+  const inputShapes = Object.fromEntries(
+    Object.entries(input.inputs).map(([k, t]) => [k, t.shape]),
+  );
+  const graph = WasmGraph.compile(rt, graphOf(input), { inputShapes });
   const simd = rt.relaxedSimd ? 'relaxed SIMD' : 'SIMD128';
   return {
     detail: `${rt.threads} thread(s), ${simd}, arena ${(graph.memory.activationBytes / 2 ** 20).toFixed(1)} MiB`,
@@ -84,7 +93,7 @@ async function tfjs(input: RunnerInput): Promise<Runner> {
   wasm.setWasmPaths(`${dirname(file)}/`);
   wasm.setThreadsCount(input.threads);
   await tf.setBackend('wasm');
-  const run = tfjsGraph(tf, input.graph);
+  const run = tfjsGraph(tf, graphOf(input));
   return {
     detail: `tfjs ${tf.version.tfjs}, backend ${tf.getBackend()}`,
     run: () => Promise.resolve(run(input.inputs)),
