@@ -36,7 +36,8 @@ const inbound = (layer: tf.layers.Layer): tf.layers.Layer[] => {
  * OIHW (converted in `layout.ts`). Supported layers: InputLayer, Conv2D, DepthwiseConv2D,
  * ZeroPadding2D, Dense, BatchNormalization, ReLU, Activation, Add, Concatenate, MaxPooling2D,
  * AveragePooling2D, GlobalAveragePooling2D, Flatten, Dropout. Anything else throws
- * {@link UsageError} naming the layer.
+ * {@link UsageError} naming the layer. 'same' padding becomes explicit pads where the layer's
+ * input size is fixed (`auto_pad` SAME_UPPER where it is not).
  */
 export function exportTfjsModel(model: tf.LayersModel, options: ExportOptions = {}): ModelProto {
   const b = new ModelBuilder(options.opset ?? 17, model.name);
@@ -128,6 +129,31 @@ function activation(b: ModelBuilder, x: Value, act: unknown, layer: string): Val
 const pair = (v: unknown): number[] =>
   Array.isArray(v) ? (v as number[]) : [v as number, v as number];
 
+/**
+ * tfjs 'same' padding as explicit ONNX pads [t, l, b, r] when the layer's input height and width
+ * are fixed (runtimes that resolve pads at load need them), else `auto_pad` SAME_UPPER (the same
+ * rule: the odd pixel goes to the bottom / right).
+ */
+function samePads(
+  layer: tf.layers.Layer,
+  kernel: number[],
+  strides: number[],
+  dilation: number[],
+): number[] | 'SAME_UPPER' {
+  const [source] = inbound(layer);
+  const shape = (source?.outputShape ?? []) as (number | null)[];
+  const hw = [shape[1], shape[2]];
+  if (shape.length !== 4 || hw.some((v) => v === null)) return 'SAME_UPPER';
+  const total = hw.map((n, i) =>
+    Math.max(
+      (Math.ceil(n! / strides[i]) - 1) * strides[i] + (kernel[i] - 1) * dilation[i] + 1 - n!,
+      0,
+    ),
+  );
+  const begin = total.map((t) => Math.floor(t / 2));
+  return [begin[0], begin[1], total[0] - begin[0], total[1] - begin[1]];
+}
+
 function exportLayer(
   b: ModelBuilder,
   layer: tf.layers.Layer,
@@ -142,11 +168,15 @@ function exportLayer(
         `exportTfjsModel: layer '${layer.name}' (${cls}) needs a 4-D NHWC input`,
       );
   };
-  const spatial = (kernel: number[]) => ({
-    kernel_shape: kernel,
-    strides: pair(c.strides ?? 1),
-    auto_pad: c.padding === 'same' ? 'SAME_UPPER' : 'VALID',
-  });
+  const spatial = (kernel: number[], dilation = [1, 1]) => {
+    const strides = pair(c.strides ?? 1);
+    const padding = c.padding === 'same' ? samePads(layer, kernel, strides, dilation) : 'VALID';
+    return {
+      kernel_shape: kernel,
+      strides,
+      ...(typeof padding === 'string' ? { auto_pad: padding } : { pads: padding }),
+    };
+  };
   switch (cls) {
     case 'Conv2D':
     case 'DepthwiseConv2D': {
@@ -158,7 +188,7 @@ function exportLayer(
       const ins = [x.name, b.floats(w.dims, w.weight, `${layer.name}.weight`)];
       if (bias !== undefined) ins.push(b.floats(bias.shape, bias.data, `${layer.name}.bias`));
       const y = b.op('Conv', ins, {
-        ...spatial(w.dims.slice(2)),
+        ...spatial(w.dims.slice(2), pair(c.dilationRate ?? 1)),
         dilations: pair(c.dilationRate ?? 1),
         group: cls === 'Conv2D' ? 1 : k.shape[2],
       });
