@@ -7,6 +7,8 @@ import {
   UsageError,
   VerificationError,
 } from '@reparam/onnx';
+import { ShapeError } from '@reparam/core';
+import { UnsupportedModelError, WasmLoadError } from '@reparam/wasm';
 import { COMMANDS } from './commands/index.js';
 import { escapeText } from './escape.js';
 import { writeJson, type CliIO } from './io.js';
@@ -60,6 +62,9 @@ const NAMED = [
   VerificationError,
   MemoryBudgetError,
   ModelTooLargeError,
+  UnsupportedModelError,
+  WasmLoadError,
+  ShapeError,
 ];
 
 /**

@@ -106,6 +106,17 @@ export const stringValue = (description: string, value: string, short?: string) 
     parse: (raw) => text(raw),
   }) satisfies OptionSpec<string | undefined>;
 
+/** A repeatable string value (every occurrence, in order). */
+export const stringList = (description: string, value: string, short?: string) =>
+  ({
+    type: 'string',
+    short,
+    multiple: true,
+    value,
+    description,
+    parse: (raw) => (Array.isArray(raw) ? raw.map(String) : []),
+  }) satisfies OptionSpec<string[]>;
+
 /** `NAME=1x3x224x224` -> `{ NAME: [1, 3, 224, 224] }`. */
 export function parseShape(spec: string): Record<string, number[]> {
   const eq = spec.lastIndexOf('=');

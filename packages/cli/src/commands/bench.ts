@@ -1,64 +1,126 @@
-import { encodeModel, inputFeeds, openSession } from '@reparam/onnx';
+import { encodeModel, UsageError } from '@reparam/onnx';
+import {
+  benchModel,
+  DEFAULT_BENCH_TIMEOUT_MS,
+  DEFAULT_CONFIGS,
+  type BenchConfig,
+  type BenchRuntime,
+} from '@reparam/wasm/node';
+import { benchFailures, benchRatios, benchTable } from '../bench-table.js';
 import { defineCommand } from '../command.js';
 import { readInput } from '../input.js';
 import { writeJson, writeLines } from '../io.js';
-import { common, positiveInteger } from '../options.js';
+import { common, MAX_TIMEOUT_S, positiveInteger, positiveNumber, stringList } from '../options.js';
+import { readModelInputs, wasmInputs } from '../wasm-inputs.js';
+import { wasmGraphOf } from '../wasm-graph.js';
 
-const { shape, seed, timeout, json, 'max-memory': maxMemory } = common;
+const { shape, seed, json, 'max-memory': maxMemory } = common;
+const RUNTIMES: readonly BenchRuntime[] = ['ours', 'ort-web', 'tfjs-wasm', 'ort-node'];
 
-/** `reparam bench A.onnx [B.onnx ...]`: median onnxruntime-web latency of each model. */
+/** The configurations to time: the defaults, narrowed to `--runtime` and `--threads` when given. */
+function configsOf(runtimes: readonly string[], threads: readonly string[]): BenchConfig[] {
+  for (const r of runtimes)
+    if (!RUNTIMES.includes(r as BenchRuntime))
+      throw new UsageError(`--runtime '${r}' must be one of ${RUNTIMES.join(', ')}`);
+  const counts = threads.map((t) => {
+    const n = Number(t);
+    if (!Number.isSafeInteger(n) || n < 1)
+      throw new UsageError(`--threads '${t}' must be a positive integer`);
+    return n;
+  });
+  const wanted = (c: BenchConfig) =>
+    (runtimes.length === 0 || runtimes.includes(c.runtime)) &&
+    (counts.length === 0 || counts.includes(c.threads));
+  // tfjs-wasm's Node build has no threads: it is timed at 1 only
+  const extra = counts
+    .filter((n) => n > 2)
+    .flatMap((n) =>
+      RUNTIMES.filter((r) => r !== 'tfjs-wasm').map((runtime) => ({ runtime, threads: n })),
+    );
+  return [...DEFAULT_CONFIGS, ...extra].filter(wanted);
+}
+
+/** `reparam bench A.onnx [B.onnx ...]`: ours against onnxruntime-web, tfjs-wasm and onnxruntime-node. */
 export const bench = defineCommand({
   name: 'bench',
-  summary: 'median onnxruntime-web latency of each model',
+  summary: 'time deploy models on @reparam/wasm, onnxruntime-web, tfjs-wasm and onnxruntime-node',
   usage: 'A.onnx [B.onnx ...] [options]',
   details: [
-    'Runs each model on one seeded random input, discards the first run and reports the median.',
-    'Without --timeout, onnxruntime runs in-process and nothing stops a model that never ends.',
+    'Times each model on every runtime and thread count, each in its own process, one after',
+    'another (3 warm-up runs, then --runs timed ones; median), on one input (given, or seeded',
+    'random), and checks that every output agrees with onnxruntime within --tolerance (exit 1',
+    'if one does not). A runtime that is not installed, cannot load the model or passes',
+    '--timeout is reported in its row; the others still run. Run it on an idle machine: the',
+    'processes measure wall time.',
   ],
   positionals: { min: 1, max: Infinity, what: 'at least one model' },
   options: {
-    runs: positiveInteger('timed runs per model (default 10)'),
-    threads: positiveInteger('onnxruntime-web threads (default 1)'),
+    runs: positiveInteger('timed runs per runtime (default 10)'),
+    runtime: stringList(`runtimes to time (repeat; default all: ${RUNTIMES.join(', ')})`, 'NAME'),
+    threads: stringList('thread counts to time (repeat; default 1 and 2)', 'N'),
+    input: stringList(
+      'the input as a numpy .npy array (NAME=file.npy for several; repeat)',
+      'x.npy',
+    ),
     shape,
     seed,
-    timeout,
+    tolerance: positiveNumber('relative tolerance of the output check (default 1e-4)'),
+    timeout: positiveNumber(
+      `seconds each runtime may take to load and run a model (default ${DEFAULT_BENCH_TIMEOUT_MS / 1000})`,
+      'S',
+      MAX_TIMEOUT_S,
+      'the longest timer Node can set, 24.8 days',
+    ),
     json,
     'max-memory': maxMemory,
   },
-  examples: ['reparam bench model_train.onnx model_deploy.onnx --runs 20'],
-  exitCodes: '0 done, 2 bad input, usage or I/O',
+  examples: [
+    'reparam bench resnet18_deploy.onnx --runs 20',
+    'reparam bench model.onnx --runtime ours --runtime ort-web --threads 2 --json',
+  ],
+  exitCodes: '0 done, 1 outputs disagree, 2 bad input, usage or I/O',
   async run({ options, positionals, io }) {
-    const results: { model: string; medianMs: number; runs: number }[] = [];
+    const configs = configsOf(options.runtime, options.threads);
+    const tolerance = options.tolerance ?? 1e-4;
+    const models = [];
+    let agree = true;
     for (const path of positionals) {
       const { model } = readInput(path, options['max-memory']);
-      const feeds = inputFeeds(model, { shapes: options.shape, seed: options.seed });
-      const bytes = encodeModel(model);
-      const runs = options.runs ?? 10;
-      const times: number[] = [];
-      // in-process (no worker) unless --timeout is given: message passing would distort timings
-      const timeoutMs = options.timeout === undefined ? undefined : options.timeout * 1000;
-      const session = await openSession(bytes, { threads: options.threads, timeoutMs });
+      const inputs = wasmInputs(
+        model,
+        readModelInputs(model, options.input),
+        options.shape,
+        options.seed ?? 1,
+      );
+      let graph;
       try {
-        for (let k = 0; k <= runs; k++) {
-          const t0 = performance.now();
-          await session.run(feeds);
-          if (k > 0) times.push(performance.now() - t0);
-        }
-      } finally {
-        await session.release();
+        graph = wasmGraphOf(model);
+      } catch (e) {
+        graph = e instanceof Error ? e : new Error(String(e));
       }
-      times.sort((x, y) => x - y);
-      results.push({ model: path, medianMs: times[times.length >> 1], runs });
+      if (io.stderr.isTTY) io.stderr.write(`bench: ${path}\n`);
+      const report = await benchModel(encodeModel(model), graph, inputs, {
+        configs,
+        runs: options.runs ?? 10,
+        timeoutMs: options.timeout === undefined ? undefined : options.timeout * 1000,
+        onProgress: (c, i, n) => {
+          if (io.stderr.isTTY) io.stderr.write(`  ${c.runtime} ${c.threads}T (${i + 1}/${n})\n`);
+        },
+      });
+      agree &&= report.results.every((r) => !r.ok || !((r.relativeError ?? 0) > tolerance));
+      models.push({ model: path, ...report });
     }
-    if (options.json) writeJson(io.stdout, { ok: true, command: 'bench', results });
+    if (options.json) writeJson(io.stdout, { ok: agree, command: 'bench', tolerance, models });
     else
       writeLines(
         io.stdout,
-        results.map(
-          (r) =>
-            `${r.model}: ${r.medianMs.toFixed(2)} ms median of ${r.runs} (first run discarded)`,
-        ),
+        models.flatMap((m) => [
+          `${m.model}: ${Number.isNaN(m.flops) ? '?' : (m.flops / 1e9).toFixed(2)} GFLOP, median of ${options.runs ?? 10} runs after 3 warm-up, errors relative to ${m.reference ?? 'nothing (no runtime ran)'}`,
+          ...benchTable(m, tolerance),
+          ...benchFailures(m.results),
+          ...benchRatios(m.results),
+        ]),
       );
-    return 0;
+    return agree ? 0 : 1;
   },
 });
