@@ -7,8 +7,6 @@ import {
   UsageError,
   VerificationError,
 } from '@reparam/onnx';
-import { ShapeError } from '@reparam/core';
-import { UnsupportedModelError, WasmLoadError } from '@reparam/wasm';
 import { COMMANDS } from './commands/index.js';
 import { escapeText } from './escape.js';
 import { writeJson, type CliIO } from './io.js';
@@ -62,10 +60,9 @@ const NAMED = [
   VerificationError,
   MemoryBudgetError,
   ModelTooLargeError,
-  UnsupportedModelError,
-  WasmLoadError,
-  ShapeError,
 ];
+/** Named errors of packages that commands load lazily (`@reparam/wasm`, core's shapes), by name. */
+const LAZY_NAMED = new Set(['UnsupportedModelError', 'WasmLoadError', 'ShapeError']);
 
 /**
  * Runs the CLI on `argv` (without node and script) and returns the exit code. Results go to
@@ -91,7 +88,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     if (command === undefined) throw unknownCommand(first);
     return await command.run(rest, io);
   } catch (e) {
-    const named = NAMED.some((k) => e instanceof k);
+    const named =
+      NAMED.some((k) => e instanceof k) || (e instanceof Error && LAZY_NAMED.has(e.name));
     const name = e instanceof Error ? e.name : 'Error';
     const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
     const code =

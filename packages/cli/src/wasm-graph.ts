@@ -1,11 +1,13 @@
 import type { ModelProto } from '@reparam/onnx';
-import { graphFromOnnx, UnsupportedModelError, type DeployGraph } from '@reparam/wasm';
+import type { DeployGraph } from '@reparam/wasm';
 
 /**
  * The wasm runtime's graph of `model`. An {@link UnsupportedModelError} is rethrown with every
  * unsupported node on its one line (the CLI prints the first line of a message).
  */
-export function wasmGraphOf(model: ModelProto): DeployGraph {
+export async function wasmGraphOf(model: ModelProto): Promise<DeployGraph> {
+  // loaded on use: the other commands start without the runtime
+  const { graphFromOnnx, UnsupportedModelError } = await import('@reparam/wasm');
   try {
     return graphFromOnnx(model);
   } catch (e) {

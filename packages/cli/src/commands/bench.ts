@@ -1,11 +1,5 @@
 import { encodeModel, UsageError } from '@reparam/onnx';
-import {
-  benchModel,
-  DEFAULT_BENCH_TIMEOUT_MS,
-  DEFAULT_CONFIGS,
-  type BenchConfig,
-  type BenchRuntime,
-} from '@reparam/wasm/node';
+import type { BenchConfig, BenchRuntime } from '@reparam/wasm/node';
 import { benchFailures, benchRatios, benchTable } from '../bench-table.js';
 import { defineCommand } from '../command.js';
 import { readInput } from '../input.js';
@@ -16,9 +10,15 @@ import { wasmGraphOf } from '../wasm-graph.js';
 
 const { shape, seed, json, 'max-memory': maxMemory } = common;
 const RUNTIMES: readonly BenchRuntime[] = ['ours', 'ort-web', 'tfjs-wasm', 'ort-node'];
+/** `benchModel`'s default time limit (kept here: the runtime is imported only when bench runs). */
+const DEFAULT_BENCH_TIMEOUT_S = 120;
 
 /** The configurations to time: the defaults, narrowed to `--runtime` and `--threads` when given. */
-function configsOf(runtimes: readonly string[], threads: readonly string[]): BenchConfig[] {
+function configsOf(
+  defaults: readonly BenchConfig[],
+  runtimes: readonly string[],
+  threads: readonly string[],
+): BenchConfig[] {
   for (const r of runtimes)
     if (!RUNTIMES.includes(r as BenchRuntime))
       throw new UsageError(`--runtime '${r}' must be one of ${RUNTIMES.join(', ')}`);
@@ -37,7 +37,7 @@ function configsOf(runtimes: readonly string[], threads: readonly string[]): Ben
     .flatMap((n) =>
       RUNTIMES.filter((r) => r !== 'tfjs-wasm').map((runtime) => ({ runtime, threads: n })),
     );
-  return [...DEFAULT_CONFIGS, ...extra].filter(wanted);
+  return [...defaults, ...extra].filter(wanted);
 }
 
 /** `reparam bench A.onnx [B.onnx ...]`: ours against onnxruntime-web, tfjs-wasm and onnxruntime-node. */
@@ -66,7 +66,7 @@ export const bench = defineCommand({
     seed,
     tolerance: positiveNumber('relative tolerance of the output check (default 1e-4)'),
     timeout: positiveNumber(
-      `seconds each runtime may take to load and run a model (default ${DEFAULT_BENCH_TIMEOUT_MS / 1000})`,
+      `seconds each runtime may take to load and run a model (default ${DEFAULT_BENCH_TIMEOUT_S})`,
       'S',
       MAX_TIMEOUT_S,
       'the longest timer Node can set, 24.8 days',
@@ -80,7 +80,8 @@ export const bench = defineCommand({
   ],
   exitCodes: '0 done, 1 outputs disagree, 2 bad input, usage or I/O',
   async run({ options, positionals, io }) {
-    const configs = configsOf(options.runtime, options.threads);
+    const { benchModel, DEFAULT_CONFIGS } = await import('@reparam/wasm/node');
+    const configs = configsOf(DEFAULT_CONFIGS, options.runtime, options.threads);
     const tolerance = options.tolerance ?? 1e-4;
     const models = [];
     let agree = true;
@@ -94,7 +95,7 @@ export const bench = defineCommand({
       );
       let graph;
       try {
-        graph = wasmGraphOf(model);
+        graph = await wasmGraphOf(model);
       } catch (e) {
         graph = e instanceof Error ? e : new Error(String(e));
       }
@@ -102,7 +103,7 @@ export const bench = defineCommand({
       const report = await benchModel(encodeModel(model), graph, inputs, {
         configs,
         runs: options.runs ?? 10,
-        timeoutMs: options.timeout === undefined ? undefined : options.timeout * 1000,
+        timeoutMs: (options.timeout ?? DEFAULT_BENCH_TIMEOUT_S) * 1000,
         onProgress: (c, i, n) => {
           if (io.stderr.isTTY) io.stderr.write(`  ${c.runtime} ${c.threads}T (${i + 1}/${n})\n`);
         },

@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import { IoError, UsageError } from '@reparam/onnx';
-import { encodeNpy, WasmConvRuntime, WasmGraph } from '@reparam/wasm';
 import { defineCommand } from '../command.js';
 import { readInput } from '../input.js';
 import { writeJson, writeLines } from '../io.js';
@@ -61,7 +60,8 @@ export const run = defineCommand({
   exitCodes: '0 done, 2 bad input (an unsupported model included), usage or I/O',
   async run({ options, positionals: [path], io }) {
     const { model } = readInput(path, options['max-memory']);
-    const graph = wasmGraphOf(model);
+    const graph = await wasmGraphOf(model);
+    const { encodeNpy, WasmConvRuntime, WasmGraph } = await import('@reparam/wasm');
     const files = outputFiles(options.output, graph.outputs);
     for (const file of files.values()) checkOutputPath(file, [path], options.force);
     const inputs = wasmInputs(model, readModelInputs(model, options.input), options.shape);

@@ -41,10 +41,8 @@ describe('benchModel', () => {
       ok: false,
       error: 'Error: graphFromOnnx: cannot load',
     });
-    expect(report.results[1]).toMatchObject({
-      ok: false,
-      error: expect.stringMatching(/timed out after 0.001 s/),
-    });
+    expect(report.results[1].ok).toBe(false);
+    expect(report.results[1].error).toMatch(/timed out after 0.001 s/);
     expect(Number.isNaN(report.flops)).toBe(true);
   });
 
