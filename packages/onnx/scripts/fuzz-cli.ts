@@ -83,9 +83,9 @@ export async function cliCase(model: ModelProto, shape: string, seed: number): P
     const before = new Map(readdirSync(dir).map((f) => [f, snapshot(join(dir, f))]));
     const command = int(8) === 0 ? 'inspect' : 'convert';
     const out = OUTPUTS[int(3) === 0 ? int(OUTPUTS.length) : 0];
-    const argv = [command, input, '--shape', shape, '--samples', '1'];
+    const argv = [command, input, '--shape', shape];
     if (command === 'convert') {
-      argv.push('-o', join(dir, out));
+      argv.push('-o', join(dir, out), '--samples', '1'); // inspect takes no --samples
       if (int(2) === 0) argv.push('--no-verify');
       if (int(2) === 0) argv.push('--force');
       if (int(4) === 0) argv.push('--external-data', `${1 << int(12)}`);
