@@ -1,6 +1,7 @@
 import { intAttr, stringAttr } from './attributes.js';
 import { attribute } from './builder.js';
 import { attr, makeNode, without, withAttr, type Step } from './opset-step.js';
+import { dataTypeCode } from './proto.js';
 import { floatTensor, rawTensor } from './tensor.js';
 
 // Steps where an operator's attributes, outputs or meaning changed.
@@ -66,31 +67,15 @@ export const firstOutputOnly: Step = (c) => {
 export const concatAxis: Step = (c) =>
   attr(c.node, 'axis') === undefined ? withAttr(c.node, 'axis', 1) : c.node;
 
-const CAST_TYPES: Record<string, number> = {
-  FLOAT: 1,
-  UINT8: 2,
-  INT8: 3,
-  UINT16: 4,
-  INT16: 5,
-  INT32: 6,
-  INT64: 7,
-  STRING: 8,
-  BOOL: 9,
-  FLOAT16: 10,
-  DOUBLE: 11,
-  UINT32: 12,
-  UINT64: 13,
-  COMPLEX64: 14,
-  COMPLEX128: 15,
-};
-
 /** Cast-6 names the target type by its number, Cast-1 by a string. */
 export const castTypeNumber: Step = (c) => {
   const to = attr(c.node, 'to');
   if (to?.s === undefined) return c.node;
   const name = new TextDecoder().decode(to.s).toUpperCase();
-  const code = CAST_TYPES[name];
-  if (code === undefined) return c.refuse(`to '${name}' is not a type Cast-6 knows`);
+  const code = dataTypeCode(name);
+  // Cast-6 knows FLOAT (1) to COMPLEX128 (15); BFLOAT16 (16) came with Cast-13.
+  if (code === undefined || code < 1 || code > 15)
+    return c.refuse(`to '${name}' is not a type Cast-6 knows`);
   return withAttr(c.node, 'to', code);
 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stringAttr } from './attributes.js';
+import { intAttr, stringAttr } from './attributes.js';
 import { attribute, ModelBuilder } from './builder.js';
 import { convertModel } from './convert.js';
 import { OpsetUpgradeError, UsageError } from './errors.js';
@@ -180,6 +180,19 @@ describe('--opset refuses what it cannot do exactly, naming the node and operato
     b.output(b.op('Relu', [tiled]), []);
     return b.build();
   };
+
+  it('Cast-1 names its type by a string: upgraded to the number of that TensorProto.DataType; BFLOAT16 refused', () => {
+    const castModel = (to: string) => {
+      const b = new ModelBuilder(5);
+      b.output(b.op('Cast', [b.input('x', [1, 2])], { to }), [1, 2]);
+      return b.build();
+    };
+    const cast = only(upgradeOpset(castModel('int64'), 13).model, 'Cast');
+    expect(intAttr(cast, 'to', -1)).toBe(7);
+    expect(intAttr(only(upgradeOpset(castModel('DOUBLE'), 13).model, 'Cast'), 'to', -1)).toBe(11);
+    expect(() => upgradeOpset(castModel('BFLOAT16'), 13)).toThrow(OpsetUpgradeError);
+    expect(() => upgradeOpset(castModel('UNDEFINED'), 13)).toThrow(/UNDEFINED/);
+  });
 
   it('every node that cannot cross is listed at once, with the newest opset still possible', () => {
     let error: unknown;

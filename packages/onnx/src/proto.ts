@@ -110,6 +110,12 @@ function protoType(name: string): protobuf.Type {
 
 const modelProtoType = () => protoType('onnx.ModelProto');
 
+/** The number of a `TensorProto.DataType` by its name (`FLOAT`, `INT64`...), from the official schema. */
+export function dataTypeCode(name: string): number | undefined {
+  root ??= protobuf.Root.fromJSON(onnxSchema);
+  return root.lookupEnum('onnx.TensorProto.DataType').values[name];
+}
+
 /**
  * Decodes a serialized `TensorProto` (the `.pb` files of ONNX's test data). Throws
  * {@link OnnxFormatError} on malformed protobuf.
