@@ -93,4 +93,31 @@ describe('summarize', () => {
     );
     expect(verdict(one, one).withinOneStd).toBeUndefined();
   });
+
+  it("reads a loaded run's stretched timings by the median over seeds, and CPU ms per step of the own stage", () => {
+    const loaded = run('conv', 3, 0.9, 100, {
+      latencyMs: {
+        batch1: { training: 40, deploy: 30 },
+        throughput: { batch: 100, training: 500, deploy: 250 },
+      },
+    });
+    const [row] = summarize(
+      [run('conv', 1, 0.9, 100), run('conv', 2, 0.9, 120), loaded],
+      [{ arch: 'resnet18', method: 'conv', fromBaseline: false }],
+    );
+    expect(row.latencyBatch1.training.median).toBe(2);
+    expect(row.latencyBatch1.training.mean).toBeCloseTo(44 / 3, 9);
+    expect(row.imagesPerSecond.deploy.median).toBe(4000);
+    // Half of each stage's wall seconds on the CPU, over 10 steps: 5000, 6000 and 5000 ms.
+    expect(row.stepCpuMs.median).toBe(5000);
+    const [refocus] = summarize(
+      [
+        run('refconv', 2, 0.95, 60, {
+          stages: [run('conv', 2, 0, 120).stages[0], run('refconv', 2, 0, 60).stages[0]],
+        }),
+      ],
+      [{ arch: 'resnet18', method: 'refconv', fromBaseline: true }],
+    );
+    expect(refocus.stepCpuMs.median).toBe(3000);
+  });
 });

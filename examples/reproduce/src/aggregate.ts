@@ -1,12 +1,16 @@
 /** Per-method summaries over seeds, from the per-run JSON files. */
 import type { RunResult } from './run.js';
-import { meanStd } from './stats.js';
+import { meanStd, median } from './stats.js';
 
-/** Mean and sample standard deviation over seeds. */
+/**
+ * Mean, sample standard deviation and median over seeds. Timings are read by their median: a run
+ * made while the shared machine was loaded stretches its wall times several-fold.
+ */
 export interface Stat {
   mean: number;
   std: number;
   n: number;
+  median: number;
 }
 
 /** One method on one architecture, over its seeds. */
@@ -26,6 +30,8 @@ export interface Row {
   peakMemoryBytes: Stat;
   params: RunResult['params'];
   stepMs: Stat;
+  /** CPU milliseconds per training step of the method's own stage: what load stretches least. */
+  stepCpuMs: Stat;
   /** Training epochs counted for the method, its own and those of a baseline it starts from. */
   epochs: number;
   /** Training seconds counted for the method (its own stage plus the baseline's, if any). */
@@ -38,9 +44,13 @@ export interface Row {
   diverged: number;
 }
 
-const stat = (values: number[]): Stat => meanStd(values);
+const stat = (values: number[]): Stat => ({ ...meanStd(values), median: median(values) });
 const trained = (r: RunResult): number => r.stages.reduce((a, s) => a + s.seconds, 0);
 const trainedCpu = (r: RunResult): number => r.stages.reduce((a, s) => a + s.cpuSeconds, 0);
+const ownStageCpuMsPerStep = (r: RunResult): number => {
+  const own = r.stages[r.stages.length - 1];
+  return (1000 * own.cpuSeconds) / own.steps;
+};
 
 /**
  * Summarizes the runs of each (arch, method) in `order` over their seeds; a method that starts
@@ -77,6 +87,7 @@ export function summarize(
       peakMemoryBytes: stat(mine.map((r) => r.stages[r.stages.length - 1].memory.peak)),
       params: first.params,
       stepMs: stat(mine.map((r) => r.stages[r.stages.length - 1].medianStepMs)),
+      stepCpuMs: stat(mine.map((r) => ownStageCpuMsPerStep(r))),
       epochs: (fromBaseline ? 2 : 1) * first.protocol.epochs,
       trainingSeconds: stat(mine.map((r) => trained(r) + baselineSeconds(r, trained))),
       trainingCpuSeconds: stat(mine.map((r) => trainedCpu(r) + baselineSeconds(r, trainedCpu))),

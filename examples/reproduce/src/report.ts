@@ -194,7 +194,7 @@ function detailTables(i: ReportInput, arch: string): string {
         'MMACs / image training (x)',
         'deploy',
         'peak step MB (x)',
-        'step ms (x)',
+        'step CPU ms (x)',
         'training s (CPU s)',
         'latency batch 1, training / deploy ms',
         `images/s batch ${base.imagesPerSecond.batch}, training / deploy`,
@@ -207,10 +207,10 @@ function detailTables(i: ReportInput, arch: string): string {
         `${mega(r.trainingMacs)} (${ratio(r.trainingMacs, base.trainingMacs)})`,
         mega(r.deployMacs),
         `${mb(r.peakMemoryBytes.mean)} (${ratio(r.peakMemoryBytes.mean, base.peakMemoryBytes.mean)})`,
-        `${f(r.stepMs.mean, 0)} (${ratio(r.stepMs.mean, base.stepMs.mean)})`,
+        `${f(r.stepCpuMs.median, 0)} (${ratio(r.stepCpuMs.median, base.stepCpuMs.median)})`,
         `${pm(r.trainingSeconds, 0)} (${pm(r.trainingCpuSeconds, 0)})`,
-        `${f(r.latencyBatch1.training.mean)} / ${f(r.latencyBatch1.deploy.mean)}`,
-        `${f(r.imagesPerSecond.training.mean, 0)} / ${f(r.imagesPerSecond.deploy.mean, 0)}`,
+        `${f(r.latencyBatch1.training.median)} / ${f(r.latencyBatch1.deploy.median)}`,
+        `${f(r.imagesPerSecond.training.median, 0)} / ${f(r.imagesPerSecond.deploy.median, 0)}`,
       ]),
     ],
     { align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'] },
@@ -234,7 +234,7 @@ function ablationTable(i: ReportInput): string {
     'here: top-1 % (Δ)',
     `here: images/s w/o re-param`,
     'here: images/s deployed',
-    'step ms',
+    'step CPU ms',
   ];
   const body = combos.map(([id, identity, pointwise]) => {
     const r = find(i.rows, 'repvgg', id);
@@ -249,7 +249,7 @@ function ablationTable(i: ReportInput): string {
       `${pm(r.top1)} (${signed(verdict(r, base).delta)})`,
       pm(r.imagesPerSecond.training, 0),
       pm(r.imagesPerSecond.deploy, 0),
-      f(r.stepMs.mean, 0),
+      f(r.stepCpuMs.median, 0),
     ];
   });
   return markdownTable([head, ...body], { align: ['c', 'c', 'r', 'r', 'r', 'r', 'r', 'r'] });
@@ -323,7 +323,8 @@ ${partialStatement(i)}
     )}. Every method puts its block at the KxK positions (K > 1) and leaves 1x1 convs as conv + BN; every method's deploy model must have the baseline's architecture (checked per run).
 - RefConv refocuses the same seed's trained baseline (its KxK kernels frozen as W_b, W_r from zero, BN, 1x1 convs and classifier still training) for another ${p.epochs} epoch${p.epochs > 1 ? 's' : ''}: ${2 * p.epochs} epochs are counted. "Baseline, trained again" is its control: the same extra stage from the same baseline, without refocusing.
 - Weight re-parameterizations (WN, CWN, OWN) replace the conv's kernel and keep its batch-norm. MobileOne uses k = 4 branches (its S0 setting) at KxK positions only.
-- Measured per run: top-1 of the training form (inference mode) and of the re-parameterized deploy form on the whole test set; parameters; multiply-adds per image of one training-mode forward pass counted from the conv and matmul kernels tfjs runs (once-per-step kernel transforms divided by the batch); peak tfjs tensor bytes during a training step (\`tf.profile\`'s peakBytes: weights, optimizer state, activations kept for the backward pass); median step time; inference latency of both forms, measured alternately.
+- Measured per run: top-1 of the training form (inference mode) and of the re-parameterized deploy form on the whole test set; parameters; multiply-adds per image of one training-mode forward pass counted from the conv and matmul kernels tfjs runs (once-per-step kernel transforms divided by the batch); peak tfjs tensor bytes during a training step (\`tf.profile\`'s peakBytes: weights, optimizer state, activations kept for the backward pass); median step time and CPU time per step; inference latency of both forms, measured alternately.
+- In the tables: accuracy and memory are means over seeds; timings (step CPU ms, latency, images/s) are medians over seeds, because a run made while the shared machine was loaded stretches its wall times several-fold; step CPU ms is the method's own stage's CPU time over its steps (load stretches it least).
 
 ## The talk's table, here
 
