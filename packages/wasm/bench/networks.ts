@@ -14,6 +14,15 @@ const NETWORKS = ['repvgg-a0', 'mobileone-s0', 'resnet-18', 'mobilenet-v2'];
 const dir = fileURLToPath(new URL('../.cache/networks/', import.meta.url));
 const only = process.argv.slice(2).filter((a) => NETWORKS.includes(a));
 const networks = only.length > 0 ? only : NETWORKS;
+// --rounds N: time every runtime N times in turn and keep each one's median: the shared machine's
+// speed drifts within minutes, and rounds in turn spread that drift over all runtimes alike.
+const roundsAt = process.argv.indexOf('--rounds');
+const rounds = roundsAt > 0 ? Number(process.argv[roundsAt + 1]) : 1;
+if (!Number.isInteger(rounds) || rounds < 1) {
+  throw new RangeError(
+    `bench: --rounds takes a positive integer, got ${process.argv[roundsAt + 1]}`,
+  );
+}
 
 const missing = networks.filter((n) => !existsSync(`${dir}${n}.onnx`));
 if (missing.length > 0 && !process.argv.includes('--render')) {
@@ -44,9 +53,32 @@ async function simdPeak(file: string): Promise<number> {
   return best;
 }
 
+/** Each runtime's median over rounds of its median (and CPU) ms; failed if any round failed. */
+function medianOfRounds(reports: BenchReport[]): BenchReport {
+  const middle = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const m = sorted.length >> 1;
+    return sorted.length % 2 === 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+  };
+  const [first] = reports;
+  const results = first.results.map((x, i) => {
+    const all = reports.map((r) => r.results[i]);
+    const bad = all.find((y) => !y.ok);
+    if (bad !== undefined) return bad;
+    return {
+      ...x,
+      medianMs: middle(all.map((y) => y.medianMs ?? NaN)),
+      cpuMs: middle(all.map((y) => y.cpuMs ?? NaN)),
+      relativeError: Math.max(...all.map((y) => y.relativeError ?? 0)),
+    };
+  });
+  return { ...first, results };
+}
+
 type NetworkReport = BenchReport & { network: string; torchError: number };
 interface Results {
   started: string;
+  rounds?: number;
   loadBefore: number[];
   loadAfter: number[];
   peaks: { simd128: number; relaxed: number };
@@ -65,16 +97,22 @@ async function measure(): Promise<Results> {
     const bytes = readFileSync(`${dir}${network}.onnx`);
     const input = readNpy(`${dir}${network}.input.npy`);
     const torch = readNpy(`${dir}${network}.torch.npy`);
-    process.stderr.write(`bench: ${network}\n`);
-    const report = await benchModel(
-      bytes,
-      graphFromOnnx(parseModel(bytes)),
-      { input },
-      {
-        runs: 10,
-        onProgress: (c) => process.stderr.write(`  ${c.runtime} ${c.threads}T\n`),
-      },
-    );
+    const perRound: BenchReport[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      process.stderr.write(`bench: ${network}, round ${round} of ${rounds}\n`);
+      perRound.push(
+        await benchModel(
+          bytes,
+          graphFromOnnx(parseModel(bytes)),
+          { input },
+          {
+            runs: 10,
+            onProgress: (c) => process.stderr.write(`  ${c.runtime} ${c.threads}T\n`),
+          },
+        ),
+      );
+    }
+    const report = medianOfRounds(perRound);
     // ours 1T's output against PyTorch's own (an independent reference), from a separate run
     const rt = await WasmConvRuntime.create({ threads: 1 });
     const y = WasmGraph.compile(rt, graphFromOnnx(parseModel(bytes))).run({ input }).output;
@@ -88,15 +126,17 @@ async function measure(): Promise<Results> {
     reports.push({ ...report, network, torchError: diff / scale });
   }
   const loadAfter = loadavg();
-  const results = { started: started.toISOString(), loadBefore, loadAfter, peaks, reports };
+  const results = { started: started.toISOString(), rounds, loadBefore, loadAfter, peaks, reports };
   writeFileSync(`${dir}results.json`, JSON.stringify(results, null, 1));
   return results;
 }
 
 // --render prints the table of the last run's results.json again (no measuring)
-const { started, loadBefore, loadAfter, peaks, reports } = process.argv.includes('--render')
+const measured = process.argv.includes('--render')
   ? (JSON.parse(readFileSync(`${dir}results.json`, 'utf8')) as Results)
   : await measure();
+const { started, loadBefore, loadAfter, peaks, reports } = measured;
+const roundsDone = measured.rounds ?? 1;
 const find = (r: BenchReport, runtime: string, threads: number) =>
   r.results.find((x) => x.ok && x.runtime === runtime && x.threads === threads);
 const ms = (r: BenchReport, runtime: string, threads: number) =>
@@ -111,7 +151,7 @@ const ratio = (a: number | undefined, b: number | undefined) =>
   a === undefined || b === undefined ? '-' : `${(a / b).toFixed(2)}x`;
 const cpu = cpus();
 const lines = [
-  `Measured with \`nice -n 10 pnpm bench:networks\` on ${started}: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}, load average ${loadBefore.map((l) => l.toFixed(1)).join(' / ')} before and ${loadAfter.map((l) => l.toFixed(1)).join(' / ')} after (1 / 5 / 15 min). Each cell: median wall ms of 10 runs after 3 warm-up (median CPU ms of the process per run, all threads); each runtime in its own process with --experimental-wasm-relaxed-simd. SIMD multiply-add ceiling of one core (CPU time): ${peaks.simd128.toFixed(1)} GFLOP/s SIMD128, ${peaks.relaxed.toFixed(1)} relaxed (fused).`,
+  `Measured with \`pnpm bench:networks${roundsDone > 1 ? ` --rounds ${roundsDone}` : ''}\` on ${started}: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}, load average ${loadBefore.map((l) => l.toFixed(1)).join(' / ')} before and ${loadAfter.map((l) => l.toFixed(1)).join(' / ')} after (1 / 5 / 15 min). Each cell: median wall ms of 10 runs after 3 warm-up (median CPU ms of the process per run, all threads)${roundsDone > 1 ? `, the median of ${roundsDone} rounds that time every runtime in turn` : ''}; each runtime in its own process with --experimental-wasm-relaxed-simd. SIMD multiply-add ceiling of one core (CPU time): ${peaks.simd128.toFixed(1)} GFLOP/s SIMD128, ${peaks.relaxed.toFixed(1)} relaxed (fused).`,
   '',
   '| network | GFLOP | ours 1T | ours 2T | ort-web 1T | ort-web 2T | tfjs-wasm 1T | ort-node 1T | ort-node 2T |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -139,5 +179,5 @@ const failures = reports.flatMap((r) =>
 console.log([...lines, ...(failures.length > 0 ? ['', ...failures] : [])].join('\n'));
 writeFileSync(
   `${dir}results.json`,
-  JSON.stringify({ started, loadBefore, loadAfter, peaks, reports }, null, 1),
+  JSON.stringify({ started, rounds: roundsDone, loadBefore, loadAfter, peaks, reports }, null, 1),
 );
