@@ -140,8 +140,9 @@ export function depthwise3x3(
         const row = pp + ((<usize>(oy * s * Wp)) << 2);
         const orow = out + ((<usize>oy * Wo) << 2);
         // A row's last vector may spill into the next rows, which are written after it, but
-        // not past the plane (the next one may be another thread's, or another buffer).
-        const end = oy < Ho - 1 ? vectors : Wo & ~3;
+        // not past the plane (the next one may be another thread's, or another buffer): on
+        // planes narrower than a vector that also rules out rows other than the last.
+        const end = (oy + 1) * Wo + vectors - Wo <= Ho * Wo ? vectors : Wo & ~3;
         if (s == 1) interior1(row, Wp, wo, b, orow, 0, end, e);
         else interior2(row, Wp, wo, b, orow, 0, end, e);
         if (end < Wo)

@@ -120,6 +120,51 @@ describe('WasmConvRuntime.conv2d', () => {
     );
   });
 
+  it('depthwise 3x3 on planes narrower than a vector writes nothing past its output', () => {
+    // Found by the random-DAG property: a 2x1 plane's row vector spilled past the last plane.
+    for (const [h, w, stride] of [
+      [2, 1, 1],
+      [3, 1, 1],
+      [2, 2, 1],
+      [1, 3, 1],
+      [4, 1, 2],
+      [3, 2, 2],
+    ] as const) {
+      for (const relu of [false, true]) {
+        const conv = makeConv({
+          shape: [2, 1, 3, 3],
+          weight: Float32Array.from(randomTensor([2, 1, 3, 3], h).data),
+          bias: Float32Array.from(randomTensor([1, 1, 1, 2], w).data),
+          stride,
+          padding: 1,
+          groups: 2,
+        });
+        const input = randomTensor([1, 2, h, w], stride);
+        const mark = rt.heap.mark();
+        try {
+          const prepared = rt.prepare(conv, { relu, algorithm: 'depthwise' });
+          const d = prepared.dims(input.shape);
+          const x = rt.heap.alloc(input.data.length);
+          rt.heap.write(x, input.data);
+          const size = d.n * d.o * d.ho * d.wo;
+          const y = rt.heap.alloc(size + 64);
+          rt.heap.f32(y, size + 64).fill(12345);
+          prepared.runPointers(x, y, d);
+          const guard = Array.from(rt.heap.f32(y + size * 4, 64));
+          expect(
+            guard.every((v) => v === 12345),
+            `${h}x${w} stride ${stride}`,
+          ).toBe(true);
+          expect(
+            relativeError(rt.heap.f32(y, size), referenceOutput(input, conv, relu)),
+          ).toBeLessThan(1e-5);
+        } finally {
+          rt.heap.release(mark);
+        }
+      }
+    }
+  });
+
   it('winograd4 stays within 1e-4 x max|y| at 256 input channels', () => {
     const conv = makeConv({
       shape: [8, 256, 3, 3],
