@@ -1,6 +1,6 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import fc from 'fast-check';
-import { makeConv, randomTensor, ShapeError } from '@reparam/core';
+import { makeConv, randomTensor, ShapeError, type Conv, type Tensor } from '@reparam/core';
 import { WasmConvRuntime } from './conv-runtime.js';
 import { convCase } from './test-helpers/arbitraries.js';
 import { referenceOutput, relativeError } from './test-helpers/oracle.js';
@@ -9,6 +9,30 @@ let rt: WasmConvRuntime;
 beforeAll(async () => {
   rt = await WasmConvRuntime.create();
 });
+
+/** Runs `conv` with 64 sentinels after y: y, and whether the sentinels stayed untouched. */
+function runGuarded(
+  conv: Conv,
+  input: Tensor,
+  relu: boolean,
+  algorithm: 'gemm' | 'depthwise' | 'winograd2' | 'winograd4',
+): { output: Float32Array; guardIntact: boolean } {
+  const mark = rt.heap.mark();
+  try {
+    const prepared = rt.prepare(conv, { relu, algorithm });
+    const d = prepared.dims(input.shape);
+    const x = rt.heap.alloc(input.data.length);
+    rt.heap.write(x, input.data);
+    const size = d.n * d.o * d.ho * d.wo;
+    const y = rt.heap.alloc(size + 64);
+    rt.heap.f32(y, size + 64).fill(12345);
+    prepared.runPointers(x, y, d);
+    const guardIntact = rt.heap.f32(y + size * 4, 64).every((v) => v === 12345);
+    return { output: Float32Array.from(rt.heap.f32(y, size)), guardIntact };
+  } finally {
+    rt.heap.release(mark);
+  }
+}
 
 describe('WasmConvRuntime.conv2d', () => {
   it('gemm path equals the float64 reference (within 1e-5 x max|y|) for any geometry', () => {
@@ -97,23 +121,9 @@ describe('WasmConvRuntime.conv2d', () => {
             (algorithm.startsWith('winograd') && !winograd)
           )
             return;
-          const mark = rt.heap.mark();
-          try {
-            const prepared = rt.prepare(conv, { relu, algorithm });
-            const d = prepared.dims(input.shape);
-            const x = rt.heap.alloc(input.data.length);
-            rt.heap.write(x, input.data);
-            const size = d.n * d.o * d.ho * d.wo;
-            const y = rt.heap.alloc(size + 64);
-            rt.heap.f32(y, size + 64).fill(12345);
-            prepared.runPointers(x, y, d);
-            expect(Array.from(rt.heap.f32(y + size * 4, 64)).every((v) => v === 12345)).toBe(true);
-            expect(
-              relativeError(rt.heap.f32(y, size), referenceOutput(input, conv, relu)),
-            ).toBeLessThan(1e-4);
-          } finally {
-            rt.heap.release(mark);
-          }
+          const { output, guardIntact } = runGuarded(conv, input, relu, algorithm);
+          expect(guardIntact).toBe(true);
+          expect(relativeError(output, referenceOutput(input, conv, relu))).toBeLessThan(1e-4);
         },
       ),
       { numRuns: 200 },
@@ -140,27 +150,9 @@ describe('WasmConvRuntime.conv2d', () => {
           groups: 2,
         });
         const input = randomTensor([1, 2, h, w], stride);
-        const mark = rt.heap.mark();
-        try {
-          const prepared = rt.prepare(conv, { relu, algorithm: 'depthwise' });
-          const d = prepared.dims(input.shape);
-          const x = rt.heap.alloc(input.data.length);
-          rt.heap.write(x, input.data);
-          const size = d.n * d.o * d.ho * d.wo;
-          const y = rt.heap.alloc(size + 64);
-          rt.heap.f32(y, size + 64).fill(12345);
-          prepared.runPointers(x, y, d);
-          const guard = Array.from(rt.heap.f32(y + size * 4, 64));
-          expect(
-            guard.every((v) => v === 12345),
-            `${h}x${w} stride ${stride}`,
-          ).toBe(true);
-          expect(
-            relativeError(rt.heap.f32(y, size), referenceOutput(input, conv, relu)),
-          ).toBeLessThan(1e-5);
-        } finally {
-          rt.heap.release(mark);
-        }
+        const { output, guardIntact } = runGuarded(conv, input, relu, 'depthwise');
+        expect(guardIntact, `${h}x${w} stride ${stride}`).toBe(true);
+        expect(relativeError(output, referenceOutput(input, conv, relu))).toBeLessThan(1e-5);
       }
     }
   });
