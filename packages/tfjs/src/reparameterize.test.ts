@@ -9,7 +9,7 @@ import { RefConv2D } from './layers/ref-conv2d.js';
 import { RepVGGBlock } from './layers/repvgg-block.js';
 import { WeightNormConv2D } from './layers/weight-norm-conv2d.js';
 import { useBackend } from './test-helpers/backends.js';
-import { randomInput, randomizeWeights } from './test-helpers/layers.js';
+import { randomInput, randomizeWeights, saveToMemory } from './test-helpers/layers.js';
 
 function sequentialNet(): tf.Sequential {
   const m = tf.sequential({
@@ -111,16 +111,7 @@ describe('reparameterize', () => {
     const x = randomInput([2, 9, 8, 3], 4);
     const before = (model.predict(x) as tf.Tensor).dataSync().slice();
     const { model: deploy } = reparameterize(model);
-    let saved: tf.io.ModelArtifacts | undefined;
-    await deploy.save(
-      tf.io.withSaveHandler((a) => {
-        saved = a;
-        return Promise.resolve({
-          modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' },
-        });
-      }),
-    );
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(await saveToMemory(deploy)));
     const names = new Set(loaded.layers.map((l) => l.getClassName()));
     for (const n of names)
       expect([
