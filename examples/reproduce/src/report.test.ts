@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { methods } from './methods.js';
 import { defaultProtocol } from './protocol.js';
-import { renderReport, type ReportInput } from './report.js';
+import { NOTES_MARKER, renderReport, type ReportInput } from './report.js';
 
 function input(missing: ReportInput['missing']): ReportInput {
   return {
@@ -47,5 +47,12 @@ describe('renderReport', () => {
 
   it('says nothing of a partial run when every planned run is stored', () => {
     expect(renderReport(input([]))).not.toContain('Partial run');
+  });
+
+  it('keeps the hand notes below the marker, the same after any number of regenerations', () => {
+    const once = renderReport({ ...input([]), notes: '\n\n## Notes\n\nBy hand.\n' });
+    const kept = once.slice(once.indexOf(NOTES_MARKER) + NOTES_MARKER.length);
+    expect(kept).toBe('\n\n## Notes\n\nBy hand.\n');
+    expect(renderReport({ ...input([]), notes: kept })).toBe(once);
   });
 });

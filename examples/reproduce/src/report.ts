@@ -356,5 +356,5 @@ ${refConvParamsTable(i)}
 ${i.figures.map((fig) => `![${fig}](results/${fig})`).join('\n\n')}
 
 ${NOTES_MARKER}
-${i.notes}`;
+${i.notes.replace(/^\n+/, '\n')}`;
 }
