@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomically } from './atomic-file.js';
 
 /**
  * Saves all weights of a model (trainable and frozen, in `model.weights` order) as one file: a
@@ -12,9 +12,7 @@ export function saveWeights(model: tf.LayersModel, path: string): void {
   const values = weights.map((w) => Buffer.from((w.dataSync() as Float32Array).slice().buffer));
   const length = Buffer.alloc(4);
   length.writeUInt32LE(header.length);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(`${path}.tmp`, Buffer.concat([length, header, ...values]));
-  renameSync(`${path}.tmp`, path);
+  writeFileAtomically(path, Buffer.concat([length, header, ...values]));
 }
 
 /**

@@ -6,8 +6,9 @@
  * not say which of its images were the original test set. A binary copy is cached on first load.
  */
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomically } from './atomic-file.js';
 
 /** Side of an image. */
 export const SIDE = 28;
@@ -46,11 +47,7 @@ function loadAll(cacheDir: string | undefined): Uint8Array {
   for (let id = 0; id < 10; id++) {
     loadClassFromPackage(id).forEach((img, i) => all.set(img, (id * PER_CLASS + i) * PIXELS));
   }
-  if (cache !== undefined) {
-    mkdirSync(dirname(cache), { recursive: true });
-    writeFileSync(`${cache}.tmp`, all);
-    renameSync(`${cache}.tmp`, cache);
-  }
+  if (cache !== undefined) writeFileAtomically(cache, all);
   return all;
 }
 

@@ -1,13 +1,7 @@
 /** Per-run JSON files: one per (protocol, architecture, method, seed), so a run resumes. */
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-} from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomically } from './atomic-file.js';
 import type { RunResult } from './run.js';
 
 /** Identifies a run. */
@@ -31,10 +25,7 @@ export function readRun(runsDir: string, key: RunKey): RunResult | undefined {
 
 /** Writes a run's result atomically (a partial file never stands for a finished run). */
 export function writeRun(runsDir: string, result: RunResult): void {
-  const path = runPath(runsDir, result);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(result, null, 1)}\n`);
-  renameSync(`${path}.tmp`, path);
+  writeFileAtomically(runPath(runsDir, result), `${JSON.stringify(result, null, 1)}\n`);
 }
 
 /** Every stored run under a protocol's folder. */
