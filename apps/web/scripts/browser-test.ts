@@ -119,6 +119,12 @@ try {
   console.log(`     latency rows: ${latency.join(' | ')}`);
   check(latency.length >= 2 && latency.some((t) => /ms.*ms/.test(t)), 'latency measured');
   check((await page.getByTestId('latency').locator('svg').count()) > 0, 'latency chart drawn');
+  const wasmRows = latency.filter((t) => t.startsWith('@reparam/wasm'));
+  check(
+    wasmRows.length > 0 &&
+      wasmRows.every((t) => /runs deploy graphs; this one has \d+ nodes .*\d ms$/.test(t)),
+    'wasm rows: the training form refused in one line, the deploy form timed',
+  );
   await page.screenshot({ path: `${shots}convert.png`, fullPage: true });
 
   // Bad input: not ONNX, then a model the converter refuses; the page keeps working.

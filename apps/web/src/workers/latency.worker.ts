@@ -2,7 +2,7 @@
 // Times one runtime at one thread count on both forms of a model. One worker per measurement:
 // onnxruntime-web fixes its thread count when it first starts, so each count needs a fresh worker.
 import { inputDims, openSession, parseModel, randomFeeds } from '@reparam/onnx';
-import { WasmConvRuntime, WasmGraph, graphFromOnnx } from '@reparam/wasm';
+import { UnsupportedModelError, WasmConvRuntime, WasmGraph, graphFromOnnx } from '@reparam/wasm';
 import { serve } from '../lib/worker-host.js';
 import type { LatencyRow, Timing } from '../lib/convert-types.js';
 
@@ -24,8 +24,18 @@ async function median(run: () => unknown): Promise<Timing> {
   return { ms: times[times.length >> 1], runs: times.length };
 }
 
-/** The first line of an error (the wasm runtime lists every node it cannot run, one per line). */
+/**
+ * Why a runtime could not time a form, in one table cell: the wasm runtime's refusal of a training
+ * graph names how many nodes it does not run and the first of them, not all of them.
+ */
 function reason(e: unknown): Timing {
+  if (e instanceof UnsupportedModelError && e.nodes.length > 0) {
+    const first = e.nodes[0];
+    const count = e.nodes.length === 1 ? 'one node' : `${e.nodes.length} nodes`;
+    return {
+      error: `the wasm runtime runs deploy graphs; this one has ${count} it does not run (first: ${first.opType} '${first.name}', ${first.reason})`,
+    };
+  }
   const lines = (e instanceof Error ? e.message : String(e)).split('\n');
   const more = lines.length > 2 ? ` (and ${lines.length - 2} more lines)` : '';
   return { error: `${lines.slice(0, 2).join(' ').slice(0, 240)}${more}` };
