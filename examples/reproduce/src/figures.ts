@@ -4,9 +4,14 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import type { Row } from './aggregate.js';
 import type { RunResult } from './run.js';
 
+async function render(spec: vega.Spec): Promise<vega.View> {
+  const view = new vega.View(vega.parse(spec), { renderer: 'none' });
+  await view.runAsync();
+  return view;
+}
+
 async function toSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
-  return view.toSVG();
+  return (await render(compile(spec).spec)).toSVG();
 }
 
 interface Point {
@@ -100,13 +105,13 @@ export function accuracyFigure(
  * Top-1 (±1 std) against the training CPU seconds counted for the method (wall time on a shared
  * machine follows its load), one panel per network.
  */
-export function costFigure(
+export async function costFigure(
   rows: readonly Row[],
   labels: (arch: string, id: string) => string,
   archLabel: (a: string) => string,
 ): Promise<string> {
   const data = points(rows, labels, archLabel);
-  return toSvg({
+  const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title:
       'Top-1 against training cost (CPU seconds of training per run, RefConv with its baseline)',
@@ -114,8 +119,8 @@ export function costFigure(
     facet: { field: 'network', type: 'nominal', title: null },
     resolve: { scale: { x: 'independent', y: 'independent' } },
     spec: {
-      width: 300,
-      height: 220,
+      width: 440,
+      height: 330,
       layer: [
         {
           mark: { type: 'rule' },
@@ -135,7 +140,8 @@ export function costFigure(
           },
         },
         {
-          mark: { type: 'text', dx: 6, align: 'left', fontSize: 9 },
+          name: POINT_LABELS,
+          mark: { type: 'text', fontSize: 9, align: 'left', dx: 6 },
           encoding: {
             x: { field: 'seconds', type: 'quantitative' },
             y: { field: 'mean', type: 'quantitative' },
@@ -144,5 +150,73 @@ export function costFigure(
         },
       ],
     },
-  });
+  };
+  // A label the placement cannot fit is hidden by Vega: then every label goes right of its point.
+  const placed = await render(placeLabels(compile(spec).spec));
+  if (hiddenLabels((placed.scenegraph() as unknown as { root: SceneNode }).root) === 0)
+    return placed.toSVG();
+  return toSvg(spec);
+}
+
+const POINT_LABELS = 'point_labels';
+const ANCHORS = [
+  'right',
+  'left',
+  'top',
+  'bottom',
+  'top-right',
+  'bottom-right',
+  'top-left',
+  'bottom-left',
+] as const;
+
+/**
+ * Moves each method's label to the first place around its point (right, left, above, below, then
+ * the corners) where it overlaps no other label: Vega's label transform, over the points' marks.
+ * Points are not avoided (that needs a canvas, which Node lacks), only other labels.
+ */
+function placeLabels(spec: vega.Spec): vega.Spec {
+  const cells = (spec.marks ?? []).filter((m): m is vega.GroupMark => m.type === 'group');
+  for (const cell of cells) {
+    const marks = cell.marks ?? [];
+    const text = marks.find((m) => m.name === `${POINT_LABELS}_marks` || m.name === POINT_LABELS);
+    const point = marks.find((m) => m.type === 'symbol');
+    if (text === undefined || point?.name === undefined) continue;
+    text.from = { data: point.name };
+    text.encode = {
+      update: {
+        x: { field: 'x' },
+        y: { field: 'y' },
+        text: { field: 'datum.method' },
+        fontSize: { value: 9 },
+        fill: { value: 'black' },
+      },
+    };
+    text.transform = [
+      {
+        type: 'label',
+        size: { signal: '[child_width, child_height]' },
+        // The eight places at three distances: far places are tried only when near ones are taken.
+        anchor: [1, 2, 3].flatMap(() => ANCHORS),
+        offset: [3, 12, 24].flatMap((d) => ANCHORS.map(() => d)),
+        avoidBaseMark: false,
+      },
+    ];
+  }
+  return spec;
+}
+
+interface SceneNode {
+  name?: string;
+  opacity?: number;
+  items?: SceneNode[];
+}
+
+/** Point labels the label transform left invisible, anywhere below `node`. */
+function hiddenLabels(node: SceneNode): number {
+  const here = node.name === `${POINT_LABELS}_marks` ? (node.items ?? []) : [];
+  return (
+    here.filter((item) => item.opacity === 0).length +
+    (node.items ?? []).reduce((n, child) => n + hiddenLabels(child), 0)
+  );
 }
