@@ -117,6 +117,7 @@ if (!args.reportOnly && plan.length > 0) {
   const remaining = new Map(plan.map((p) => [p, p.steps]));
   const lastStep = new Map<number, { at: number; step: number; stage: string }>();
   let done = 0;
+  let interrupted = 0;
   const overall = (): void => {
     const left = [...remaining].map(([p, steps]) => ({
       arch: p.key.arch,
@@ -165,6 +166,11 @@ if (!args.reportOnly && plan.length > 0) {
       );
       overall();
     },
+    onInterrupted: (_w, run) => {
+      interrupted++;
+      remaining.delete(run);
+      progress.log(`interrupted ${run.key.arch} ${run.key.method} seed ${run.key.seed}`);
+    },
     onFailed: (_w, run, message) => {
       done++;
       remaining.delete(run);
@@ -184,7 +190,7 @@ if (!args.reportOnly && plan.length > 0) {
   mkdirSync(runsDir, { recursive: true });
   appendFileSync(
     join(runsDir, 'sessions.jsonl'),
-    `${JSON.stringify({ start: new Date(started).toISOString(), seconds: (Date.now() - started) / 1000, jobs: args.jobs, runs: done - failures.length, failed: failures.length, load: [loadStart, loadavg()[0]], cpu: cpus()[0]?.model })}\n`,
+    `${JSON.stringify({ start: new Date(started).toISOString(), seconds: (Date.now() - started) / 1000, jobs: args.jobs, runs: done - failures.length, failed: failures.length, interrupted, load: [loadStart, loadavg()[0]], cpu: cpus()[0]?.model })}\n`,
   );
   if (signal !== undefined) {
     console.error(

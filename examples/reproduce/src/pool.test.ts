@@ -34,6 +34,7 @@ describe('runPool', () => {
           log.push(`done ${id(r.key)}`);
         },
         onFailed: (_w, r, m) => log.push(`failed ${id(r.key)} ${m}`),
+        onInterrupted: (_w, r) => log.push(`interrupted ${id(r.key)}`),
       },
       fake,
     );
@@ -56,6 +57,7 @@ describe('runPool', () => {
         onStep: () => undefined,
         onDone: (_w, r) => done.push(`${r.key.method}/${r.key.seed}`),
         onFailed: (_w, r, m) => failed.push(`${r.key.method}: ${m}`),
+        onInterrupted: (_w, r) => failed.push(`interrupted ${r.key.method}`),
       },
       fake,
     );
@@ -64,5 +66,29 @@ describe('runPool', () => {
     expect(failed).toHaveLength(2);
     expect(failed.find((f) => f.startsWith('fail'))).toMatch(/asked to fail/);
     expect(failed.find((f) => f.startsWith('crash'))).toMatch(/worker exited \(code 3\)/);
+  });
+
+  it('reports runs cut short by stop() as interrupted, not failed, and starts no more', async () => {
+    const log: string[] = [];
+    const pool = runPool(
+      [planned('hang', 1), planned('hang', 2), planned('ok', 1)],
+      2,
+      () => false,
+      {
+        onStart: () => undefined,
+        onStep: () => {
+          if (log.push('step') === 2) pool.stop();
+        },
+        onDone: (_w, r) => log.push(`done ${r.key.method}`),
+        onFailed: (_w, r, m) => log.push(`failed ${r.key.method}: ${m}`),
+        onInterrupted: (_w, r) => log.push(`interrupted ${r.key.method}/${r.key.seed}`),
+      },
+      fake,
+    );
+    await pool.done;
+    expect(log.filter((l) => l !== 'step').sort()).toEqual([
+      'interrupted hang/1',
+      'interrupted hang/2',
+    ]);
   });
 });

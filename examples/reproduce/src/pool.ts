@@ -19,6 +19,8 @@ export interface PoolEvents {
   onStep(worker: number, run: Planned, m: Extract<FromWorker, { type: 'step' }>): void;
   onDone(worker: number, run: Planned, result: RunResult): void;
   onFailed(worker: number, run: Planned, message: string): void;
+  /** A run cut short by `stop()`: not a failure, it is simply run again next time. */
+  onInterrupted(worker: number, run: Planned): void;
 }
 
 const sameKey = (a: RunKey, b: RunKey): boolean =>
@@ -90,7 +92,8 @@ export function runPool(
     child.on('exit', (code, signal) => {
       if (!running.has(child)) return;
       running.delete(child);
-      if (w.run !== undefined)
+      if (w.run !== undefined && stopped) events.onInterrupted(w.id, w.run);
+      else if (w.run !== undefined)
         events.onFailed(w.id, w.run, `worker exited (${signal ?? `code ${code}`}) during the run`);
       w.run = undefined;
       if (!stopped && queue.length > 0) spawn();

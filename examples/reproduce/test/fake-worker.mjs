@@ -1,5 +1,5 @@
 // A stand-in for src/worker.ts in pool tests: method 'fail' reports a failure, 'crash' exits,
-// anything else reports one step and finishes after `seed` x 20 ms.
+// 'hang' never finishes, anything else reports one step and finishes after `seed` x 20 ms.
 process.on('message', ({ spec }) => {
   if (spec.method === 'crash') process.exit(3);
   if (spec.method === 'fail') {
@@ -7,6 +7,7 @@ process.on('message', ({ spec }) => {
     return;
   }
   process.send({ type: 'step', stage: spec.method, step: 1, steps: 2, loss: 1 });
+  if (spec.method === 'hang') return;
   setTimeout(() => {
     process.send({
       type: 'done',
