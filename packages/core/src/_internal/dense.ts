@@ -1,7 +1,8 @@
 import { NotEquivalentError } from '../errors.js';
 import type { Conv } from '../types.js';
 import { type ConvShape, type FillConv, plainWeight, windowsOf } from './fill-conv.js';
-import { addRow, placement, type TapLayout } from './retap.js';
+import { covers, leads, patchedTaps, writeLeadRow } from './lead-row.js';
+import { addRow, type Placement, placement, type TapLayout } from './retap.js';
 import { scratch } from './scratch.js';
 
 /** The layout a conv's weight is stored in. */
@@ -18,9 +19,19 @@ export const weightSize = (c: ConvShape): number =>
  * Adds up the parts of `c` into `out` (OIHW in `c`'s layout): one output row at a time in a
  * float64 buffer, so a float32 `out` is rounded once, after every part is in. With `finite`, a
  * value that is not finite in `out`'s format (float32 overflows past 3.4e38) is refused.
+ * A row led by a dense part in the target's layout (RepVGG's and DBB's KxK branch) whose other
+ * parts touch only a few taps (a 1x1, an identity) is written straight from that part, and only
+ * the touched taps go through the buffer: the same float64 sums, rounded once, without a
+ * buffer pass over the whole row (`fastRows` false: never, for the tests that compare the two).
  */
-export function writeWeight(c: FillConv, out: Float32Array | Float64Array, finite = false): void {
-  const limit = out instanceof Float32Array ? FLOAT32_MAX : Number.MAX_VALUE;
+export function writeWeight(
+  c: FillConv,
+  out: Float32Array | Float64Array,
+  finite = false,
+  fastRows = true,
+): void {
+  const format = out instanceof Float32Array ? 'float32' : 'float64';
+  const limit = format === 'float32' ? FLOAT32_MAX : Number.MAX_VALUE;
   const layout = layoutOf(c);
   const outC = c.shape[0];
   const rowLength = c.shape[1] * c.shape[2] * c.shape[3];
@@ -29,19 +40,33 @@ export function writeWeight(c: FillConv, out: Float32Array | Float64Array, finit
   const placements = c.parts
     .map((p) => placement(p, layout, outC))
     .sort((a, b) => (a.kind === 'same' ? 0 : 1) - (b.kind === 'same' ? 0 : 1));
+  const targetTaps = layout.rows.taps * layout.cols.taps;
+  let covering: Placement[] = [];
+  let rest: Placement[] = [];
+  let taps: Int32Array | undefined;
   for (let o = 0; o < outC; o++) {
+    const at = o * rowLength;
+    // Rows covered by the same parts (all rows, but in concatenations) share the patched taps.
+    if (o === 0 || placements.some((p) => covers(p, o) !== covering.includes(p))) {
+      covering = placements.filter((p) => covers(p, o));
+      rest = covering.slice(1);
+      taps =
+        fastRows && covering.length > 0 && leads(covering[0])
+          ? patchedTaps(rest, targetTaps)
+          : undefined;
+    }
+    const lead = covering[0];
+    if (taps !== undefined && writeLeadRow(out, at, row, lead, rest, taps, o, finite, limit) < 0)
+      continue;
     let fresh = true;
-    for (const p of placements) {
-      const local = o - p.part.outOffset;
-      if (local < 0 || local >= p.part.conv.shape[0]) continue;
+    for (const p of covering) {
       if (fresh && p.kind !== 'same') row.fill(0);
       addRow(row, p, o, fresh && p.kind === 'same');
       fresh = false;
     }
     if (fresh) row.fill(0);
-    if (finite)
-      checkRow(row, limit, o * rowLength, out instanceof Float32Array ? 'float32' : 'float64');
-    out.set(row, o * rowLength);
+    if (finite) checkRow(row, limit, at, format);
+    out.set(row, at);
   }
 }
 
