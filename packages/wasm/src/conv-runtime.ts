@@ -112,6 +112,12 @@ export interface RuntimeOptions {
    * ignored when `wasm` is given.
    */
   readonly relaxedSimd?: boolean;
+  /**
+   * With threads, a kernel call whose estimated work (multiply-adds, or floats touched) is below
+   * this runs on the calling thread alone, as a hand-off costs more than it saves. Default
+   * 131072; 0 splits every call.
+   */
+  readonly minParallelWork?: number;
 }
 
 /** True where shared WebAssembly memory can be used by workers. */
@@ -173,6 +179,12 @@ export class WasmConvRuntime {
         `WasmConvRuntime.create: threads must be a positive integer, got ${requested}`,
       );
     }
+    const { minParallelWork } = options;
+    if (minParallelWork !== undefined && !(minParallelWork >= 0)) {
+      throw new ShapeError(
+        `WasmConvRuntime.create: minParallelWork must be a number >= 0, got ${minParallelWork}`,
+      );
+    }
     const threads = obtainableThreads(requested);
     const shared = threads > 1;
     const { module, relaxed } =
@@ -183,7 +195,7 @@ export class WasmConvRuntime {
     const instance = await WebAssembly.instantiate(module, { env: { memory } });
     const heap = new Heap(memory, instance.exports as unknown as KernelExports);
     if (!shared) return new WasmConvRuntime(heap, singleThread(heap.kernels), relaxed);
-    const pool = await threadPool(module, heap, threads);
+    const pool = await threadPool(module, heap, threads, minParallelWork);
     return new WasmConvRuntime(heap, pool, relaxed, pool);
   }
 

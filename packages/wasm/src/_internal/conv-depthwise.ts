@@ -52,7 +52,7 @@ export class DepthwiseConv {
         d.wo,
         scratch,
       ] as const;
-      exec.run('depthwise3x3', [...args], 0, d.n * d.o);
+      exec.run('depthwise3x3', [...args], 0, d.n * d.o, d.n * d.o * d.ho * d.wo * 9);
       this.heap.release(mark);
       return;
     }
@@ -64,11 +64,12 @@ export class DepthwiseConv {
     const mark = this.heap.mark();
     const xp = this.heap.alloc(d.n * d.c * hp * wp);
     const pad = [x, d.h, d.w, padding[0], padding[1], xp, hp, wp, d.c, d.c * d.h * d.w] as const;
-    exec.run('padPlanes', [...pad], 0, d.n * d.c);
+    exec.run('padPlanes', [...pad], 0, d.n * d.c, d.n * d.c * hp * wp);
     const m = d.o / groups;
     const geo = [kh, kw, sh, sw, dh, dw] as const;
     const args = [xp, hp, wp, d.c, m, ...geo, this.weights, epi] as const;
-    exec.run('depthwiseConv', [...args, y, d.ho, d.wo], 0, d.n * d.o);
+    const macs = d.n * d.o * d.ho * d.wo * kh * kw;
+    exec.run('depthwiseConv', [...args, y, d.ho, d.wo], 0, d.n * d.o, macs);
     this.heap.release(mark);
   }
 }

@@ -50,13 +50,15 @@ export class GemmConv {
         const xg = x + (b * d.c + g * ig) * d.h * d.w * 4;
         const w = this.weights + g * this.groupSize * 4;
         const yg = y + (b * d.o + g * og) * npix * 4;
+        const macs = og * k * npix;
         if (pointwise) {
-          exec.run('gemmRows', [w, xg, og, k, npix, yg, npix, epis[g]], 0, panels);
+          exec.run('gemmRows', [w, xg, og, k, npix, yg, npix, epis[g]], 0, panels, macs);
           continue;
         }
         const geo = [kh, kw, s[0], s[1], dl[0], dl[1], p[0], p[1]] as const;
-        exec.run('im2col', [xg, ig, d.h, d.w, ...geo, d.ho, d.wo, cols], 0, panels);
-        exec.run('gemm', [w, cols, og, k, npix, yg, npix, epis[g]], 0, panels);
+        const im2colArgs = [xg, ig, d.h, d.w, ...geo, d.ho, d.wo, cols] as const;
+        exec.run('im2col', [...im2colArgs], 0, panels, k * npix);
+        exec.run('gemm', [w, cols, og, k, npix, yg, npix, epis[g]], 0, panels, macs);
       }
     }
     this.heap.release(mark);

@@ -3,7 +3,17 @@ import type { KernelArgs, KernelExports, KernelName } from './exports.js';
 /** Runs a kernel over a range of independent work items, on one thread or several. */
 export interface Executor {
   readonly threads: number;
-  run<K extends KernelName>(name: K, args: KernelArgs[K], lo: number, hi: number): void;
+  /**
+   * Runs items [lo, hi). `work` estimates the whole call's cost (multiply-adds, or floats
+   * touched): a call below the pool's threshold is not split.
+   */
+  run<K extends KernelName>(
+    name: K,
+    args: KernelArgs[K],
+    lo: number,
+    hi: number,
+    work?: number,
+  ): void;
 }
 
 /** Calls a kernel by name with its arguments and a range. */

@@ -2,7 +2,15 @@ import { WasmLoadError } from '../errors.js';
 import { callKernel, type Executor } from './executor.js';
 import { KERNEL_NAMES, type KernelExports } from './exports.js';
 import type { Heap } from './heap.js';
-import { nodeWorkerSource, webWorkerSource, type WorkerInit } from './worker-source.js';
+import {
+  chunkRange,
+  claimChunk,
+  CLAIM,
+  CLOSED,
+  nodeWorkerSource,
+  webWorkerSource,
+  type WorkerInit,
+} from './worker-source.js';
 
 /** Something that can be stopped: the workers of a pool. */
 export interface Stoppable {
@@ -24,6 +32,27 @@ const STALL_MS = 120_000;
  * in 6 of 6.
  */
 const SPIN_MS = 5;
+
+/**
+ * The calling thread polls this long for the other slices before it blocks: they usually end
+ * within microseconds of its own, and a blocked caller takes 20-35 us to wake (Node, 2 threads),
+ * longer than a small job. Short, so that a caller waiting on a long slice gives its core back.
+ */
+const CALLER_SPIN_MS = 0.2;
+
+/**
+ * Chunks per thread of a split call. One: a GEMM chunk streams all of the weights, so finer
+ * chunks cost more than the balance they buy (1x1 conv 384x64 at 14x14, 2 threads: 0.15-0.19 ms
+ * with 3 per thread, 0.12-0.13 ms with 1). A worker that starts late still loses its chunk to
+ * the caller instead of holding it up.
+ */
+const CHUNKS_PER_THREAD = 1;
+
+/**
+ * Calls whose caller-estimated work (multiply-adds, or floats touched) is below this run on the
+ * calling thread alone: a hand-off costs a few microseconds even when the workers are polling.
+ */
+export const MIN_PARALLEL_WORK = 131_072;
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
@@ -48,13 +77,15 @@ async function spawn(): Promise<{ worker: AnyWorker; ready: Promise<void> }> {
 
 /**
  * A pool of `threads - 1` workers sharing `heap`'s memory; the calling thread is thread 0.
- * Each `run` publishes one job in a control block, does its own slice, then waits (Atomics.wait
- * in Node; a spin in browsers, whose main thread may not block) for the others' slices.
+ * Each `run` publishes one job in a control block, claims chunks of it like the workers (see
+ * worker-source.ts), then waits for the chunks still running (a short poll, then Atomics.wait in
+ * Node; a spin in browsers, whose main thread may not block).
  */
 export async function threadPool(
   module: WebAssembly.Module,
   heap: Heap,
   threads: number,
+  minParallelWork = MIN_PARALLEL_WORK,
 ): Promise<Executor & Stoppable> {
   const control = heap.alloc(64);
   const ctl = new Int32Array(heap.memory.buffer, control, 64);
@@ -76,28 +107,48 @@ export async function threadPool(
   }
   const kernels: KernelExports = heap.kernels;
   const blockingWait = isNode;
+  let job = 0;
   return {
     threads,
-    run(name, args, lo, hi) {
-      const kernel = names.indexOf(name);
-      ctl[2] = kernel;
+    run(name, args, lo, hi, work) {
+      if (hi - lo < 2 || (work !== undefined && work < minParallelWork)) {
+        callKernel(kernels, name, args, lo, hi);
+        return;
+      }
+      const chunks = Math.min(hi - lo, CHUNKS_PER_THREAD * threads);
+      job = (job + 1) & 0x7fffff;
+      // Closed while the parameters change (a late worker may still read the claim word).
+      Atomics.store(ctl, CLAIM, (job << 8) | CLOSED);
+      ctl[2] = names.indexOf(name);
       ctl[3] = args.length;
       for (let i = 0; i < args.length; i++) ctl[8 + i] = args[i];
       ctl[4] = lo;
       ctl[5] = hi;
-      ctl[6] = threads;
+      ctl[6] = chunks;
       Atomics.store(ctl, 1, 0);
+      Atomics.store(ctl, CLAIM, job << 8);
       Atomics.add(ctl, 0, 1);
       Atomics.notify(ctl, 0);
-      const mine = lo + Math.floor((hi - lo) / threads);
-      if (mine > lo) callKernel(kernels, name, args, lo, mine);
+      let failure: Error | undefined;
+      for (let c = claimChunk(ctl, job); c >= 0; c = claimChunk(ctl, job)) {
+        const [a, b] = chunkRange(lo, hi, c, chunks);
+        try {
+          callKernel(kernels, name, args, a, b);
+        } catch (e) {
+          failure ??= e instanceof Error ? e : new Error(String(e));
+        }
+        Atomics.add(ctl, 1, 1);
+      }
+      // Every chunk is claimed: wait for those still running on workers.
       const started = Date.now();
-      for (let done = Atomics.load(ctl, 1); done < threads - 1; done = Atomics.load(ctl, 1)) {
-        if (blockingWait) Atomics.wait(ctl, 1, done, 1000);
+      const spinUntil = performance.now() + CALLER_SPIN_MS;
+      for (let done = Atomics.load(ctl, 1); done < chunks; done = Atomics.load(ctl, 1)) {
+        if (blockingWait && performance.now() > spinUntil) Atomics.wait(ctl, 1, done, 1000);
         if (Date.now() - started > STALL_MS) {
           throw new Error(`threadPool: workers did not finish ${name} within ${STALL_MS} ms`);
         }
       }
+      if (failure !== undefined) throw failure;
       if (Atomics.exchange(ctl, 7, 0) !== 0) {
         throw new Error(
           `threadPool: a worker trapped in ${name}(${args.join(', ')}, ${lo}, ${hi})`,

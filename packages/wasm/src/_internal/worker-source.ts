@@ -1,10 +1,45 @@
 /**
+ * Control block (Int32, shared by pool.ts and the workers): [0] wake sequence, [1] chunks done,
+ * [2] kernel index (-1 = stop), [3] argument count, [4] lo, [5] hi, [6] chunks, [7] error flag,
+ * [8..] arguments, [CLAIM] the claim word: job number << 8 | next unclaimed chunk.
+ *
+ * A job's range is cut into `chunks` pieces that every thread, the caller included, claims one
+ * at a time (compare-exchange on the claim word). A worker that wakes late finds the chunks
+ * taken and does nothing: the caller never waits for a thread that has not started (a busy
+ * co-tenant core would otherwise stall every call), and the faster thread does more.
+ */
+export const CLAIM = 63;
+
+/** A claim word whose chunk field admits no chunk: written while a job's parameters change. */
+export const CLOSED = 255;
+
+/**
+ * Claims the next chunk of job `job`, or returns -1 when its chunks are all taken or another job
+ * replaced it. Must not close over anything (its source text is part of the workers').
+ */
+export function claimChunk(ctl: Int32Array, job: number): number {
+  // 63 is CLAIM, 6 the chunk count (constants would be outside the workers' source text).
+  for (;;) {
+    const word = Atomics.load(ctl, 63);
+    const next = word & 255;
+    if (word >>> 8 !== job || next >= ctl[6]) return -1;
+    if (Atomics.compareExchange(ctl, 63, word, word + 1) === word) return next;
+  }
+}
+
+/** Items [from, to) of chunk `c` of `chunks` over [lo, hi). */
+export function chunkRange(lo: number, hi: number, c: number, chunks: number): [number, number] {
+  return [
+    lo + Math.floor(((hi - lo) * c) / chunks),
+    lo + Math.floor(((hi - lo) * (c + 1)) / chunks),
+  ];
+}
+
+/**
  * The body of a kernel worker, turned into source text (so that it runs the same from TypeScript
  * sources, dist, Node worker_threads and browser Web Workers, without a separate file to resolve).
- * It must not close over anything: everything it needs arrives in its first message.
- *
- * Control block (Int32, see pool.ts): [0] job sequence, [1] workers done, [2] kernel index
- * (-1 = stop), [3] argument count, [4] lo, [5] hi, [6] threads, [7] error flag, [8..] arguments.
+ * It must not close over anything but {@link claimChunk} and {@link chunkRange} (prepended to its
+ * text): everything else arrives in its first message.
  */
 function workerMain(
   listen: (handler: (data: WorkerInit) => void) => void,
@@ -23,23 +58,21 @@ function workerMain(
         while (Atomics.load(ctl, 0) === seen && performance.now() < until);
         Atomics.wait(ctl, 0, seen);
         seen = Atomics.load(ctl, 0);
-        const kernel = Atomics.load(ctl, 2);
-        if (kernel < 0) break;
-        const args: number[] = [];
-        for (let i = 0; i < ctl[3]; i++) args.push(ctl[8 + i]);
-        const lo = ctl[4],
-          hi = ctl[5],
-          threads = ctl[6];
-        const t = init.index;
-        const a = lo + Math.floor(((hi - lo) * t) / threads);
-        const b = lo + Math.floor(((hi - lo) * (t + 1)) / threads);
-        try {
-          if (b > a) fns[kernel](...args, a, b);
-        } catch {
-          Atomics.store(ctl, 7, 1);
+        if (Atomics.load(ctl, 2) < 0) break;
+        const job = Atomics.load(ctl, 63) >>> 8;
+        for (let c = claimChunk(ctl, job); c >= 0; c = claimChunk(ctl, job)) {
+          // The parameters stay put until this chunk is counted done.
+          const args: number[] = [];
+          for (let i = 0; i < ctl[3]; i++) args.push(ctl[8 + i]);
+          const [a, b] = chunkRange(ctl[4], ctl[5], c, ctl[6]);
+          try {
+            fns[ctl[2]](...args, a, b);
+          } catch {
+            Atomics.store(ctl, 7, 1);
+          }
+          Atomics.add(ctl, 1, 1);
+          Atomics.notify(ctl, 1);
         }
-        Atomics.add(ctl, 1, 1);
-        Atomics.notify(ctl, 1);
       }
     });
   });
@@ -57,7 +90,7 @@ export interface WorkerInit {
 }
 
 // Transpilers (esbuild's keepNames, used by tsx and vitest) may wrap functions in __name().
-const PRELUDE = 'var __name = (f) => f;\n';
+const PRELUDE = `var __name = (f) => f;\n${claimChunk.toString()}\n${chunkRange.toString()}\n`;
 
 /** Worker source for Node's `new Worker(source, { eval: true })`. */
 export function nodeWorkerSource(): string {

@@ -12,7 +12,7 @@ export type Addresses = (value: string) => number;
 /** A scheduled node: what the memory planner needs, and how to run it on arena pointers. */
 export interface Step extends PlanStep {
   readonly node: FusedNode;
-  /** How it runs, for profiles (a conv's algorithm). */
+  /** How it runs, for profiles (a conv's algorithm, kernel and stride). */
   readonly detail?: string;
   run(at: Addresses): void;
 }
@@ -72,8 +72,9 @@ function elementwise(node: FusedNode & { op: 'add' | 'mul' }, ctx: StepContext):
         withEpilogue(rt, 0, last ? activation : undefined, (epi) => {
           if (full[i]) {
             const kernel = node.op === 'add' ? 'addVectors' : 'mulVectors';
-            if (kernel === 'addVectors') rt.exec.run(kernel, [acc, other, y, epi], 0, vectors(out));
-            else rt.exec.run(kernel, [acc, other, y], 0, vectors(out));
+            const n = vectors(out);
+            if (kernel === 'addVectors') rt.exec.run(kernel, [acc, other, y, epi], 0, n, 4 * n);
+            else rt.exec.run(kernel, [acc, other, y], 0, n, 4 * n);
           } else {
             const s = shapes.get(node.inputs[i])!;
             const plane = out[2] * out[3];
@@ -87,7 +88,7 @@ function elementwise(node: FusedNode & { op: 'add' | 'mul' }, ctx: StepContext):
               node.op === 'add' ? 0 : 1,
               epi,
             ] as const;
-            rt.exec.run('broadcastPlanes', [...args], 0, out[0] * out[1]);
+            rt.exec.run('broadcastPlanes', [...args], 0, out[0] * out[1], size(out));
           }
         });
         acc = y;
@@ -107,9 +108,11 @@ export function stepFor(node: FusedNode, ctx: StepContext): Step {
       const prepared = ctx.prepared(node);
       const dims = prepared.dims(x);
       const residual = node.inputs[1];
+      const [, , kh, kw] = node.conv.shape;
+      const [sh, sw] = node.conv.geometry.stride;
       return {
         ...base,
-        detail: prepared.algorithm,
+        detail: `${prepared.algorithm} ${kh}x${kw}${sh * sw > 1 ? ` stride ${sh}x${sw}` : ''}`,
         inPlace: residual === undefined ? [] : [1],
         run: (at) =>
           prepared.runPointers(
@@ -135,6 +138,7 @@ export function stepFor(node: FusedNode, ctx: StepContext): Step {
               [at(node.inputs[0]), at(node.output), epi],
               0,
               vectors(out),
+              size(out),
             ),
           ),
       };
@@ -149,7 +153,13 @@ export function stepFor(node: FusedNode, ctx: StepContext): Step {
         inPlace: [0],
         elementwise: true,
         run: (at) =>
-          rt.exec.run('channelAffine', [at(node.inputs[0]), at(node.output), ...args], 0, x[0] * c),
+          rt.exec.run(
+            'channelAffine',
+            [at(node.inputs[0]), at(node.output), ...args],
+            0,
+            x[0] * c,
+            size(x),
+          ),
       };
     }
     case 'concat':
@@ -187,7 +197,9 @@ export function stepFor(node: FusedNode, ctx: StepContext): Step {
             out[2],
             out[3],
           ] as const;
-          rt.exec.run('pool2d', [...args, node.op === 'maxPool' ? 1 : 0, include], 0, x[0] * x[1]);
+          const work = size(out) * kernel[0] * kernel[1];
+          const kind = [node.op === 'maxPool' ? 1 : 0, include] as const;
+          rt.exec.run('pool2d', [...args, ...kind], 0, x[0] * x[1], work);
         },
       };
     }
@@ -202,7 +214,7 @@ export function stepFor(node: FusedNode, ctx: StepContext): Step {
             at(node.output),
             node.op === 'globalMaxPool' ? 1 : 0,
           ] as const;
-          rt.exec.run('globalPool', [...args], 0, x[0] * x[1]);
+          rt.exec.run('globalPool', [...args], 0, x[0] * x[1], size(x));
         },
       };
     case 'pad':
@@ -228,6 +240,7 @@ export function stepFor(node: FusedNode, ctx: StepContext): Step {
               [weight, at(node.inputs[0]), rows, k, o, at(node.output), epi],
               0,
               o,
+              rows * k * o,
             ),
           ),
       };
