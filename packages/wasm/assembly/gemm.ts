@@ -201,6 +201,38 @@ export function gemm(
   }
 }
 
+/** Rows m0 <= m < m1 (m0 a multiple of 4) of {@link gemmRows}, column panels p0 <= p < p1. */
+function rowsBlock(
+  ap: usize,
+  x: usize,
+  m0: i32,
+  m1: i32,
+  K: i32,
+  N: i32,
+  y: usize,
+  ldy: i32,
+  e: usize,
+  p0: i32,
+  p1: i32,
+): void {
+  const bias = epiBias(e);
+  const panelA = (<usize>K) << 4;
+  const row = (<usize>N) << 2;
+  for (let q0 = p0; q0 < p1; q0 += 32) {
+    const q1 = min(q0 + 32, p1);
+    for (let m = m0; m < m1; m += 4) {
+      const a = ap + <usize>(m >> 2) * panelA;
+      const rows = min(4, m1 - m);
+      const biasRow: usize = bias == 0 ? <usize>0 : bias + ((<usize>m) << 2);
+      for (let p = q0; p < q1; p++) {
+        const n0 = p << 3;
+        const yp = y + ((<usize>m * ldy + n0) << 2);
+        micro4x8(a, x + ((<usize>n0) << 2), row, K, yp, ldy, rows, min(8, N - n0), biasRow, e);
+      }
+    }
+  }
+}
+
 /**
  * {@link gemm} with B read in place from a row-major K x N matrix `x` (a 1x1 conv's NCHW input:
  * no im2col): column panels p0 <= p < p1. The last panel reads up to 7 floats past its rows
@@ -218,23 +250,26 @@ export function gemmRows(
   p0: i32,
   p1: i32,
 ): void {
-  const e = epilogueOf(epi);
-  const bias = epiBias(e);
-  const panelA = (<usize>K) << 4;
-  const row = (<usize>N) << 2;
-  for (let q0 = p0; q0 < p1; q0 += 32) {
-    const q1 = min(q0 + 32, p1);
-    for (let m0 = 0; m0 < M; m0 += 4) {
-      const a = ap + <usize>(m0 >> 2) * panelA;
-      const rows = min(4, M - m0);
-      const biasRow: usize = bias == 0 ? <usize>0 : bias + ((<usize>m0) << 2);
-      for (let p = q0; p < q1; p++) {
-        const n0 = p << 3;
-        const yp = y + ((<usize>m0 * ldy + n0) << 2);
-        micro4x8(a, x + ((<usize>n0) << 2), row, K, yp, ldy, rows, min(8, N - n0), biasRow, e);
-      }
-    }
-  }
+  rowsBlock(ap, x, 0, M, K, N, y, ldy, epilogueOf(epi), p0, p1);
+}
+
+/**
+ * {@link gemmRows} over row panels r0 <= r < r1 (rows 4 r .. 4 r + 3, < M) and every column
+ * panel: splits a call with few columns (a 7x7 map: 7 panels) evenly between threads.
+ */
+export function gemmRowsByRows(
+  ap: usize,
+  x: usize,
+  M: i32,
+  K: i32,
+  N: i32,
+  y: usize,
+  ldy: i32,
+  epi: usize,
+  r0: i32,
+  r1: i32,
+): void {
+  rowsBlock(ap, x, r0 << 2, min(r1 << 2, M), K, N, y, ldy, epilogueOf(epi), 0, (N + 7) >> 3);
 }
 
 /**

@@ -1,6 +1,6 @@
 // Entry point of the kernels module. Memory is imported (env.memory) so that the JS side owns
 // allocation and, in the threaded build, shares one SharedArrayBuffer between workers.
-export { gemm, gemmBatched, gemmRows } from './gemm';
+export { gemm, gemmBatched, gemmRows, gemmRowsByRows } from './gemm';
 export { im2col } from './im2col';
 export { padPlanes } from './pad';
 export { winograd2Input, winograd2Output } from './winograd2';

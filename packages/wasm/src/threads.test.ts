@@ -7,7 +7,8 @@ import { referenceOutput, relativeError } from './test-helpers/oracle.js';
 
 let rt: WasmConvRuntime;
 beforeAll(async () => {
-  rt = await WasmConvRuntime.create({ threads: 2 });
+  // Every call split, however small (by default small calls stay on the calling thread).
+  rt = await WasmConvRuntime.create({ threads: 2, minParallelWork: 0 });
 });
 afterAll(() => rt.dispose());
 
@@ -41,8 +42,36 @@ describe('WasmConvRuntime with 2 threads (worker_threads over shared memory)', (
     expect(relativeError(got.data, referenceOutput(input, conv, true))).toBeLessThan(1e-4);
   });
 
+  it('1x1 convs on maps of few column panels (rows split between threads) equal the reference', () => {
+    const pointwise = fc.record({
+      n: fc.integer({ min: 1, max: 2 }),
+      c: fc.integer({ min: 1, max: 24 }),
+      o: fc.integer({ min: 1, max: 70 }),
+      h: fc.integer({ min: 1, max: 9 }),
+      w: fc.integer({ min: 1, max: 9 }),
+      relu: fc.boolean(),
+      seed: fc.nat(),
+    });
+    fc.assert(
+      fc.property(pointwise, ({ n, c, o, h, w, relu, seed }) => {
+        const conv = makeConv({
+          shape: [o, c, 1, 1],
+          weight: Float32Array.from(randomTensor([o, c, 1, 1], seed).data),
+          bias: Float32Array.from(randomTensor([1, 1, 1, o], seed + 1).data),
+        });
+        const input = randomTensor([n, c, h, w], seed + 2);
+        const got = rt.conv2d(input.data, input.shape, conv, { relu, algorithm: 'gemm' });
+        expect(relativeError(got.data, referenceOutput(input, conv, relu))).toBeLessThan(1e-5);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('rejects a thread count that is not a positive integer', async () => {
     await expect(WasmConvRuntime.create({ threads: 0 })).rejects.toThrow(ShapeError);
     await expect(WasmConvRuntime.create({ threads: 1.5 })).rejects.toThrow(/1.5/);
+    await expect(WasmConvRuntime.create({ threads: 2, minParallelWork: -1 })).rejects.toThrow(
+      /minParallelWork must be a number >= 0, got -1/,
+    );
   });
 });

@@ -52,7 +52,12 @@ export class GemmConv {
         const yg = y + (b * d.o + g * og) * npix * 4;
         const macs = og * k * npix;
         if (pointwise) {
-          exec.run('gemmRows', [w, xg, og, k, npix, yg, npix, epis[g]], 0, panels, macs);
+          const args = [w, xg, og, k, npix, yg, npix, epis[g]] as const;
+          // Few column panels (small maps) split unevenly between threads: split the rows.
+          const rowPanels = Math.ceil(og / 4);
+          if (panels < 4 * exec.threads && rowPanels > panels)
+            exec.run('gemmRowsByRows', [...args], 0, rowPanels, macs);
+          else exec.run('gemmRows', [...args], 0, panels, macs);
           continue;
         }
         const geo = [kh, kw, s[0], s[1], dl[0], dl[1], p[0], p[1]] as const;

@@ -8,6 +8,7 @@ export interface KernelExports {
   gemm: (...args: [...GemmArgs, p0: number, p1: number]) => void;
   gemmBatched: (...args: [...GemmBatchedArgs, x0: number, x1: number]) => void;
   gemmRows: (...args: [...GemmRowsArgs, p0: number, p1: number]) => void;
+  gemmRowsByRows: (...args: [...GemmRowsArgs, r0: number, r1: number]) => void;
   depthwise3x3: (...args: [...Depthwise3x3Args, q0: number, q1: number]) => void;
   im2col: (...args: [...Im2colArgs, p0: number, p1: number]) => void;
   padPlanes: (...args: [...PadArgs, c0: number, c1: number]) => void;
@@ -271,6 +272,7 @@ export interface KernelArgs {
   gemm: GemmArgs;
   gemmBatched: GemmBatchedArgs;
   gemmRows: GemmRowsArgs;
+  gemmRowsByRows: GemmRowsArgs;
   im2col: Im2colArgs;
   padPlanes: PadArgs;
   winograd2Input: WinogradInputArgs;
@@ -322,5 +324,6 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'globalPool',
   'dense',
   'gemmRows',
+  'gemmRowsByRows',
   'depthwise3x3',
 ];
