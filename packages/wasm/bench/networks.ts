@@ -33,6 +33,12 @@ if (missing.length > 0 && !process.argv.includes('--render')) {
   });
 }
 
+if (process.argv.includes('--profile')) {
+  const { profileNetworks } = await import('./profile.js');
+  await profileNetworks(dir, networks);
+  process.exit(0);
+}
+
 /** GFLOP/s of 12 independent f32x4 multiply-adds per iteration on one core (CPU time, best of 10). */
 async function simdPeak(file: string): Promise<number> {
   const bytes = readFileSync(fileURLToPath(new URL(`../build/${file}`, import.meta.url)));
