@@ -34,6 +34,15 @@ const STALL_MS = 120_000;
 const SPIN_MS = 5;
 
 /**
+ * In Node idle workers sleep at once (a sleeping worker wakes in 20-35 us, and its chunk goes to
+ * the caller if it wakes too late): a polling worker takes CPU time from the caller whenever the
+ * two share a core because another process is busy on the machine. MobileNetV2 at 2 threads
+ * beside one busy-loop process (1 thread: 18.1 ms): 38.6 ms polling 5 ms, 80.8 ms polling
+ * 0.5 ms, 18.3 ms not polling; with other tenants' tests running, 10.5-12.6 ms against 14.2-17.3.
+ */
+const NODE_SPIN_MS = 0;
+
+/**
  * The calling thread polls this long for the other slices before it blocks: they usually end
  * within microseconds of its own, and a blocked caller takes 20-35 us to wake (Node, 2 threads),
  * longer than a small job. Short, so that a caller waiting on a long slice gives its core back.
@@ -95,7 +104,14 @@ export async function threadPool(
     for (let index = 1; index < threads; index++) {
       const { worker, ready } = await spawn();
       workers.push(worker);
-      worker.postMessage({ module, memory: heap.memory, control, index, names, spinMs: SPIN_MS });
+      worker.postMessage({
+        module,
+        memory: heap.memory,
+        control,
+        index,
+        names,
+        spinMs: isNode ? NODE_SPIN_MS : SPIN_MS,
+      });
       await ready;
     }
   } catch (cause) {
