@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ModelBuilder } from './builder.js';
 import { classifyTensors } from './classify.js';
 import { convertModel } from './convert.js';
 import { indexGraph } from './graph.js';
@@ -10,6 +11,7 @@ import { passTensors } from './pass-probe.js';
 import { decodeModel, encodeModel, withGraphOutputs } from './proto.js';
 import { inputFeeds } from './feeds.js';
 import type { ConvertStage } from './stages.js';
+import { bnNode, Rng } from './test-helpers/blocks.js';
 
 const bytesOf = (name: string) =>
   readFileSync(fileURLToPath(new URL(`../fixtures/${name}.onnx`, import.meta.url)));
@@ -66,5 +68,22 @@ describe('the probe of the pass', () => {
       expect(fromBytes.report.verification?.ok).toBe(true);
       expect(stages).toEqual(['check', 'probe', 'regions', 'collapse', 'rewrite', 'verify']);
     }
+  });
+  it('fetches a constant chain at its end only, which the conversion folds (its interior is pruned, never read)', async () => {
+    const b = new ModelBuilder(17);
+    const rng = new Rng(5);
+    const x = b.input('x', [1, 2, 5, 5]);
+    const root = b.op('Sqrt', [b.floats([3, 2, 3, 3], rng.uniform(54, 0.5, 2), 'raw')]);
+    const w = b.op('Mul', [root, b.floats([1], [0.5], 'half')]);
+    const y = b.op('Conv', [x, w], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
+    b.output(bnNode(b, rng, y, 3), [1, 3, 5, 5]);
+    const model = b.build();
+    const index = indexGraph(model.graph!);
+    const exposed = passTensors(index, classifyTensors(index));
+    expect(exposed.has(w)).toBe(true);
+    expect(exposed.has(root)).toBe(false);
+    const { model: out, report } = await convertModel(model);
+    expect(report.verification?.ok).toBe(true);
+    expect(out.graph!.node.map((n) => n.opType)).toEqual(['Conv']);
   });
 });

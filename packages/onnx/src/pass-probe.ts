@@ -3,16 +3,18 @@ import { denseTensor } from './element-types.js';
 import type { GraphIndex } from './graph.js';
 import { LINEAR_OP_TYPES } from './linear-ops.js';
 import { openSession, type DenseTensor, type ModelSession, type RunOptions } from './ort-run.js';
-import type { ModelProto } from './proto.js';
+import type { ModelProto, NodeProto } from './proto.js';
 import { encodeModel, withGraphOutputs } from './proto.js';
 
 /**
  * The node outputs the pass reads, which the probe must expose: the graph outputs; the inputs
  * and outputs of every node of a linear op type that reads an activation (dims, parameters, the
  * region boundaries the verification compares); the outputs of nodes computed from constants
- * alone (they are folded into initializers); a Dropout's training mode. Not the rest: in a
- * PyTorch export most nodes compute shapes (DBB's pad-with-bias is thousands of them), and
- * fetching each costs onnxruntime more than computing it.
+ * alone that a node computed from more than constants reads (they are folded into
+ * initializers; a constant only other constant nodes read is pruned with them, so its value
+ * is never needed); a Dropout's training mode. Not the rest: in a PyTorch export most nodes
+ * compute shapes (DBB's pad-with-bias is thousands of them, and its BN-with-pad arithmetic
+ * hundreds of constant chains), and fetching each costs onnxruntime more than computing it.
  */
 export function passTensors(
   index: GraphIndex,
@@ -22,11 +24,17 @@ export function passTensors(
   const add = (names: readonly string[]) => {
     for (const n of names) if (n !== '') out.add(n);
   };
+  const folded = (node: NodeProto) =>
+    node.opType !== 'Constant' && node.output.every((o) => o === '' || kinds.get(o) === 'const');
+  const frontier = (t: string) =>
+    index.outputs.has(t) ||
+    (index.consumers.get(t) ?? []).some((c) => !folded(index.graph.node[c]));
   for (const node of index.graph.node) {
     const op = node.opType ?? '';
     if (op === 'Constant') continue;
-    if (node.output.every((o) => o === '' || kinds.get(o) === 'const')) add(node.output);
-    else if (LINEAR_OP_TYPES.has(op) && node.input.some((n) => kinds.get(n) === 'dynamic')) {
+    if (folded(node)) {
+      if (node.output.some((o) => o !== '' && frontier(o))) add(node.output);
+    } else if (LINEAR_OP_TYPES.has(op) && node.input.some((n) => kinds.get(n) === 'dynamic')) {
       add(node.input);
       add(node.output);
     }
@@ -87,7 +95,8 @@ export async function openProbe(
   );
   const declared = new Set(graph.output.map((o) => o.name ?? ''));
   const extra = fetched.filter((t) => !declared.has(t));
-  const session = await openSession(withOutputs(model, extra, options.modelBytes), options);
+  const bytes = withOutputs(model, extra, options.modelBytes);
+  const session = await openSession(bytes, options, bytes !== options.modelBytes);
   try {
     const values = await session.run(feeds, fetched);
     for (const [name, v] of known) if (!values.has(name)) values.set(name, v);
