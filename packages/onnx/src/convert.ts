@@ -95,6 +95,8 @@ export interface ConversionReport {
   readonly opsAfter: Readonly<Record<string, number>>;
   /** The runtime that ran the model (probe and verification). */
   readonly engine: Engine;
+  /** The threads it ran with (onnxruntime-web may run fewer than `threads` asked for). */
+  readonly threads: number;
   /** Random operators: outputs depending on them are not compared. */
   readonly random: readonly RandomNode[];
   /** Graph outputs that depend on random operators. */
@@ -168,7 +170,13 @@ async function analyze(
   ).catch((e: unknown) => {
     throw withShapeHint(e, model, feeds, options.shapes);
   });
-  const { values, session } = probe.value;
+  const { values } = probe.value;
+  // the verification releases it early (before loading the converted model); convertModel again
+  let released: Promise<void> | undefined;
+  const session: ModelSession = {
+    ...probe.value.session,
+    release: () => (released ??= probe.value.session.release()),
+  };
   lap('probe');
   try {
     const random = randomNodes(index, opset, (t) =>
@@ -284,6 +292,7 @@ async function convertAnalyzed(
       reason: e.reason,
     })),
     engine: analysis.engine,
+    threads: analysis.probe.threads,
     random: ctx.randomNodes,
     randomOutputs: [...ctx.index.outputs].filter((o) => ctx.random.has(o)),
     collapsed: rewrites.length,
@@ -307,6 +316,7 @@ async function convertAnalyzed(
     ...comparedTensors(ctx, rewrites),
     referenceFirst: ctx.values,
     referenceSession: analysis.probe,
+    releaseReference: true,
     candidateBytes: bytes,
     seed: options.seed ?? 1,
     engine: analysis.engine,

@@ -84,16 +84,18 @@ export function loadOnnxRuntime(caller: string): Promise<typeof Ort> {
 /**
  * Opens a serialized model in onnxruntime-web (wasm backend) or, with `engine:
  * 'onnxruntime-node'`, in native onnxruntime. Load failures throw {@link OnnxFormatError} with
- * onnxruntime's message; so do run failures.
+ * onnxruntime's message; so do run failures. `handOver`: the caller never reads `bytes` again,
+ * so a worker (`timeoutMs`) may take their buffer instead of a copy (it is detached).
  */
 export async function openSession(
   bytes: Uint8Array,
   options: RunOptions = {},
+  handOver = false,
 ): Promise<ModelSession> {
   const engine = options.engine ?? 'onnxruntime-web';
   if (options.timeoutMs !== undefined) {
     const { openWorkerSession } = await import('#node-io');
-    return openWorkerSession(bytes, { ...options, engine, timeoutMs: options.timeoutMs });
+    return openWorkerSession(bytes, { ...options, engine, timeoutMs: options.timeoutMs }, handOver);
   }
   let ort: typeof Ort;
   if (engine === 'onnxruntime-node') {

@@ -102,4 +102,31 @@ describe('onnxruntime in a worker with a time limit', () => {
       await web.release();
     }
   });
+  it('takes handed-over model bytes without a copy (the buffer is detached) and keeps the rest intact', async () => {
+    const bytes = readFileSync(
+      fileURLToPath(new URL('../fixtures/repvgg_bn.onnx', import.meta.url)),
+    );
+    const x = {
+      dims: [1, 3, 12, 12],
+      data: Float32Array.from({ length: 432 }, (_, i) => Math.sin(3 * i)),
+      type: 'float32',
+    };
+    const want = (await runModel(bytes, { input: x })).get('output')!.data;
+    const kept = new Uint8Array(bytes);
+    const given = new Uint8Array(bytes);
+    for (const [model, handOver] of [
+      [kept, false],
+      [given, true],
+    ] as const) {
+      const session = await openSession(model, { timeoutMs: 60_000 }, handOver);
+      try {
+        const got = (await session.run({ input: x })).get('output')!.data;
+        expect(Array.from(got, Number)).toEqual(Array.from(want, Number));
+      } finally {
+        await session.release();
+      }
+    }
+    expect(given.byteLength).toBe(0);
+    expect(kept).toEqual(new Uint8Array(bytes));
+  });
 });

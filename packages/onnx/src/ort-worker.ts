@@ -31,7 +31,13 @@ parentPort.on('message', async (m) => {
       const names = m.names ?? session.outputNames;
       const r = await session.run(feeds, names, { logSeverityLevel: 4 });
       const out = names.map((n) => [n, { dims: Array.from(r[n].dims), data: r[n].data, type: r[n].type }]);
-      parentPort.postMessage({ id: m.id, ok: true, out });
+      // the outputs are copies out of the WebAssembly heap: handed over, not copied again
+      const own = new Set(out.map(([, t]) => t.data.buffer).filter((b) => b instanceof ArrayBuffer));
+      try {
+        parentPort.postMessage({ id: m.id, ok: true, out }, [...own]);
+      } catch {
+        parentPort.postMessage({ id: m.id, ok: true, out });
+      }
     } else {
       await sessions.get(m.session)?.release();
       sessions.delete(m.session);
@@ -128,6 +134,7 @@ function call(
   message: Record<string, unknown>,
   what: string,
   timeoutMs: number,
+  transfer: readonly ArrayBuffer[] = [],
 ): Promise<Reply> {
   if (h.dead !== undefined) return Promise.reject(h.dead);
   const id = h.next++;
@@ -157,7 +164,7 @@ function call(
         reject(e);
       },
     });
-    h.worker.postMessage({ ...message, id });
+    h.worker.postMessage({ ...message, id }, [...transfer]);
   });
 }
 
@@ -169,6 +176,7 @@ function call(
 export async function openWorkerSession(
   bytes: Uint8Array,
   options: RunOptions & { engine?: Engine; timeoutMs: number },
+  handOver = false,
 ): Promise<ModelSession> {
   const engine = options.engine ?? 'onnxruntime-web';
   const h = getHost(engine, options.threads ?? 1);
@@ -183,6 +191,7 @@ export async function openWorkerSession(
       { type: 'open', session, bytes, options: sessionOptions(engine, options) },
       'load',
       timeoutMs,
+      handOver && wholeBuffer(bytes) ? [bytes.buffer as ArrayBuffer] : [],
     );
   } catch (e) {
     sessionClosed(h);
@@ -207,4 +216,13 @@ export async function openWorkerSession(
       sessionClosed(h);
     },
   };
+}
+
+/** True when `bytes` is all of a (non-shared) ArrayBuffer: it can be handed to a worker whole. */
+function wholeBuffer(bytes: Uint8Array): boolean {
+  return (
+    bytes.buffer instanceof ArrayBuffer &&
+    bytes.byteOffset === 0 &&
+    bytes.byteLength === bytes.buffer.byteLength
+  );
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ModelBuilder } from './builder.js';
 import { convertModel } from './convert.js';
 import { VerificationError } from './errors.js';
-import type { ModelProto } from './proto.js';
+import { openSession, type ModelSession } from './ort-run.js';
+import { encodeModel, type ModelProto } from './proto.js';
 import { floatTensor, tensorValues } from './tensor.js';
 import { repvggBlock, Rng } from './test-helpers/blocks.js';
 import { verifyModels } from './verify.js';
@@ -44,6 +45,32 @@ describe('verifyModels', () => {
     expect(r.ok).toBe(false);
     expect(r.worst.name).toBe(model.graph!.output[0].name);
     expect(r.worst.relative).toBeGreaterThan(1e-5);
+  });
+  it('with releaseReference, runs the given reference session on every sample, then releases it once', async () => {
+    const model = twoBlocks();
+    const { model: out } = await convertModel(model);
+    const events: string[] = [];
+    const inner = await openSession(encodeModel(model));
+    const reference: ModelSession = {
+      ...inner,
+      run: (feeds, names) => {
+        events.push('run');
+        return inner.run(feeds, names);
+      },
+      release: () => {
+        events.push('release');
+        return inner.release();
+      },
+    };
+    const r = await verifyModels(model, out, {
+      referenceSession: reference,
+      releaseReference: true,
+      samples: 3,
+    });
+    expect(events).toEqual(['run', 'run', 'run', 'release']);
+    const own = await verifyModels(model, out, { samples: 3 });
+    expect(r.ok).toBe(true);
+    expect(r.worst).toEqual(own.worst);
   });
 });
 

@@ -31,9 +31,16 @@ export interface VerifyOptions extends RunOptions {
   referenceFirst?: ReadonlyMap<string, DenseTensor>;
   /**
    * An open session of the reference model exposing every compared tensor (the probe's), used
-   * instead of opening another; the caller releases it.
+   * instead of opening another. The caller releases it, unless `releaseReference` says
+   * verifyModels may release it as soon as the reference has run.
    */
   referenceSession?: ModelSession;
+  /**
+   * Release `referenceSession` once the reference has run on every sample, before the candidate
+   * is loaded: onnxruntime-web's heap then holds one model at a time, never both (its release
+   * must be safe to call again).
+   */
+  releaseReference?: boolean;
   /** The candidate's own encoding, when at hand: the compared tensors are appended as outputs. */
   candidateBytes?: Uint8Array;
   /** Graph outputs not compared (they depend on random operators). */
@@ -103,35 +110,40 @@ async function compare(
           names.filter((n) => !declared.has(n)),
         ),
         options,
+        true,
       )
     : options.referenceSession;
   const worst = new Map<string, Difference>();
+  const feeds = Array.from({ length: samples }, (_, s) =>
+    inputFeeds(reference, { ...options, seed: (options.seed ?? 1) + s }),
+  );
+  // the reference runs first, so that its session is gone before the candidate's is loaded
+  const references: ReadonlyMap<string, DenseTensor>[] = [];
   try {
-    const have = new Set(candidate.graph!.output.map((o) => o.name ?? ''));
-    const extra = names.filter((n) => !have.has(n));
-    const candSession = await openSession(
-      withOutputs(candidate, extra, options.candidateBytes),
-      options,
-    );
-    try {
-      for (let s = 0; s < samples; s++) {
-        const feeds = inputFeeds(reference, { ...options, seed: (options.seed ?? 1) + s });
-        const ref =
-          s === 0 && options.referenceFirst !== undefined
-            ? options.referenceFirst
-            : await refSession!.run(feeds, names);
-        const got = await candSession.run(feeds, names);
-        for (const name of names) {
-          const d = difference(name, ref.get(name)!, got.get(name)!);
-          const prev = worst.get(name);
-          if (prev === undefined || !(d.relative <= prev.relative)) worst.set(name, d);
-        }
+    for (let s = 0; s < samples; s++)
+      references.push(
+        s === 0 && options.referenceFirst !== undefined
+          ? options.referenceFirst
+          : await refSession!.run(feeds[s], names),
+      );
+  } finally {
+    if (own || options.releaseReference === true) await refSession?.release();
+  }
+  const have = new Set(candidate.graph!.output.map((o) => o.name ?? ''));
+  const extra = names.filter((n) => !have.has(n));
+  const bytes = withOutputs(candidate, extra, options.candidateBytes);
+  const candSession = await openSession(bytes, options, bytes !== options.candidateBytes);
+  try {
+    for (let s = 0; s < samples; s++) {
+      const got = await candSession.run(feeds[s], names);
+      for (const name of names) {
+        const d = difference(name, references[s].get(name)!, got.get(name)!);
+        const prev = worst.get(name);
+        if (prev === undefined || !(d.relative <= prev.relative)) worst.set(name, d);
       }
-    } finally {
-      await candSession.release();
     }
   } finally {
-    if (own) await refSession?.release();
+    await candSession.release();
   }
   const outs = outputs.map((n) => worst.get(n)!);
   const judged = [...outs, ...checked.map((n) => worst.get(n)!)];
