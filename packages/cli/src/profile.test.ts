@@ -50,3 +50,31 @@ describe('reparam convert --profile', () => {
     expect(r.stderr).toBe('');
   });
 });
+
+describe('reparam convert --threads', () => {
+  it('runs the probe and the verification on that many onnxruntime-web threads (default 1)', async () => {
+    for (const [args, threads] of [
+      [[], 1],
+      [['--threads', '2'], 2],
+    ] as const) {
+      const out = join(workdir(), 'out.onnx');
+      const r = await cli('convert', fixture('repvgg_bn'), '-o', out, '--json', ...args);
+      expect(r.code).toBe(0);
+      const doc = JSON.parse(r.stdout) as {
+        report: { threads: number; verification: { ok: boolean } };
+      };
+      expect(doc.report.threads).toBe(threads);
+      expect(doc.report.verification.ok).toBe(true);
+    }
+    const bad = await cli(
+      'convert',
+      fixture('repvgg_bn'),
+      '-o',
+      join(workdir(), 'o.onnx'),
+      '--threads',
+      '0',
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--threads '0' must be a positive integer/);
+  });
+});

@@ -15,7 +15,7 @@ import { checkOutputPath } from '../output-path.js';
 import { profiler, profileTable } from '../profile.js';
 import { progressBar } from '../progress.js';
 import { summarize, summaryTable } from '../summary.js';
-import { runOptions } from './run-options.js';
+import { runOptions, threadsOption } from './run-options.js';
 
 /** `reparam convert IN.onnx -o OUT.onnx`: collapse, verify, write atomically. */
 export const convert = defineCommand({
@@ -45,6 +45,7 @@ export const convert = defineCommand({
     profile: flag(
       'print where the time went (read, check, probe, regions, collapse, rewrite, verify, write) and the peak memory on stderr',
     ),
+    threads: threadsOption,
     ...common,
   },
   examples: [
@@ -53,6 +54,7 @@ export const convert = defineCommand({
     'reparam convert detector.onnx -o out.onnx --input image=photo_u8.npy',
     'reparam convert big.onnx -o out.onnx --external-data 1K   # weights in out.onnx.data',
     'reparam convert old_opset9.onnx -o out.onnx --opset 17',
+    'reparam convert big_train.onnx -o big.onnx --threads 4   # idle machine with 4+ cores',
   ],
   exitCodes: '0 written, 1 verification failed (nothing written), 2 bad input, usage or I/O',
   async run({ options, positionals: [path], io }) {
