@@ -2,9 +2,11 @@ import { NotEquivalentError } from '../errors.js';
 import type { MatrixProduct, MatrixView } from '../product.js';
 import type { Floats } from '../types.js';
 import { type Composite, composeShape, isChannelwise } from './compose-shape.js';
+import { composeSeparable } from './compose-separable.js';
 import { denseWeight } from './dense.js';
 import { describeFill, sameValues } from './fill.js';
 import { type FillConv, padsInput, plainWeight } from './fill-conv.js';
+import { type Operand, operandOf, tapMajorOperand } from './operand.js';
 import { scratch } from './scratch.js';
 
 /**
@@ -28,14 +30,23 @@ export function composeFillConvs(
   }
   if (isChannelwise(second)) return scaleOutputs(first, second);
   const fill = padsInput(first) ? first.fill : undefined;
-  const bias = compositeBias(first, second);
+  const b = operandOf(second);
+  const bias = compositeBias(first, second, b);
+  const pos = compositeTaps(first, second, composite);
+  const separable = composeSeparable(first, second, composite, pos);
+  if (separable !== undefined) {
+    const { shape, geometry } = composite;
+    return { shape, geometry, bias, fill, parts: [separable] };
+  }
   const oneChannel = first.shape[1] === 1 || second.shape[1] === 1;
   const weight = oneChannel
     ? composeDirect(first, second, composite)
-    : composeByProducts(first, second, composite, product);
+    : composeByProducts(first, second, b, composite, product);
   const conv = { shape: composite.shape, geometry: composite.geometry, weight, bias };
   const tapMajor = !oneChannel && composite.shape[2] * composite.shape[3] > 1;
-  return { ...conv, fill, parts: [{ conv, outOffset: 0, tapMajor }] };
+  // The products read B unscaled: its batch-norm scale goes to the composite's rows.
+  const rowScale = oneChannel ? undefined : b.rowScale;
+  return { ...conv, fill, parts: [{ conv, outOffset: 0, tapMajor, rowScale }] };
 }
 
 /** `channelwise(first(x))`: the rows of the first conv scaled, its bias mapped (batch-norm folding, I). */
@@ -53,21 +64,22 @@ function scaleOutputs(first: FillConv, second: FillConv): FillConv {
 }
 
 /** `bB[o] + sum_{j, v} B[o, j, v] bA[j]`: the first stage's bias through the second. */
-function compositeBias(first: FillConv, second: FillConv): Float64Array {
+function compositeBias(first: FillConv, second: FillConv, b: Operand): Float64Array {
   const [outC, inB, khB, kwB] = second.shape;
   const tapsB = khB * kwB;
   const outPerGroupB = outC / second.geometry.groups;
-  const b = denseWeight(second);
+  const { data, tapStride, rowStride, colStride, rowScale } = b;
   const bias = new Float64Array(second.bias);
   for (let o = 0; o < outC; o++) {
     const firstMid = Math.floor(o / outPerGroupB) * inB;
     let total = 0;
     for (let jl = 0; jl < inB; jl++) {
+      const at = o * rowStride + jl * colStride;
       let taps = 0;
-      for (let v = 0; v < tapsB; v++) taps += b[(o * inB + jl) * tapsB + v];
+      for (let v = 0; v < tapsB; v++) taps += data[at + v * tapStride];
       total += taps * first.bias[firstMid + jl];
     }
-    bias[o] += total;
+    bias[o] += (rowScale === undefined ? 1 : rowScale[o]) * total;
   }
   return bias;
 }
@@ -140,6 +152,7 @@ function composeDirect(first: FillConv, second: FillConv, c: Composite): Float64
 function composeByProducts(
   first: FillConv,
   second: FillConv,
+  stored: Operand,
   c: Composite,
   product: MatrixProduct,
 ): Float64Array {
@@ -148,13 +161,13 @@ function composeByProducts(
   const tapsA = khA * kwA;
   const tapsB = khB * kwB;
   const a = tapMajorWeight(first, tapsA);
-  const b = tapMajorWeight(second, tapsB);
+  const b = tapMajorOperand(stored, outC, inB, tapsB).data;
+  const planeB = outC * inB;
   const pos = compositeTaps(first, second, c);
   const [, inPerGroup, kh, kw] = c.shape;
   const outPerGroupB = outC / second.geometry.groups;
   const midPerGroupA = mid / first.geometry.groups;
   const outPerGroup = outC / c.geometry.groups;
-  const planeB = outC * inB;
   const planeA = mid * inA;
   const planeW = outC * inPerGroup;
   const weight = scratch(planeW * kh * kw);

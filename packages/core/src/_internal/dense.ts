@@ -65,8 +65,9 @@ export function writeWeight(
       fresh = false;
     }
     if (fresh) row.fill(0);
-    if (finite) checkRow(row, limit, at, format);
-    out.set(row, at);
+    if (!finite) out.set(row, at);
+    else if (out instanceof Float32Array) storeChecked32(row, out, at, limit);
+    else storeChecked64(row, out, at, limit);
   }
 }
 
@@ -91,12 +92,20 @@ export function materialize(c: FillConv): Conv & { weight: Float64Array; bias: F
 
 const FLOAT32_MAX = 3.4028234663852886e38;
 
-function checkRow(row: Float64Array, limit: number, at: number, format: string): void {
+/** `out.set(row, at)`, refusing a value past `limit` (one pass: check and store). */
+function storeChecked32(row: Float64Array, out: Float32Array, at: number, limit: number): void {
   for (let k = 0; k < row.length; k++) {
-    if (!(Math.abs(row[k]) <= limit)) {
-      const stored = format === 'float32' ? Math.fround(row[k]) : row[k];
-      throw notFinite('weight', at + k, stored, row[k], format);
-    }
+    const v = row[k];
+    if (!(Math.abs(v) <= limit)) throw notFinite('weight', at + k, Math.fround(v), v, 'float32');
+    out[at + k] = v;
+  }
+}
+
+function storeChecked64(row: Float64Array, out: Float64Array, at: number, limit: number): void {
+  for (let k = 0; k < row.length; k++) {
+    const v = row[k];
+    if (!(Math.abs(v) <= limit)) throw notFinite('weight', at + k, v, v, 'float64');
+    out[at + k] = v;
   }
 }
 

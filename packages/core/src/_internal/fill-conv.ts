@@ -8,12 +8,22 @@ export type ConvShape = Pick<Conv, 'shape' | 'geometry'>;
  * One addend of a weight that is not added up yet: row `o` of `conv` times `rowScale[o]`
  * (1 when absent), placed at the taps its own window reads, as output channel `outOffset + o`.
  * A `tapMajor` part stores its weight `[kh * kw][out][in/groups]` (as matrix products leave it).
+ * A `separable` part (a 1x1 conv then a depthwise one, DBB's average-pool branch) keeps its
+ * 1x1 `conv` and spreads row `o` over the taps of `separable.window` with the factors
+ * `separable.tapFactors[o * taps + t]`, instead of a dense `out * in * taps` weight.
  */
 export interface WeightPart {
   readonly conv: Conv;
   readonly rowScale?: Float64Array;
   readonly outOffset: number;
   readonly tapMajor?: boolean;
+  readonly separable?: Separable;
+}
+
+/** The taps a separable {@link WeightPart} spreads its 1x1 rows over, and the factor of each. */
+export interface Separable {
+  readonly window: ConvShape;
+  readonly tapFactors: Float64Array;
 }
 
 /**
@@ -86,6 +96,7 @@ export function plainWeight(c: FillConv, tapMajor = false): Conv['weight'] | und
   if (c.parts.length !== 1) return undefined;
   const [part] = c.parts;
   return part.rowScale === undefined &&
+    part.separable === undefined &&
     part.outOffset === 0 &&
     (part.tapMajor ?? false) === tapMajor &&
     sameLayout(part.conv, c)

@@ -28,7 +28,7 @@ export interface Placement {
 
 /** The placement of `part` in a target of `outChannels` rows laid out as `target`. */
 export function placement(part: WeightPart, target: TapLayout, outChannels: number): Placement {
-  const c = part.conv;
+  const c = part.separable?.window ?? part.conv;
   const [outC, inPerGroup, kh, kw] = c.shape;
   const { padding, dilation, groups } = c.geometry;
   const row = (u: number) =>
@@ -43,7 +43,13 @@ export function placement(part: WeightPart, target: TapLayout, outChannels: numb
   return {
     part,
     kind:
-      identical && groups === target.groups ? 'same' : kh === 1 && kw === 1 ? 'point' : 'general',
+      part.separable !== undefined
+        ? 'general'
+        : identical && groups === target.groups
+          ? 'same'
+          : kh === 1 && kw === 1
+            ? 'point'
+            : 'general',
     tapIndex,
     targetTaps,
     outPerGroup: outC / groups,
@@ -67,6 +73,10 @@ export function addRow(row: Float64Array, p: Placement, o: number, overwrite = f
   const firstIn = Math.floor(local / p.outPerGroup) * p.inPerGroup;
   const targetFirstIn = Math.floor(o / p.targetOutPerGroup) * p.targetInPerGroup;
   const dst = (firstIn - targetFirstIn) * p.targetTaps;
+  if (p.part.separable !== undefined) {
+    addSeparableRow(row, dst, p, local, scale, p.part.separable.tapFactors);
+    return;
+  }
   if (p.part.tapMajor === true) {
     // Stored [tap][out][in]: gather the row's values from each tap plane.
     const plane = p.part.conv.shape[0] * p.inPerGroup;
@@ -95,6 +105,29 @@ export function addRow(row: Float64Array, p: Placement, o: number, overwrite = f
       const to = dst + i * p.targetTaps;
       for (let t = 0; t < taps; t++) row[to + p.tapIndex[t]] += scale * w[from + t];
     }
+  }
+}
+
+/** Row `local` of a separable part: `scale * w[local, i] * tapFactors[local, t]` at each tap. */
+function addSeparableRow(
+  row: Float64Array,
+  dst: number,
+  p: Placement,
+  local: number,
+  scale: number,
+  factors: Float64Array,
+): void {
+  const w = p.part.conv.weight;
+  const tapIndex = p.tapIndex;
+  const taps = tapIndex.length;
+  const step = p.targetTaps;
+  const from = local * p.inPerGroup;
+  const f = local * taps;
+  for (let t = 0; t < taps; t++) {
+    const factor = factors[f + t];
+    if (factor === 0) continue;
+    const at = dst + tapIndex[t];
+    addStrided(row, at, step, w, from, p.inPerGroup, scale * factor);
   }
 }
 
