@@ -6,7 +6,7 @@ import { composeSeparable } from './compose-separable.js';
 import { denseWeight } from './dense.js';
 import { describeFill, sameValues } from './fill.js';
 import { type FillConv, padsInput, plainWeight } from './fill-conv.js';
-import { type Operand, operandOf, tapMajorOperand } from './operand.js';
+import { operandOf, tapMajorOperand, tapSums } from './operand.js';
 import { scratch } from './scratch.js';
 
 /**
@@ -30,23 +30,37 @@ export function composeFillConvs(
   }
   if (isChannelwise(second)) return scaleOutputs(first, second);
   const fill = padsInput(first) ? first.fill : undefined;
+  const [outC, inB, khB, kwB] = second.shape;
   const b = operandOf(second);
-  const bias = compositeBias(first, second, b);
-  const pos = compositeTaps(first, second, composite);
-  const separable = composeSeparable(first, second, composite, pos);
-  if (separable !== undefined) {
+  if (first.shape[1] === 1 || inB === 1) {
+    const bias = compositeBias(first, second, tapSums(b, outC, inB, khB * kwB), b.rowScale);
+    const pos = compositeTaps(first, second, composite);
+    const separable = composeSeparable(first, second, composite, pos);
     const { shape, geometry } = composite;
-    return { shape, geometry, bias, fill, parts: [separable] };
+    if (separable !== undefined) return { shape, geometry, bias, fill, parts: [separable] };
+    const weight = composeDirect(first, second, composite);
+    return {
+      shape,
+      geometry,
+      bias,
+      fill,
+      parts: [{ conv: { shape, geometry, weight, bias }, outOffset: 0 }],
+    };
   }
-  const oneChannel = first.shape[1] === 1 || second.shape[1] === 1;
-  const weight = oneChannel
-    ? composeDirect(first, second, composite)
-    : composeByProducts(first, second, b, composite, product);
-  const conv = { shape: composite.shape, geometry: composite.geometry, weight, bias };
-  const tapMajor = !oneChannel && composite.shape[2] * composite.shape[3] > 1;
-  // The products read B unscaled: its batch-norm scale goes to the composite's rows.
-  const rowScale = oneChannel ? undefined : b.rowScale;
-  return { ...conv, fill, parts: [{ conv, outOffset: 0, tapMajor, rowScale }] };
+  // The products read B tap-major and unscaled: its batch-norm scale goes to the composite's rows.
+  const { operand, sums } = tapMajorOperand(b, outC, inB, khB * kwB);
+  const bias = compositeBias(first, second, sums, b.rowScale);
+  const { shape, geometry } = composite;
+  const weight = composeByProducts(first, second, operand.data, composite, product);
+  const conv = { shape, geometry, weight, bias };
+  const tapMajor = shape[2] * shape[3] > 1;
+  return {
+    shape,
+    geometry,
+    bias,
+    fill,
+    parts: [{ conv, outOffset: 0, tapMajor, rowScale: b.rowScale }],
+  };
 }
 
 /** `channelwise(first(x))`: the rows of the first conv scaled, its bias mapped (batch-norm folding, I). */
@@ -63,22 +77,20 @@ function scaleOutputs(first: FillConv, second: FillConv): FillConv {
   return { ...first, bias, parts };
 }
 
-/** `bB[o] + sum_{j, v} B[o, j, v] bA[j]`: the first stage's bias through the second. */
-function compositeBias(first: FillConv, second: FillConv, b: Operand): Float64Array {
-  const [outC, inB, khB, kwB] = second.shape;
-  const tapsB = khB * kwB;
+/** `bB[o] + s[o] sum_j (sum_v B[o, j, v]) bA[j]`: the first stage's bias through the second. */
+function compositeBias(
+  first: FillConv,
+  second: FillConv,
+  sums: Float64Array,
+  rowScale: Float64Array | undefined,
+): Float64Array {
+  const [outC, inB] = second.shape;
   const outPerGroupB = outC / second.geometry.groups;
-  const { data, tapStride, rowStride, colStride, rowScale } = b;
   const bias = new Float64Array(second.bias);
   for (let o = 0; o < outC; o++) {
     const firstMid = Math.floor(o / outPerGroupB) * inB;
     let total = 0;
-    for (let jl = 0; jl < inB; jl++) {
-      const at = o * rowStride + jl * colStride;
-      let taps = 0;
-      for (let v = 0; v < tapsB; v++) taps += data[at + v * tapStride];
-      total += taps * first.bias[firstMid + jl];
-    }
+    for (let jl = 0; jl < inB; jl++) total += sums[o * inB + jl] * first.bias[firstMid + jl];
     bias[o] += (rowScale === undefined ? 1 : rowScale[o]) * total;
   }
   return bias;
@@ -152,7 +164,7 @@ function composeDirect(first: FillConv, second: FillConv, c: Composite): Float64
 function composeByProducts(
   first: FillConv,
   second: FillConv,
-  stored: Operand,
+  b: Floats,
   c: Composite,
   product: MatrixProduct,
 ): Float64Array {
@@ -161,7 +173,6 @@ function composeByProducts(
   const tapsA = khA * kwA;
   const tapsB = khB * kwB;
   const a = tapMajorWeight(first, tapsA);
-  const b = tapMajorOperand(stored, outC, inB, tapsB).data;
   const planeB = outC * inB;
   const pos = compositeTaps(first, second, c);
   const [, inPerGroup, kh, kw] = c.shape;

@@ -47,20 +47,55 @@ export function operandOf(c: FillConv): Operand {
   return { data: denseWeight(c), tapStride: 1, rowStride: inPerGroup * taps, colStride: taps };
 }
 
+/** `sum_tap b(o, j, tap)` without the row scale, `[out][inner]`. */
+export function tapSums(b: Operand, out: number, inner: number, taps: number): Float64Array {
+  const { data, tapStride, rowStride, colStride } = b;
+  const sums = new Float64Array(out * inner);
+  for (let o = 0; o < out; o++)
+    for (let j = 0; j < inner; j++) {
+      const from = o * rowStride + j * colStride;
+      let total = 0;
+      for (let v = 0; v < taps; v++) total += data[from + v * tapStride];
+      sums[o * inner + j] = total;
+    }
+  return sums;
+}
+
 /**
  * `b` (`out` rows of `inner` values per tap) in tap-major order, `[tap][out][inner]`: as stored,
- * or an unscaled copy in scratch memory (its row scale stays with the operand).
+ * or an unscaled copy in scratch memory (its row scale stays with the operand); with its
+ * {@link tapSums}, taken in the same pass when it copies.
  */
-export function tapMajorOperand(b: Operand, out: number, inner: number, taps: number): Operand {
+export function tapMajorOperand(
+  b: Operand,
+  out: number,
+  inner: number,
+  taps: number,
+): { operand: Operand; sums: Float64Array } {
   const plane = out * inner;
-  if (b.colStride === 1 && b.rowStride === inner && (taps === 1 || b.tapStride === plane)) return b;
+  if (b.colStride === 1 && b.rowStride === inner && (taps === 1 || b.tapStride === plane))
+    return { operand: b, sums: tapSums(b, out, inner, taps) };
   const { data, tapStride, rowStride, colStride } = b;
   const copy = scratch(plane * taps, false);
+  const sums = new Float64Array(plane);
   for (let o = 0; o < out; o++)
     for (let j = 0; j < inner; j++) {
       const from = o * rowStride + j * colStride;
       const to = o * inner + j;
-      for (let v = 0; v < taps; v++) copy[v * plane + to] = data[from + v * tapStride];
+      let total = 0;
+      for (let v = 0; v < taps; v++) {
+        const x = data[from + v * tapStride];
+        copy[v * plane + to] = x;
+        total += x;
+      }
+      sums[to] = total;
     }
-  return { data: copy, tapStride: plane, rowStride: inner, colStride: 1, rowScale: b.rowScale };
+  const operand = {
+    data: copy,
+    tapStride: plane,
+    rowStride: inner,
+    colStride: 1,
+    rowScale: b.rowScale,
+  };
+  return { operand, sums };
 }
