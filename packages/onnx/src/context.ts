@@ -3,6 +3,7 @@ import { float32View, initializerValue } from './initializer-values.js';
 import type { GraphIndex } from './graph.js';
 import type { DenseTensor } from './ort-run.js';
 import type { RandomNode } from './random-ops.js';
+import type { TensorSize } from './probe-sizes.js';
 
 /** How a tensor's value is known: fixed by the file, fixed once input shapes are, or computed from input values. */
 export type TensorKind = 'const' | 'shape' | 'dynamic';
@@ -16,6 +17,8 @@ export interface PassContext {
    * initializers are read from the model when asked for (see {@link valueOf}).
    */
   readonly values: ReadonlyMap<string, DenseTensor>;
+  /** Dims and types of the node outputs the probe read without their values (see {@link dimsOf}). */
+  readonly sizes?: ReadonlyMap<string, TensorSize>;
   /**
    * Graph inputs whose dims past the batch are dynamic (symbolic or undeclared). With any, the
    * pass makes no merge that is exact only at the probe's spatial size: the written model keeps
@@ -39,7 +42,13 @@ export interface PassContext {
 
 /** Dims of a tensor on the probe input, if known. */
 export const dimsOf = (ctx: PassContext, name: string): readonly number[] | undefined =>
-  ctx.values.get(name)?.dims ?? ctx.index.initializers.get(name)?.dims;
+  ctx.values.get(name)?.dims ??
+  ctx.sizes?.get(name)?.dims ??
+  ctx.index.initializers.get(name)?.dims;
+
+/** Element type (onnxruntime's name) of a tensor on the probe input, if known. */
+export const typeOf = (ctx: PassContext, name: string): string | undefined =>
+  (ctx.values.get(name) ?? ctx.sizes?.get(name))?.type;
 
 /** The kind of a tensor; an empty name (absent optional input) is constant. */
 export const kindOf = (ctx: PassContext, name: string): TensorKind =>

@@ -170,7 +170,7 @@ async function analyze(
   ).catch((e: unknown) => {
     throw withShapeHint(e, model, feeds, options.shapes);
   });
-  const { values } = probe.value;
+  const { values, sizes } = probe.value;
   // the verification releases it early (before loading the converted model); convertModel again
   let released: Promise<void> | undefined;
   const session: ModelSession = {
@@ -188,6 +188,7 @@ async function analyze(
       index,
       kinds,
       values,
+      sizes,
       dynamicSizeInputs: dynamicSizeInputs(model),
       opset,
       randomNodes: random.map((r) => r.random),

@@ -10,7 +10,15 @@ import {
   type Expr,
 } from '@reparam/core';
 import { floatAttr, intAttr, intsAttr, stringAttr } from './attributes.js';
-import { dimsOf, floatsOf, kindOf, numbersOf, unused, type PassContext } from './context.js';
+import {
+  dimsOf,
+  floatsOf,
+  kindOf,
+  numbersOf,
+  typeOf,
+  unused,
+  type PassContext,
+} from './context.js';
 import { avgPoolOp, padOp, sliceOp } from './linear-ops-spatial.js';
 import type { NodeProto } from './proto.js';
 import { scatterPadOp } from './scatter-pad.js';
@@ -69,7 +77,7 @@ export function linearOp(ctx: PassContext, i: number): LinearOp | NotLinear | un
       return fail(
         `tensor '${a}' is not 4-D NCHW (dims ${d === undefined ? 'unknown' : `[${d.join(', ')}]`})`,
       );
-    if (ctx.values.get(a)?.type !== 'float32') return fail(`tensor '${a}' is not float32`);
+    if (typeOf(ctx, a) !== 'float32') return fail(`tensor '${a}' is not float32`);
     if (d.includes(0)) return fail(`tensor '${a}' is empty (dims [${d.join(', ')}])`);
   }
   const random = acts.find((a) => ctx.random.has(a));

@@ -2,6 +2,7 @@ import type { TensorKind } from './context.js';
 import { denseTensor } from './element-types.js';
 import type { GraphIndex } from './graph.js';
 import { LINEAR_OP_TYPES } from './linear-ops.js';
+import { shapeNodes, sizeOnlyTensors, sizesOf, type TensorSize } from './probe-sizes.js';
 import { openSession, type DenseTensor, type ModelSession, type RunOptions } from './ort-run.js';
 import type { ModelProto, NodeProto } from './proto.js';
 import { encodeModel, withGraphOutputs } from './proto.js';
@@ -44,25 +45,28 @@ export function passTensors(
 }
 
 /**
- * `model` serialized with graph outputs `names` added: appended to `bytes` (the model's own
- * encoding) when given, else encoded.
+ * `model` serialized with graph outputs `names` (and `nodes`) added: appended to `bytes` (the
+ * model's own encoding) when given, else encoded.
  */
 export function withOutputs(
   model: ModelProto,
   names: readonly string[],
   bytes?: Uint8Array,
+  nodes: readonly NodeProto[] = [],
 ): Uint8Array {
-  if (bytes !== undefined) return withGraphOutputs(bytes, names);
+  if (bytes !== undefined) return withGraphOutputs(bytes, names, nodes);
   const graph = model.graph!;
   const output = [...graph.output, ...names.map((name) => ({ name }))];
-  return encodeModel({ ...model, graph: { ...graph, output } });
+  return encodeModel({ ...model, graph: { ...graph, node: [...graph.node, ...nodes], output } });
 }
 
 /**
  * The probe of the pass: runs `model` once on `feeds` with {@link passTensors} exposed and
  * returns their values (with the feeds and the values of Constant nodes, read from the file),
- * and the session, left open: the verification runs the reference model on it again. The caller
- * releases it.
+ * or only their sizes for the tensors inside chains of linear ops ({@link sizeOnlyTensors},
+ * read through added Shape nodes: copying out every branch's activations cost more than
+ * running the network), and the session, left open with every one of them still a graph output:
+ * the verification runs the reference model on it again. The caller releases it.
  */
 export async function openProbe(
   model: ModelProto,
@@ -74,7 +78,11 @@ export async function openProbe(
     /** Tensors to expose beyond {@link passTensors} (what an opset upgrade reads). */
     alsoRead?: ReadonlySet<string>;
   },
-): Promise<{ values: Map<string, DenseTensor>; session: ModelSession }> {
+): Promise<{
+  values: Map<string, DenseTensor>;
+  sizes: Map<string, TensorSize>;
+  session: ModelSession;
+}> {
   const graph = model.graph!;
   const known = new Map<string, DenseTensor>(Object.entries(feeds));
   for (const node of graph.node) {
@@ -95,17 +103,25 @@ export async function openProbe(
   );
   const declared = new Set(graph.output.map((o) => o.name ?? ''));
   const extra = fetched.filter((t) => !declared.has(t));
-  const bytes = withOutputs(model, extra, options.modelBytes);
+  const sized = sizeOnlyTensors(index, kinds, fetched, options.alsoRead ?? new Set());
+  const { nodes, shapeOf } = shapeNodes(
+    [...sized],
+    (n) => index.producer.has(n) || index.inputs.has(n) || index.initializers.has(n),
+  );
+  const shapes = [...shapeOf.values()];
+  const bytes = withOutputs(model, [...extra, ...shapes], options.modelBytes, nodes);
   const session = await openSession(bytes, options, bytes !== options.modelBytes);
   try {
-    const values = await session.run(feeds, fetched);
+    const values = await session.run(feeds, [...fetched.filter((t) => !sized.has(t)), ...shapes]);
     for (const [name, v] of known) if (!values.has(name)) values.set(name, v);
+    const sizes = sizesOf(index, kinds, sized, shapeOf, values);
+    for (const s of shapes) values.delete(s);
     // An initializer listed as a graph output: the verification reads every graph output.
     for (const name of index.outputs) {
       const t = index.initializers.get(name);
       if (!values.has(name) && t !== undefined) values.set(name, denseTensor(t));
     }
-    return { values, session };
+    return { values, sizes, session };
   } catch (e) {
     await session.release();
     throw e;

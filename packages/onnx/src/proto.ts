@@ -180,22 +180,32 @@ export function encodeModel(model: ModelProto): Uint8Array {
 }
 
 /**
- * The bytes of a `graph` field (ModelProto field 7) holding only outputs `names`. Appended to a
- * serialized model, it adds those graph outputs: protobuf merges a repeated embedded message
- * field into the first occurrence, so the model is neither decoded nor encoded again.
+ * The bytes of a `graph` field (ModelProto field 7) holding only outputs `names` (and `nodes`).
+ * Appended to a serialized model, it adds those graph outputs (and nodes, after the others):
+ * protobuf merges a repeated embedded message field into the first occurrence, so the model is
+ * neither decoded nor encoded again.
  */
-export function graphOutputsField(names: readonly string[]): Uint8Array {
+export function graphOutputsField(
+  names: readonly string[],
+  nodes: readonly NodeProto[] = [],
+): Uint8Array {
   const graph = protoType('onnx.GraphProto');
-  const body = graph.encode(graph.fromObject({ output: names.map((name) => ({ name })) })).finish();
+  const body = graph
+    .encode(graph.fromObject({ node: nodes, output: names.map((name) => ({ name })) }))
+    .finish();
   const writer = protobuf.Writer.create();
   writer.uint32((7 << 3) | 2).bytes(body);
   return writer.finish();
 }
 
-/** `bytes` of a serialized model with graph outputs `names` added (see {@link graphOutputsField}). */
-export function withGraphOutputs(bytes: Uint8Array, names: readonly string[]): Uint8Array {
-  if (names.length === 0) return bytes;
-  const field = graphOutputsField(names);
+/** `bytes` of a serialized model with graph outputs `names` (and `nodes`) added (see {@link graphOutputsField}). */
+export function withGraphOutputs(
+  bytes: Uint8Array,
+  names: readonly string[],
+  nodes: readonly NodeProto[] = [],
+): Uint8Array {
+  if (names.length === 0 && nodes.length === 0) return bytes;
+  const field = graphOutputsField(names, nodes);
   const out = new Uint8Array(bytes.length + field.length);
   out.set(bytes);
   out.set(field, bytes.length);

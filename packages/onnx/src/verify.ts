@@ -27,7 +27,7 @@ export interface VerifyOptions extends RunOptions {
   samples?: number;
   /** Extra tensors, present in both models, to compare as well (e.g. region outputs). */
   intermediates?: readonly string[];
-  /** Values of the reference model on the first sample, when already computed. */
+  /** Values of the reference model on the first sample, when already computed (all compared tensors, or it runs again). */
   referenceFirst?: ReadonlyMap<string, DenseTensor>;
   /**
    * An open session of the reference model exposing every compared tensor (the probe's), used
@@ -100,7 +100,9 @@ async function compare(
   const names = [...new Set([...outputs, ...checked, ...(options.intermediates ?? [])])];
   // with every input given, all samples would be the same
   const samples = free === 0 ? 1 : (options.samples ?? 2);
-  const needReference = samples > (options.referenceFirst === undefined ? 0 : 1);
+  const first = options.referenceFirst;
+  const firstKnown = first !== undefined && names.every((n) => first.has(n));
+  const needReference = samples > (firstKnown ? 1 : 0);
   const own = needReference && options.referenceSession === undefined;
   const declared = new Set(reference.graph!.output.map((o) => o.name ?? ''));
   const refSession = own
@@ -121,11 +123,7 @@ async function compare(
   const references: ReadonlyMap<string, DenseTensor>[] = [];
   try {
     for (let s = 0; s < samples; s++)
-      references.push(
-        s === 0 && options.referenceFirst !== undefined
-          ? options.referenceFirst
-          : await refSession!.run(feeds[s], names),
-      );
+      references.push(s === 0 && firstKnown ? first : await refSession!.run(feeds[s], names));
   } finally {
     if (own || options.releaseReference === true) await refSession?.release();
   }
