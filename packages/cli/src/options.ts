@@ -87,6 +87,22 @@ export const byteSize = (description: string, value = 'BYTES') =>
     },
   }) satisfies OptionSpec<number | undefined>;
 
+/** One of a fixed set of words. */
+export const oneOf = <C extends string>(description: string, choices: readonly C[]) =>
+  ({
+    type: 'string',
+    value: choices.join('|'),
+    description,
+    parse: (raw, flag) => {
+      const v = text(raw);
+      if (v === undefined) return undefined;
+      const choice = choices.find((c) => c === v);
+      if (choice === undefined)
+        throw new UsageError(`${flag} '${v}' must be one of ${choices.join(', ')}`);
+      return choice;
+    },
+  }) satisfies OptionSpec<C | undefined>;
+
 /** A boolean switch. */
 export const flag = (description: string, short?: string) =>
   ({

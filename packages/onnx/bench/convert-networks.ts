@@ -7,6 +7,7 @@
  * run with the median total is shown, stage by stage (wall and process CPU time: CPU time is what a
  * loaded machine changes least), with the process's peak memory.
  *   pnpm bench   (from packages/onnx)   options: --runs 3 --networks repvgg_a0,mobileone_s0 --threads 2
+ *   --engine onnxruntime-node
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -29,8 +30,11 @@ const NETWORKS: [string, string, number, number | undefined][] = [
   ['dbb_resnet18', 'DBB ResNet-18 (112)', 3, 3],
 ];
 const chosen = arg('networks', NETWORKS.map((n) => n[0]).join(',')).split(',');
-/** `reparam convert --threads` (onnxruntime-web threads); the CLI's default when not given. */
-const threads = arg('threads', '');
+/** `reparam convert --threads N` / `--engine NAME`, passed on; the CLI's defaults when not given. */
+const passed = ['threads', 'engine'].flatMap((name) => {
+  const value = arg(name, '');
+  return value === '' ? [] : [`--${name}`, value];
+});
 
 interface Profile {
   stages: { stage: string; ms: number; cpuMs: number }[];
@@ -65,17 +69,7 @@ function convertOnce(model: string, out: string): Profile {
   const bin = join(root, 'packages', 'cli', 'dist', 'bin.js');
   const r = spawnSync(
     process.execPath,
-    [
-      bin,
-      'convert',
-      model,
-      '-o',
-      out,
-      '--force',
-      '--profile',
-      '--json',
-      ...(threads === '' ? [] : ['--threads', threads]),
-    ],
+    [bin, 'convert', model, '-o', out, '--force', '--profile', '--json', ...passed],
     { encoding: 'utf8', maxBuffer: 1 << 28 },
   );
   if (r.status !== 0) throw new Error(`reparam convert ${model} failed:\n${r.stderr}`);
@@ -86,7 +80,7 @@ const names = ensureFixtures(chosen);
 build();
 const dir = mkdtempSync(join(tmpdir(), 'reparam-bench-'));
 console.log(
-  `reparam convert --profile${threads === '' ? '' : ` --threads ${threads}`} (built CLI, default verification: 2 samples), run with the median total of ${runs}; ${new Date().toISOString()}, ${cpus()[0]?.model ?? '?'} x ${cpus().length}, load ${loadavg()[0].toFixed(2)} at start, Node ${process.version}`,
+  `reparam convert --profile${passed.map((a) => ` ${a}`).join('')} (built CLI, default verification: 2 samples), run with the median total of ${runs}; ${new Date().toISOString()}, ${cpus()[0]?.model ?? '?'} x ${cpus().length}, load ${loadavg()[0].toFixed(2)} at start, Node ${process.version}`,
 );
 let header = false;
 try {

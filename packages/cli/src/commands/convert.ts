@@ -15,7 +15,7 @@ import { checkOutputPath } from '../output-path.js';
 import { profiler, profileTable } from '../profile.js';
 import { progressBar } from '../progress.js';
 import { summarize, summaryTable } from '../summary.js';
-import { runOptions, threadsOption } from './run-options.js';
+import { engineOption, runOptions, threadsOption } from './run-options.js';
 
 /** `reparam convert IN.onnx -o OUT.onnx`: collapse, verify, write atomically. */
 export const convert = defineCommand({
@@ -46,6 +46,7 @@ export const convert = defineCommand({
       'print where the time went (read, check, probe, regions, collapse, rewrite, verify, write) and the peak memory on stderr',
     ),
     threads: threadsOption,
+    engine: engineOption,
     ...common,
   },
   examples: [

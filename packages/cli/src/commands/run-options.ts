@@ -1,5 +1,5 @@
-import type { DenseTensor, RunOptions } from '@reparam/onnx';
-import { positiveInteger } from '../options.js';
+import type { DenseTensor, Engine, RunOptions } from '@reparam/onnx';
+import { oneOf, positiveInteger } from '../options.js';
 
 /** Seconds one onnxruntime load or run may take before a command gives up (exit 2). */
 export const DEFAULT_TIMEOUT_S = 600;
@@ -14,6 +14,16 @@ export const threadsOption = positiveInteger(
   'onnxruntime-web threads for the probe and the verification (default 1)',
 );
 
+/**
+ * `--engine NAME`: the onnxruntime that runs the probe and the verification. Unset, onnxruntime-web
+ * runs them and onnxruntime-node takes over where it cannot; `onnxruntime-node` (native, Node only,
+ * installed beside the CLI) loads a large training graph in about half the time.
+ */
+export const engineOption = oneOf(
+  'onnxruntime for the probe and the verification: onnxruntime-web, or the native onnxruntime-node (npm install onnxruntime-node; faster on large graphs). Default: onnxruntime-web, onnxruntime-node where it cannot run the model',
+  ['onnxruntime-web', 'onnxruntime-node'] as const satisfies readonly Engine[],
+);
+
 /** The options shared by the commands that convert or verify, as `@reparam/onnx` takes them. */
 export function runOptions(o: {
   shape: Record<string, number[]>;
@@ -23,6 +33,7 @@ export function runOptions(o: {
   samples?: number;
   timeout?: number;
   threads?: number;
+  engine?: Engine;
   'max-memory': number;
 }): RunOptions & {
   maxMemory: number;
@@ -40,6 +51,7 @@ export function runOptions(o: {
     samples: o.samples,
     timeoutMs: Math.round((o.timeout ?? DEFAULT_TIMEOUT_S) * 1000),
     threads: o.threads ?? 1,
+    engine: o.engine,
     maxMemory: o['max-memory'],
   };
 }

@@ -4,7 +4,7 @@ import { formatVerification } from '../format.js';
 import { readInput } from '../input.js';
 import { writeJson, writeLines } from '../io.js';
 import { common } from '../options.js';
-import { runOptions, threadsOption } from './run-options.js';
+import { engineOption, runOptions, threadsOption } from './run-options.js';
 
 const outputNames = (m: ModelProto) =>
   m
@@ -23,7 +23,7 @@ export const verify = defineCommand({
     'operator: max |a - b| <= tolerance x max |a|.',
   ],
   positionals: { min: 2, max: 2, what: 'two models' },
-  options: { threads: threadsOption, ...common },
+  options: { threads: threadsOption, engine: engineOption, ...common },
   examples: ['reparam verify model_train.onnx model_deploy.onnx --samples 5'],
   exitCodes: '0 same, 1 different, 2 bad input, usage or I/O',
   async run({ options, positionals, io }) {
