@@ -8,10 +8,12 @@ export interface DemoArgs {
   testPerClass: number;
   epochs: number;
   batchSize: number;
+  /** Seed of the initial weights (the training order has its own fixed seed). */
+  seed: number;
   out: string;
 }
 
-const usage = `usage: main.ts [--short] [--block ${blockKinds.join('|')}] [--epochs N] [--train-per-class N] [--test-per-class N] [--batch N] [--out DIR]`;
+const usage = `usage: main.ts [--short] [--block ${blockKinds.join('|')}] [--epochs N] [--train-per-class N] [--test-per-class N] [--batch N] [--seed N] [--out DIR]`;
 
 const OPTIONS = {
   short: { type: 'boolean' },
@@ -20,6 +22,7 @@ const OPTIONS = {
   'train-per-class': { type: 'string' },
   'test-per-class': { type: 'string' },
   batch: { type: 'string' },
+  seed: { type: 'string' },
   out: { type: 'string' },
 } as const;
 
@@ -49,6 +52,7 @@ export function parseArgs(argv: readonly string[]): DemoArgs {
     testPerClass: int('test-per-class', values['test-per-class'], short ? 300 : 1000),
     epochs: int('epochs', values.epochs, short ? 1 : 5),
     batchSize: int('batch', values.batch, 64),
+    seed: int('seed', values.seed, 1),
     out: values.out ?? 'out/deploy',
   };
 }

@@ -6,7 +6,7 @@
  *   tsx --conditions=@reparam/source src/main.ts [--short] [--block conv|acb|repvgg|dbb|refconv]
  */
 import * as tf from '@tensorflow/tfjs';
-import { repvggNet, reparameterize, toRefConv } from '@reparam/tfjs';
+import { repvggNet, reparameterize, toRefConv, withSeededMathRandom } from '@reparam/tfjs';
 import { parseArgs } from './args.js';
 import { useWasm } from './backend.js';
 import { loadFashionMnist } from './data.js';
@@ -18,7 +18,7 @@ const args = parseArgs(process.argv.slice(2));
 await useWasm();
 const log = (s: string): void => console.log(s);
 log(
-  `backend ${tf.getBackend()}, block ${args.block}, ${args.trainPerClass}/${args.testPerClass} images per class (train/test), ${args.epochs} epoch(s)`,
+  `backend ${tf.getBackend()}, block ${args.block}, seed ${args.seed}, ${args.trainPerClass}/${args.testPerClass} images per class (train/test), ${args.epochs} epoch(s)`,
 );
 
 const t = performance.now();
@@ -46,15 +46,15 @@ const arch = {
 let model: tf.LayersModel;
 if (args.block === 'refconv') {
   // RefConv refocuses pretrained kernels: train the plain net first, then freeze its kernels as bases.
-  const base = repvggNet({ ...arch, block: 'conv' });
+  const base = withSeededMathRandom(args.seed, () => repvggNet({ ...arch, block: 'conv' }));
   await fit(base, 'pretraining the conv form');
   log(
     `pretrained conv form: test accuracy ${(100 * accuracy(predictAll(base, test), test)).toFixed(2)}%`,
   );
-  model = toRefConv(base).model;
+  model = withSeededMathRandom(args.seed, () => toRefConv(base).model);
   await fit(model, 'training the refocusing kernels (bases frozen)');
 } else {
-  model = repvggNet({ ...arch, block: args.block });
+  model = withSeededMathRandom(args.seed, () => repvggNet({ ...arch, block: args.block }));
   await fit(model, 'training form');
 }
 tf.dispose([x, y]);

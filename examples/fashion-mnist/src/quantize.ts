@@ -8,7 +8,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { markdownTable } from 'markdown-table';
-import { quantizeInt8, repvggNet, reparameterize, type BlockKind } from '@reparam/tfjs';
+import {
+  quantizeInt8,
+  repvggNet,
+  reparameterize,
+  withSeededMathRandom,
+  type BlockKind,
+} from '@reparam/tfjs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from './args.js';
 import { useWasm } from './backend.js';
@@ -55,7 +61,8 @@ function outlierRatio(model: tf.LayersModel): number {
 const pct = (v: number): string => `${(100 * v).toFixed(2)}%`;
 const rows: string[][] = [];
 for (const block of ['repvgg', 'qarepvgg'] as BlockKind[]) {
-  const model = repvggNet({ ...arch, block });
+  // Both blocks start from the same seed's stream (their weights differ in shape, not in source).
+  const model = withSeededMathRandom(args.seed, () => repvggNet({ ...arch, block }));
   await fit(model, `training ${block}`, {
     x,
     y,

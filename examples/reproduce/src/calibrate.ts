@@ -4,7 +4,7 @@
  * Nothing is stored.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { reparameterize } from '@reparam/tfjs';
+import { reparameterize, withSeededMathRandom } from '@reparam/tfjs';
 import { loadavg } from 'node:os';
 import { architectures, type ArchId } from './architectures.js';
 import { useWasmBackend } from './backend.js';
@@ -14,7 +14,7 @@ import { predictAll } from './evaluate.js';
 import { latencyPair } from './measure.js';
 import { runsOn, type Method } from './methods.js';
 import type { Protocol } from './protocol.js';
-import { deriveSeed, withSeededMathRandom } from './random.js';
+import { deriveSeed } from './random.js';
 import { cpuSecondsSince, stageSteps, trainStage } from './train.js';
 
 /** Steps left out of the measured time per step: the first (tracing) and the profiled second. */

@@ -1,6 +1,6 @@
 /** One run: one method on one architecture with one seed, trained and measured. */
 import type * as tf from '@tensorflow/tfjs';
-import { reparameterize } from '@reparam/tfjs';
+import { reparameterize, withSeededMathRandom } from '@reparam/tfjs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { architectures, type ArchId } from './architectures.js';
@@ -11,7 +11,7 @@ import { accuracy, compareForms, predictAll } from './evaluate.js';
 import { countParams, forwardMacsPerImage, latencyPair, type ParamCount } from './measure.js';
 import { methodById } from './methods.js';
 import { protocolId, type Protocol } from './protocol.js';
-import { deriveSeed, withSeededMathRandom } from './random.js';
+import { deriveSeed } from './random.js';
 import { cpuSecondsSince, trainStage, type OnStep, type StageResult } from './train.js';
 
 /** What to run. */

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
+import { seededRandom } from '@reparam/tfjs';
 import { augmentBatch } from './augment.js';
 import { PIXELS, SIDE, type Split } from './data.js';
 import { peakBytes } from './measure.js';
 import { learningRateAt, type Protocol } from './protocol.js';
-import { deriveSeed, mulberry32, shuffleInPlace } from './random.js';
+import { deriveSeed, shuffleInPlace } from './random.js';
 import { median } from './stats.js';
 
 /** What one training stage measured. */
@@ -47,7 +48,7 @@ export async function trainStage(
   stage: string,
   onStep: OnStep,
 ): Promise<StageResult> {
-  const random = mulberry32(deriveSeed(seed, `data-${stage}`));
+  const random = seededRandom(deriveSeed(seed, `data-${stage}`));
   const perEpoch = Math.floor(data.count / p.batchSize);
   const steps = p.epochs * perEpoch;
   const optimizer = tf.train.momentum(p.learningRate, p.momentum);
