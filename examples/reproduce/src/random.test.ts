@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '@reparam/tfjs';
+import { seededRandom } from '@reparam/core';
 import { deriveSeed, shuffleInPlace } from './random.js';
 
 describe('seeded randomness', () => {

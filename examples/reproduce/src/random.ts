@@ -1,8 +1,8 @@
 /**
  * Seeded randomness. Everything random in a run (data order, augmentation, initial weights) comes
  * from the run's seed, so a run can be repeated exactly, and RefConv's stage 1 can be retrained
- * when its checkpoint is missing. The generator and the seeded model construction are
- * `@reparam/tfjs`'s `seededRandom` and `withSeededMathRandom`.
+ * when its checkpoint is missing. The generator is `@reparam/core`'s `seededRandom`, the
+ * seeded model construction `@reparam/tfjs`'s `withSeededMathRandom`.
  */
 
 /** A seed for one purpose of one run, so purposes do not share a stream. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { seededRandom } from '@reparam/tfjs';
+import { seededRandom } from '@reparam/core';
 import { augmentBatch } from './augment.js';
 import { PIXELS, SIDE, type Split } from './data.js';
 import { peakBytes } from './measure.js';

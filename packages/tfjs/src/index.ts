@@ -59,7 +59,7 @@ export {
   type BlockSpec,
 } from './models/block.js';
 export { resnet18, type ResNet18Options } from './models/resnet18.js';
-export { seededRandom, withSeededMathRandom } from './seeded-init.js';
+export { withSeededMathRandom } from './seeded-init.js';
 export { mobilenetV2, type MobileNetV2Options } from './models/mobilenet-v2.js';
 export { repvggNet, type RepVGGOptions } from './models/repvgg.js';
 export { toRefConv, type ToRefConvOptions, type ToRefConvResult } from './to-ref-conv.js';
