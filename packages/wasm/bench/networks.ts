@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseModel } from '@reparam/onnx';
 import { graphFromOnnx, WasmConvRuntime, WasmGraph } from '../src/index.js';
 import { benchModel, readNpy, type BenchReport } from '../src/node/index.js';
+import { numberFlag } from './flags.js';
 
 const NETWORKS = ['repvgg-a0', 'mobileone-s0', 'resnet-18', 'mobilenet-v2'];
 const dir = fileURLToPath(new URL('../.cache/networks/', import.meta.url));
@@ -16,13 +17,7 @@ const only = process.argv.slice(2).filter((a) => NETWORKS.includes(a));
 const networks = only.length > 0 ? only : NETWORKS;
 // --rounds N: time every runtime N times in turn and keep each one's median: the shared machine's
 // speed drifts within minutes, and rounds in turn spread that drift over all runtimes alike.
-const roundsAt = process.argv.indexOf('--rounds');
-const rounds = roundsAt > 0 ? Number(process.argv[roundsAt + 1]) : 1;
-if (!Number.isInteger(rounds) || rounds < 1) {
-  throw new RangeError(
-    `bench: --rounds takes a positive integer, got ${process.argv[roundsAt + 1]}`,
-  );
-}
+const rounds = numberFlag('--rounds', 1);
 
 const missing = networks.filter((n) => !existsSync(`${dir}${n}.onnx`));
 if (missing.length > 0 && !process.argv.includes('--render')) {

@@ -7,17 +7,7 @@ import { cpus, loadavg } from 'node:os';
 import { parseModel } from '@reparam/onnx';
 import { graphFromOnnx, WasmConvRuntime, WasmGraph } from '../src/index.js';
 import { readNpy } from '../src/node/index.js';
-
-/** Value of `--name N` in argv, or `fallback`. */
-function numberFlag(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  if (at < 0) return fallback;
-  const v = Number(process.argv[at + 1]);
-  if (!Number.isInteger(v) || v < 1) {
-    throw new RangeError(`bench: ${name} takes a positive integer, got ${process.argv[at + 1]}`);
-  }
-  return v;
-}
+import { numberFlag } from './flags.js';
 
 interface Kind {
   ms: number;
