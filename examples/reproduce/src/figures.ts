@@ -169,6 +169,8 @@ const ANCHORS = [
   'top-left',
   'bottom-left',
 ] as const;
+/** Pixels between a point and its label, nearest first. */
+const DISTANCES = [3, 12, 24];
 
 /**
  * Moves each method's label to the first place around its point (right, left, above, below, then
@@ -179,7 +181,7 @@ function placeLabels(spec: vega.Spec): vega.Spec {
   const cells = (spec.marks ?? []).filter((m): m is vega.GroupMark => m.type === 'group');
   for (const cell of cells) {
     const marks = cell.marks ?? [];
-    const text = marks.find((m) => m.name === `${POINT_LABELS}_marks` || m.name === POINT_LABELS);
+    const text = marks.find((m) => m.name === `${POINT_LABELS}_marks`);
     const point = marks.find((m) => m.type === 'symbol');
     if (text === undefined || point?.name === undefined) continue;
     text.from = { data: point.name };
@@ -196,9 +198,9 @@ function placeLabels(spec: vega.Spec): vega.Spec {
       {
         type: 'label',
         size: { signal: '[child_width, child_height]' },
-        // The eight places at three distances: far places are tried only when near ones are taken.
-        anchor: [1, 2, 3].flatMap(() => ANCHORS),
-        offset: [3, 12, 24].flatMap((d) => ANCHORS.map(() => d)),
+        // The eight places at each distance: far places are tried only when near ones are taken.
+        anchor: DISTANCES.flatMap(() => ANCHORS),
+        offset: DISTANCES.flatMap((d) => ANCHORS.map(() => d)),
         avoidBaseMark: false,
       },
     ];
