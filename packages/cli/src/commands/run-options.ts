@@ -5,13 +5,13 @@ import { oneOf, positiveInteger } from '../options.js';
 export const DEFAULT_TIMEOUT_S = 600;
 
 /**
- * `--threads N`: onnxruntime-web threads for the probe and the verification. Default 1: on this
+ * `--threads N`: onnxruntime's threads (web or native) for the probe and the verification. Default 1: on this
  * project's 2-core machines, shared by other processes, a second thread cost CPU time and often
  * wall time too (packages/onnx/README.md, CLI stages); on an idle multi-core machine 2-4 shorten
  * the runs of large networks (not the loading of the model, which is single-threaded).
  */
 export const threadsOption = positiveInteger(
-  'onnxruntime-web threads for the probe and the verification (default 1)',
+  'onnxruntime threads for the probe and the verification (default 1)',
 );
 
 /**
